@@ -1,0 +1,226 @@
+"""The values that flow between the pipeline's stages.
+
+Every stage boundary is a frozen dataclass, so a stage can only hand the next one what
+it has declared. Failures that are *about a source* (a dead link, a blocked host) are
+values too (`FetchFailure`), never exceptions swallowed into a verdict: a source that
+could not be read yields `Verdict.UNAVAILABLE` with its reason, not `UNSUPPORTED`.
+
+    article --extract--> ExtractedClaim --ledger--> Claim
+    url --fetch/archive--> Capture | FetchFailure
+    (Claim, Capture) --match--> Assessment --> Finding --report/gate
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """How well the cited sources support a claim (CONTRACT: names never change)."""
+
+    SUPPORTED = "supported"
+    PARTIAL = "partial"
+    CONTRADICTED = "contradicted"
+    UNSUPPORTED = "unsupported"
+    UNAVAILABLE = "unavailable"
+
+    @property
+    def severity(self) -> int:
+        """Higher is worse; orders reports worst-first."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    Verdict.CONTRADICTED: 4,
+    Verdict.UNSUPPORTED: 3,
+    Verdict.UNAVAILABLE: 2,
+    Verdict.PARTIAL: 1,
+    Verdict.SUPPORTED: 0,
+}
+
+
+class UnavailableReason(StrEnum):
+    """Why a source could not be read. Each is a fact about the source, not the claim."""
+
+    NO_URL = "no URL"
+    DEAD = "dead"
+    BLOCKED = "blocked"
+    TIMEOUT = "timeout"
+    TOO_LARGE = "too large"
+    NOT_TEXT = "not text"
+    PAYWALL = "paywall"
+    SOFT_404 = "soft 404"
+    RATE_LIMITED = "rate-limited"
+    NOT_ARCHIVED = "not archived"
+    HTTP_ERROR = "HTTP error"
+    NETWORK_ERROR = "network error"
+    UNREADABLE = "unreadable"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What one footnote cites: the URL (None for a book or a bare note) and its metadata."""
+
+    url: str | None
+    title: str | None = None
+    publisher: str | None = None
+    accessed: str | None = None
+    note: str = ""
+    """The footnote's own text, as written."""
+
+
+@dataclass(frozen=True)
+class ExtractedClaim:
+    """A footnoted sentence found in an article, before the ledger gives it an id."""
+
+    article: str
+    """Article path as given to `extract`, relative to the ledger's folder when possible."""
+    line: int
+    """1-based line of the footnote marker (where a reviewer should look)."""
+    footnote: str
+    """The marker's label(s) as written, e.g. "3", "iv", "note-a", "2,3"."""
+    text: str
+    """The claim sentence with footnote markers removed."""
+    citations: tuple[Citation, ...]
+    column: int = 1
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return tuple(c.url for c in self.citations if c.url)
+
+
+@dataclass(frozen=True)
+class ExtractionWarning:
+    """A problem in an article's footnotes that does not stop the run."""
+
+    article: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one article yielded."""
+
+    article: str
+    claims: tuple[ExtractedClaim, ...]
+    warnings: tuple[ExtractionWarning, ...] = ()
+
+
+class Status(StrEnum):
+    """A reviewer's decision recorded in claims.yaml."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim as the ledger (claims.yaml) holds it: the unit every later stage works on."""
+
+    id: str
+    text: str
+    urls: tuple[str, ...]
+    article: str | None = None
+    line: int | None = None
+    footnote: str | None = None
+    status: Status = Status.OPEN
+    note: str | None = None
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Capture:
+    """A source as it was read: from the live web, the archive, or a local file."""
+
+    url: str
+    """The URL as cited."""
+    final_url: str
+    """Where redirects ended (the Wayback copy's URL when `via` is "wayback")."""
+    status_code: int
+    fetched_at: str
+    """ISO 8601 UTC time of the capture."""
+    content_type: str
+    payload_digest: str
+    """"sha1:<base32>" as in WARC-Payload-Digest; for local files, of the file's bytes."""
+    text: str
+    """Main text as the matcher sees it."""
+    title: str | None = None
+    via: str = "live"
+    """"live", "archive", "local" or "wayback"."""
+    warc_file: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchFailure:
+    """A source that could not be read, and why (becomes `unavailable`)."""
+
+    url: str | None
+    reason: UnavailableReason
+    detail: str = ""
+
+    def describe(self) -> str:
+        return f"{self.reason.value}: {self.detail}" if self.detail else self.reason.value
+
+
+SourceResult = Capture | FetchFailure
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A span of the claim that the source does not back or contradicts (CONTRACT fields)."""
+
+    start: int
+    end: int
+    kind: str
+    """"title", "number", "date", "name", "negation", "quote" or "unsupported"."""
+    claim: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The source passage that best supports the claim."""
+
+    text: str
+    start: int
+    end: int
+    """Character offsets of `text` in the source's main text."""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The matcher's judgement of one claim against one readable source."""
+
+    score: float
+    verdict: Verdict
+    evidence: Evidence | None
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    """One cited source of a claim: how it was read and what the matcher made of it."""
+
+    url: str | None
+    source: SourceResult
+    assessment: Assessment | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The verdict on one claim, with everything a reviewer needs to check it."""
+
+    claim: Claim
+    verdict: Verdict
+    score: float
+    checks: tuple[SourceCheck, ...] = field(default_factory=tuple)
+    evidence: Evidence | None = None
+    flags: tuple[Flag, ...] = ()
+    reason: str | None = None
+    """For `unavailable`: why no source could be read."""
+
+    @property
+    def accepted(self) -> bool:
+        return self.claim.status is Status.ACCEPTED

@@ -1,0 +1,1 @@
+"""Findings -> reports/index.md, reports/<article>.md and reports/results.json."""
