@@ -68,6 +68,11 @@ class Citation:
     accessed: str | None = None
     note: str = ""
     """The footnote's own text, as written."""
+    author: str | None = None
+    archive_url: str | None = None
+    """An archived copy of `url` cited in the same note (Wayback, archive.today), if any."""
+    normalized_url: str | None = None
+    """`url` without tracking parameters or fragment: the key for de-duplicating sources."""
 
 
 @dataclass(frozen=True)
