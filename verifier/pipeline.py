@@ -1,0 +1,201 @@
+"""The verification pass: extract -> fetch -> check, as plain functions over the stages.
+
+The orchestrator never prints and never exits: it returns values the CLI reports. Each
+stage is handed in (`Stages`), so tests can run the pass with any stage replaced.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from verifier.errors import ArticleError
+from verifier.model import (
+    Assessment,
+    Citation,
+    Claim,
+    Extraction,
+    ExtractionWarning,
+    FetchFailure,
+    Finding,
+    SourceCheck,
+    SourceResult,
+    UnavailableReason,
+    Verdict,
+)
+
+ExtractFn = Callable[[Path, str], Extraction]
+AssessFn = Callable[[str, str], Assessment]
+FetchFn = Callable[[Sequence[str]], dict[str, SourceResult]]
+
+
+@dataclass(frozen=True)
+class ExtractOutcome:
+    extractions: tuple[Extraction, ...]
+
+    @property
+    def warnings(self) -> tuple[ExtractionWarning, ...]:
+        return tuple(w for e in self.extractions for w in e.warnings)
+
+    @property
+    def claim_count(self) -> int:
+        return sum(len(e.claims) for e in self.extractions)
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    findings: tuple[Finding, ...]
+    warnings: tuple[ExtractionWarning, ...] = field(default_factory=tuple)
+
+
+def resolve_articles(base_dir: Path, patterns: Iterable[str]) -> list[Path]:
+    """Expand article paths and globs relative to `base_dir`, sorted and de-duplicated.
+
+    A named article that does not exist is an input error (a typo must not silently
+    verify nothing); a glob that matches nothing is not (the folder may be empty yet).
+    """
+    found: dict[Path, None] = {}
+    for pattern in patterns:
+        candidate = Path(pattern)
+        absolute = candidate if candidate.is_absolute() else base_dir / candidate
+        if glob.has_magic(pattern):
+            for match in sorted(glob.glob(str(absolute), recursive=True)):
+                if Path(match).is_file():
+                    found[Path(match)] = None
+        elif absolute.is_file():
+            found[absolute] = None
+        else:
+            raise ArticleError(
+                "not a file" if absolute.exists() else "no such article file",
+                path=pattern,
+                hint="check the path, or the `articles:` list in claims.yaml",
+            )
+    return list(found)
+
+
+def display_path(path: Path, base_dir: Path) -> str:
+    """The article path as reports and claims.yaml show it: relative to the ledger's folder."""
+    try:
+        return path.resolve().relative_to(base_dir.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def is_remote(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in ("http", "https")
+
+
+def _rebase_citation(citation: Citation, article_dir: Path, base_dir: Path) -> Citation:
+    """Make a footnote's relative link relative to the ledger's folder, where claims.yaml lives.
+
+    A footnote's `[title](sources/x.html)` is relative to its article; claims.yaml stores
+    every local path relative to itself, so the ledger reads the same way for both.
+    """
+    url = citation.url
+    if url is None or urlsplit(url).scheme:
+        return citation
+    target = (article_dir / url).resolve()
+    try:
+        rebased = target.relative_to(base_dir.resolve()).as_posix()
+    except ValueError:
+        rebased = target.as_posix()
+    return replace(citation, url=rebased)
+
+
+def extract_articles(articles: Sequence[Path], base_dir: Path, extract: ExtractFn) -> ExtractOutcome:
+    """Extract every article's claims, local links rebased onto the ledger's folder."""
+    extractions = []
+    for article in articles:
+        extraction = extract(article, display_path(article, base_dir))
+        claims = tuple(
+            replace(
+                claim,
+                citations=tuple(
+                    _rebase_citation(c, article.parent, base_dir) for c in claim.citations
+                ),
+            )
+            for claim in extraction.claims
+        )
+        extractions.append(replace(extraction, claims=claims))
+    return ExtractOutcome(tuple(extractions))
+
+
+def source_location(url: str, base_dir: Path) -> str:
+    """The URL to read a cited source from: http(s) as is, local paths as file:// URLs."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in ("http", "https", "file"):
+        return url
+    if len(scheme) == 1:  # a Windows drive letter, not a scheme
+        return Path(url).resolve().as_uri()
+    if scheme:
+        return url  # unsupported scheme: the fetcher reports it as unavailable
+    path = Path(url)
+    return (path if path.is_absolute() else base_dir / path).resolve().as_uri()
+
+
+def locations(claims: Iterable[Claim], base_dir: Path) -> list[str]:
+    """Every distinct source location the claims cite, in first-cited order."""
+    seen: dict[str, None] = {}
+    for claim in claims:
+        for url in claim.urls:
+            seen[source_location(url, base_dir)] = None
+    return list(seen)
+
+
+def check_claims(
+    claims: Iterable[Claim],
+    sources: dict[str, SourceResult],
+    base_dir: Path,
+    assess: AssessFn,
+) -> list[Finding]:
+    """Score each claim against each of its readable sources; one Finding per claim."""
+    findings = []
+    for claim in claims:
+        checks = []
+        for url in claim.urls:
+            source = sources.get(source_location(url, base_dir))
+            if source is None:
+                source = FetchFailure(url, UnavailableReason.NOT_ARCHIVED, "not fetched")
+            assessment = None if isinstance(source, FetchFailure) else assess(claim.text, source.text)
+            checks.append(SourceCheck(url=url, source=source, assessment=assessment))
+        findings.append(combine(claim, checks))
+    return findings
+
+
+def combine(claim: Claim, checks: Sequence[SourceCheck]) -> Finding:
+    """One verdict per claim: the best-supporting readable source decides.
+
+    A claim cites several sources when any of them backs it, so the strongest one wins;
+    sources that could not be read never count against the claim. With no readable
+    source the claim is `unavailable`, with every reason.
+    """
+    assessed = [c for c in checks if c.assessment is not None]
+    if not assessed:
+        reasons = [c.source.describe() for c in checks if isinstance(c.source, FetchFailure)]
+        reason = "; ".join(dict.fromkeys(reasons)) or UnavailableReason.NO_URL.value
+        return Finding(
+            claim=claim, verdict=Verdict.UNAVAILABLE, score=0.0, checks=tuple(checks), reason=reason
+        )
+    best = max(assessed, key=_support_rank)
+    assert best.assessment is not None
+    return Finding(
+        claim=claim,
+        verdict=best.assessment.verdict,
+        score=best.assessment.score,
+        checks=tuple(checks),
+        evidence=best.assessment.evidence,
+        flags=best.assessment.flags,
+    )
+
+
+# Among readable sources: support wins; failing that, a contradiction is more telling than
+# silence, because it names the words that conflict.
+_SUPPORT_ORDER = (Verdict.UNSUPPORTED, Verdict.CONTRADICTED, Verdict.PARTIAL, Verdict.SUPPORTED)
+
+
+def _support_rank(check: SourceCheck) -> tuple[int, float]:
+    assert check.assessment is not None
+    return (_SUPPORT_ORDER.index(check.assessment.verdict), check.assessment.score)
