@@ -4,4 +4,14 @@ INTERFACE:
 
     assess(claim: str, source: str) -> model.Assessment
         Never returns Verdict.UNAVAILABLE (that is decided before matching).
+    Source.prepare(text) + analyse(claim, source) -> Analysis
+        The same, reusing one prepared source for many claims; exposes the features.
+    score_records(lines: Iterable[str]) -> Iterator[dict]
+        `verifier score`: JSONL {"id", "claim", "source"} lines -> output dicts;
+        raises errors.InputError(line=N) on a malformed line.
 """
+
+from verifier.match.matcher import Analysis, Source, analyse, assess
+from verifier.match.records import assessment_record, score_records
+
+__all__ = ["Analysis", "Source", "analyse", "assess", "assessment_record", "score_records"]

@@ -1,0 +1,162 @@
+"""Matcher behaviour on real sentence pairs: verdicts, evidence and typed discrepancy flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from verifier.match import assess
+from verifier.model import Assessment, Flag, Verdict
+
+FIXTURES = Path(__file__).parent / "fixtures" / "match"
+HARBOUR = (FIXTURES / "harbour_page.txt").read_text(encoding="utf-8")
+
+IWAYA_SOURCE = (
+    "TOKYO (Reuters) - Japan's Foreign Minister Takeshi Iwaya will visit Beijing next week for "
+    "talks with his Chinese counterpart Wang Yi, the ministry said on Friday. The two sides are "
+    "expected to discuss seafood imports and the detention of Japanese nationals."
+)
+
+
+def flags_of(assessment: Assessment, kind: str) -> list[Flag]:
+    return [flag for flag in assessment.flags if flag.kind == kind]
+
+
+def test_iwaya_title_is_contradicted_with_both_phrases() -> None:
+    claim = "Japan's Defense Minister Takeshi Iwaya will visit Beijing for talks with Wang Yi."
+    assessment = assess(claim, IWAYA_SOURCE)
+    assert assessment.verdict is Verdict.CONTRADICTED
+    [title] = flags_of(assessment, "title")
+    assert (title.claim, title.source) == ("Defense Minister", "Foreign Minister")
+    assert claim[title.start : title.end] == "Defense Minister"
+    assert assessment.evidence is not None
+    assert "Foreign Minister Takeshi Iwaya" in assessment.evidence.text
+    assert IWAYA_SOURCE[assessment.evidence.start : assessment.evidence.end] == (
+        assessment.evidence.text
+    )
+
+
+def test_same_title_is_supported_and_scores_higher() -> None:
+    good = assess(
+        "Japan's Foreign Minister Takeshi Iwaya will visit Beijing for talks with Wang Yi.",
+        IWAYA_SOURCE,
+    )
+    bad = assess(
+        "Japan's Defense Minister Takeshi Iwaya will visit Beijing for talks with Wang Yi.",
+        IWAYA_SOURCE,
+    )
+    assert good.verdict is Verdict.SUPPORTED
+    assert not good.flags
+    assert 0.0 <= bad.score < good.score <= 1.0
+
+
+def test_less_specific_title_is_not_a_conflict() -> None:
+    assessment = assess(
+        "Minister Takeshi Iwaya will visit Beijing for talks with Wang Yi.", IWAYA_SOURCE
+    )
+    assert not flags_of(assessment, "title")
+    assert assessment.verdict is not Verdict.CONTRADICTED
+
+
+def test_best_passage_spans_adjacent_sentences_deep_in_a_page() -> None:
+    claim = (
+        "The breakwater was designed by Margaret Holloway and completed in 1898 "
+        "at a cost of £212,000."
+    )
+    assessment = assess(claim, HARBOUR)
+    assert assessment.verdict is Verdict.SUPPORTED
+    assert assessment.evidence is not None
+    assert "Margaret Holloway" in assessment.evidence.text
+    assert "£212,000" in assessment.evidence.text
+
+
+def test_number_conflict_is_flagged_with_the_source_number() -> None:
+    claim = "The breakwater was completed on 14 May 1898 after twelve years of work."
+    assessment = assess(claim, HARBOUR)
+    assert assessment.verdict is Verdict.CONTRADICTED
+    [number] = flags_of(assessment, "number")
+    assert (number.claim, number.source) == ("twelve", "eleven")
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The port handles about 1,500,000 tonnes of cargo a year, mostly timber and grain.",
+        "Around two per cent of the cargo is exported to Norway.",
+    ],
+)
+def test_numbers_written_differently_are_the_same(claim: str) -> None:
+    assessment = assess(claim, HARBOUR)
+    assert not flags_of(assessment, "number")
+    assert assessment.verdict is Verdict.SUPPORTED
+
+
+def test_date_conflict_is_flagged_and_less_specific_date_is_fine() -> None:
+    wrong = assess("The breakwater was completed on 14 June 1898.", HARBOUR)
+    assert wrong.verdict is Verdict.CONTRADICTED
+    [date] = flags_of(wrong, "date")
+    assert (date.claim, date.source) == ("14 June 1898", "14 May 1898")
+    vaguer = assess("The breakwater was completed in May 1898.", HARBOUR)
+    assert vaguer.verdict is Verdict.SUPPORTED
+    assert not vaguer.flags
+
+
+def test_name_conflict_is_flagged() -> None:
+    claim = (
+        "In 1887 the harbour board commissioned a breakwater designed by the engineer "
+        "Mary Holloway."
+    )
+    assessment = assess(claim, HARBOUR)
+    assert assessment.verdict is Verdict.CONTRADICTED
+    [name] = flags_of(assessment, "name")
+    assert (name.claim, name.source) == ("Mary", "Margaret")
+
+
+def test_negation_conflict_is_flagged() -> None:
+    claim = "The port authority approved the proposed marina in 2019."
+    assessment = assess(claim, HARBOUR)
+    assert assessment.verdict is Verdict.CONTRADICTED
+    [negation] = flags_of(assessment, "negation")
+    assert claim[negation.start : negation.end] == "approved"
+    assert negation.source is not None and "not" in negation.source
+
+
+def test_misquote_is_flagged_and_exact_quote_with_ellipsis_is_not() -> None:
+    misquote = assess(
+        'Captain Idris Fenwick said the board "will not expand the cargo terminal".', HARBOUR
+    )
+    [quote] = flags_of(misquote, "quote")
+    assert quote.claim == "will not expand the cargo terminal"
+    assert quote.source is not None and "container terminal" in quote.source
+    assert misquote.verdict is Verdict.CONTRADICTED
+    exact = assess(
+        'Captain Idris Fenwick said the board "will not expand ... before the new road is built".',
+        HARBOUR,
+    )
+    assert not flags_of(exact, "quote")
+
+
+def test_unsupported_part_is_flagged_with_offsets() -> None:
+    claim = "The Port of Wellsby is a deep-water harbour famous for its lighthouse."
+    assessment = assess(claim, HARBOUR)
+    assert assessment.verdict in (Verdict.PARTIAL, Verdict.UNSUPPORTED)
+    spans = [claim[f.start : f.end] for f in flags_of(assessment, "unsupported")]
+    assert any("lighthouse" in span for span in spans)
+    assert not any("harbour" in span for span in spans)
+
+
+def test_unrelated_claim_is_unsupported_with_low_score() -> None:
+    assessment = assess("The cathedral choir toured Italy with a new organ.", HARBOUR)
+    assert assessment.verdict is Verdict.UNSUPPORTED
+    assert assessment.score < 0.2
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [("", HARBOUR), ("Some claim about things.", ""), ("the of and", HARBOUR)],
+)
+def test_degenerate_input_is_never_unavailable(claim: str, source: str) -> None:
+    assessment = assess(claim, source)
+    assert assessment.verdict is Verdict.UNSUPPORTED
+    assert 0.0 <= assessment.score <= 1.0

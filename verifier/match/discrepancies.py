@@ -1,0 +1,390 @@
+"""Typed discrepancies: where the source says something *different* about the same thing.
+
+Each finder returns flags with the claim's words (offsets into the claim) and the source's
+conflicting words. A difference needs an anchor: the same person for a title, the same place in
+an aligned passage for a number, date or name. Without an anchor a missing detail is only
+unsupported, never contradicted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import pairwise
+
+from rapidfuzz import fuzz
+
+from verifier.match.alignment import Alignment
+from verifier.match.quantities import DateMention, NumberMention
+from verifier.match.tokens import NEGATIONS, STOPWORDS, Token, fold, word_set
+from verifier.model import Flag
+
+ROLE_HEADS = word_set(
+    """
+    minister secretary president chancellor premier governor senator mayor ambassador
+    chairman chairwoman chair chairperson ceo cfo coo cto director chief commissioner
+    general admiral colonel captain commander lieutenant major sergeant marshal
+    king queen prince princess emperor empress pope bishop archbishop cardinal
+    judge justice attorney prosecutor speaker spokesman spokeswoman spokesperson
+    representative deputy editor publisher founder professor dean rector provost
+    coach manager captain treasurer chancellor envoy consul leader head
+    """
+)
+"""Words that end a title or role ("Defense *Minister*", "Chief Executive *Officer*")."""
+
+ROLE_MODIFIERS = word_set(
+    """
+    defense defence foreign finance interior home justice health education trade economy
+    economic agriculture energy environment transport labour labor culture prime vice deputy
+    assistant associate acting interim former chief executive general managing senior junior
+    first second state federal national attorney secretary lord lady grand supreme
+    """
+)
+"""Words that narrow a role ("*Foreign* Minister"); a change in them is a change of title."""
+
+_QUOTE = re.compile(
+    r"[\"\u201c\u201d\u201e](?P<body>[^\"\u201c\u201d\u201e]{3,}?)[\"\u201c\u201d]"
+    r"|\u2018(?P<single>[^\u2018\u2019]{3,}?)\u2019"
+)
+_ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
+_BRACKETED = re.compile(r"\s*\[[^\]]*\]\s*")
+
+
+def _is_role_word(token: Token) -> bool:
+    word = fold(token.text)
+    return word in ROLE_HEADS or word in ROLE_MODIFIERS
+
+
+def title_flags(
+    claim: list[Token], claim_text: str, page: list[Token], page_text: str
+) -> list[Flag]:
+    """A person titled differently in the claim and in the source ("Defense" vs "Foreign")."""
+    flags: list[Flag] = []
+    for head, name_end in _titled_names(claim):
+        role_start = _role_start(claim, head)
+        claim_role = tuple(fold(t.text) for t in claim[role_start : head + 1])
+        surname = claim[name_end - 1].norm
+        source_roles: list[tuple[tuple[str, ...], int, int]] = []
+        for position, token in enumerate(page):
+            if token.norm != surname or not token.is_capitalised:
+                continue
+            source_head = _head_before(page, position)
+            if source_head is None:
+                continue
+            source_start = _role_start(page, source_head)
+            words = tuple(fold(t.text) for t in page[source_start : source_head + 1])
+            source_roles.append((words, source_start, source_head))
+        if not source_roles or any(_same_role(claim_role, words) for words, _, _ in source_roles):
+            continue
+        _words, source_start, source_head = source_roles[0]
+        flags.append(
+            Flag(
+                claim[role_start].start,
+                claim[head].end,
+                "title",
+                claim_text[claim[role_start].start : claim[head].end],
+                page_text[page[source_start].start : page[source_head].end],
+            )
+        )
+    return flags
+
+
+def _titled_names(tokens: list[Token]) -> Iterable[tuple[int, int]]:
+    """(role head index, end of the name after it) for "Minister Takeshi Iwaya"."""
+    for index, token in enumerate(tokens):
+        if fold(token.text) not in ROLE_HEADS:
+            continue
+        end = index + 1
+        while end < len(tokens) and tokens[end].is_capitalised and not _is_role_word(tokens[end]):
+            if tokens[end].start - tokens[end - 1].end > 2:
+                break
+            end += 1
+        if end > index + 1:
+            yield index, end
+
+
+def _head_before(tokens: list[Token], name_last: int) -> int | None:
+    """The role head right before the name ending at `name_last` (allowing given names)."""
+    position = name_last - 1
+    steps = 0
+    while position >= 0 and steps < 4:
+        token = tokens[position]
+        if fold(token.text) in ROLE_HEADS:
+            return position
+        if not token.is_capitalised or tokens[position + 1].start - token.end > 2:
+            return None
+        position -= 1
+        steps += 1
+    return None
+
+
+def _role_start(tokens: list[Token], head: int) -> int:
+    start = head
+    while (
+        start > 0
+        and head - start < 3
+        and fold(tokens[start - 1].text) in ROLE_MODIFIERS
+        and tokens[start].start - tokens[start - 1].end <= 2
+    ):
+        start -= 1
+    return start
+
+
+def _same_role(claim_role: tuple[str, ...], source_role: tuple[str, ...]) -> bool:
+    # "Minister" in the claim is backed by "Foreign Minister": less specific is not a conflict.
+    return claim_role[-1] == source_role[-1] and set(claim_role) <= set(source_role)
+
+
+def slot_flags(alignment: Alignment, claim_text: str, source_text: str) -> list[Flag]:
+    """Titles, names and negations that differ at the same aligned place."""
+    flags: list[Flag] = []
+    claim, source = alignment.claim, alignment.source
+    for slot in alignment.slots():
+        claim_words = claim[slot.claim_start : slot.claim_end]
+        source_words = source[slot.source_start : slot.source_end]
+        claim_negated = any(t.norm in NEGATIONS for t in claim_words)
+        source_negated = any(t.norm in NEGATIONS for t in source_words)
+        if claim_negated != source_negated and (slot.bounded or claim_negated):
+            flags.append(
+                _negation_flag(
+                    alignment,
+                    slot.claim_start,
+                    slot.claim_end,
+                    claim_text,
+                    source_text,
+                    source_words,
+                )
+            )
+            continue
+        if not source_words or not slot.bounded:
+            continue
+        kind = _slot_kind(claim, slot.claim_start, slot.claim_end, source_words)
+        if kind is None:
+            continue
+        first, last = claim_words[0], claim_words[-1]
+        source_first, source_last = source_words[0], source_words[-1]
+        if kind == "title" and slot.claim_end < len(claim) and _is_role_word(claim[slot.claim_end]):
+            # Show the whole role: "Defense Minister" vs "Foreign Minister".
+            last = claim[slot.claim_end]
+            pair = alignment.pairs.get(slot.claim_end)
+            if pair is not None:
+                source_last = source[pair]
+        flags.append(
+            Flag(
+                first.start,
+                last.end,
+                kind,
+                claim_text[first.start : last.end],
+                source_text[source_first.start : source_last.end],
+            )
+        )
+    # Negations inside the matched region of the source that the claim lacks.
+    matched = sorted(alignment.pairs.items())
+    for (left_claim, left_source), (right_claim, right_source) in pairwise(matched):
+        if right_claim != left_claim + 1:
+            continue  # handled as a slot above
+        between = source[left_source + 1 : right_source]
+        if 0 < len(between) <= 3 and any(t.norm in NEGATIONS for t in between):
+            token = claim[right_claim]
+            flags.append(
+                Flag(
+                    token.start,
+                    token.end,
+                    "negation",
+                    claim_text[token.start : token.end],
+                    source_text[between[0].start : source[right_source].end],
+                )
+            )
+    return flags
+
+
+def _negation_flag(
+    alignment: Alignment,
+    claim_start: int,
+    claim_end: int,
+    claim_text: str,
+    source_text: str,
+    source_words: list[Token],
+) -> Flag:
+    claim = alignment.claim
+    negations = [i for i in range(claim_start, claim_end) if claim[i].norm in NEGATIONS]
+    first_index = negations[0] if negations else claim_start
+    # "not agree": the negation with the word it governs.
+    last_index = min(first_index + 1, len(claim) - 1) if negations else claim_end - 1
+    first, last = claim[first_index], claim[last_index]
+    source_phrase: str | None = None
+    if source_words:
+        source_phrase = source_text[source_words[0].start : source_words[-1].end]
+    elif claim_end in alignment.pairs:
+        verb = alignment.source[alignment.pairs[claim_end]]
+        source_phrase = source_text[verb.start : verb.end]
+    return Flag(
+        first.start, last.end, "negation", claim_text[first.start : last.end], source_phrase
+    )
+
+
+def _slot_kind(
+    claim: list[Token], claim_start: int, claim_end: int, source_words: list[Token]
+) -> str | None:
+    claim_words = claim[claim_start:claim_end]
+    if any(t.is_number for t in claim_words) or any(t.is_number for t in source_words):
+        return None  # numbers and dates are compared by value elsewhere
+    next_is_role = claim_end < len(claim) and fold(claim[claim_end].text) in ROLE_HEADS
+    if (next_is_role or any(_is_role_word(t) for t in claim_words)) and any(
+        _is_role_word(t) for t in source_words
+    ):
+        return "title"
+    short = len(claim_words) <= 3 and len(source_words) <= 4
+    if short and all(t.is_capitalised for t in (*claim_words, *source_words)):
+        return "name"
+    return None
+
+
+def number_flags(
+    claim_numbers: list[NumberMention],
+    page_numbers: list[NumberMention],
+    passage_numbers: list[NumberMention],
+    claim_text: str,
+    page_text: str,
+    slot_of: dict[int, tuple[int, int]],
+    prefer_last: frozenset[int] = frozenset(),
+) -> list[Flag]:
+    """Claim quantities the page never states, with the passage's quantity in the same place.
+
+    `slot_of` maps a claim number's start offset to the source character range facing it;
+    `prefer_last` holds the starts of numbers that end their slot (anchored on the right).
+    """
+    flags: list[Flag] = []
+    for number in claim_numbers:
+        if any(number.matches(other) for other in page_numbers):
+            continue
+        slot = slot_of.get(number.start)
+        facing = [
+            other
+            for other in passage_numbers
+            if slot is not None and slot[0] <= other.start and other.end <= slot[1]
+        ]
+        # The source number nearest the claim number's own anchor word: the one just before
+        # "years" when the claim says "twelve years".
+        chosen = (facing[-1] if number.start in prefer_last else facing[0]) if facing else None
+        source = page_text[chosen.start : chosen.end] if chosen is not None else None
+        flags.append(
+            Flag(
+                number.start,
+                number.end,
+                "number" if source else "unsupported",
+                claim_text[number.start : number.end],
+                source,
+            )
+        )
+    return flags
+
+
+def date_flags(
+    claim_dates: list[DateMention],
+    page_dates: list[DateMention],
+    passage_dates: list[DateMention],
+    claim_text: str,
+    page_text: str,
+    slot_of: dict[int, tuple[int, int]],
+) -> list[Flag]:
+    """Claim dates no page date backs; conflicting when the passage gives another date there."""
+    flags: list[Flag] = []
+    for date in claim_dates:
+        if any(date.backed_by(other) for other in page_dates):
+            continue
+        slot = slot_of.get(date.start)
+        facing = [
+            other
+            for other in passage_dates
+            if slot is not None
+            and slot[0] <= other.start
+            and other.end <= slot[1]
+            and not date.compatible_with(other)
+        ]
+        if not facing:
+            # No aligned slot: a passage date agreeing on some field but not all is the same
+            # event dated differently ("4 March 2025" vs "3 March 2025").
+            facing = [
+                other
+                for other in passage_dates
+                if not date.compatible_with(other) and _shares_field(date, other)
+            ]
+        source = page_text[facing[0].start : facing[0].end] if facing else None
+        flags.append(
+            Flag(
+                date.start,
+                date.end,
+                "date" if source else "unsupported",
+                claim_text[date.start : date.end],
+                source,
+            )
+        )
+    return flags
+
+
+def _shares_field(one: DateMention, other: DateMention) -> bool:
+    return any(
+        mine is not None and mine == theirs
+        for mine, theirs in ((one.year, other.year), (one.month, other.month), (one.day, other.day))
+    )
+
+
+def quote_flags(claim_text: str, page_words: str, page_text: str) -> list[Flag]:
+    """Quoted phrases of two or more words that the page does not contain verbatim.
+
+    `page_words` is the page as " word word ... " (folded words, single spaces). An ellipsis
+    in the quote may skip source text; a [bracketed] insertion is the quoter's own words.
+    """
+    flags: list[Flag] = []
+    for match in _QUOTE.finditer(claim_text):
+        group = "body" if match.group("body") is not None else "single"
+        body = match.group(group)
+        if len(body.split()) < 2:
+            continue
+        parts = [p for p in re.split(_ELLIPSIS.pattern + "|" + _BRACKETED.pattern, body) if p]
+        cursor = 0
+        verbatim = True
+        for part in parts:
+            needle = " " + " ".join(_words(part)) + " "
+            if needle.strip() == "":
+                continue
+            found = page_words.find(needle, cursor)
+            if found < 0:
+                verbatim = False
+                break
+            cursor = found + len(needle) - 1
+        if verbatim:
+            continue
+        alignment = fuzz.partial_ratio_alignment(body, page_text, score_cutoff=60)
+        source = None
+        if alignment is not None:
+            source = _whole_words(page_text, alignment.dest_start, alignment.dest_end)
+        start, end = match.span(group)
+        flags.append(Flag(start, end, "quote", claim_text[start:end], source))
+    return flags
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _whole_words(text: str, start: int, end: int) -> str:
+    """text[start:end] widened to whole words (rapidfuzz aligns by characters)."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end].strip()
+
+
+def _words(text: str) -> list[str]:
+    return [fold(word) for word in _WORD.findall(text)]
+
+
+def page_word_string(page_text: str) -> str:
+    """The page as " word word ... " for verbatim quote lookups."""
+    return " " + " ".join(_words(page_text)) + " "
+
+
+def is_content(token: Token) -> bool:
+    return token.norm not in STOPWORDS

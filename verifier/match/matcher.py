@@ -1,0 +1,305 @@
+"""Assess one claim against one source text: evidence, features, flags, score and verdict."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from verifier.match import discrepancies
+from verifier.match.alignment import Alignment, align
+from verifier.match.passages import PageIndex, Retrieval, retrieve
+from verifier.match.quantities import DateMention, NumberMention, find_dates, find_numbers
+from verifier.match.scoring import CONFLICT_KINDS, MatchModel, packaged_model
+from verifier.match.tokens import STOPWORDS, Token, tokenize
+from verifier.model import Assessment, Evidence, Flag, Verdict
+
+
+@dataclass
+class Source:
+    """A source text prepared once for any number of claims (index, dates, numbers)."""
+
+    text: str
+    page: PageIndex
+    dates: list[DateMention]
+    numbers: list[NumberMention]
+    _word_string: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def prepare(cls, text: str) -> Source:
+        dates = find_dates(text)
+        return cls(text, PageIndex.build(text), dates, find_numbers(text, dates))
+
+    @property
+    def word_string(self) -> str:
+        if self._word_string is None:
+            self._word_string = discrepancies.page_word_string(self.text)
+        return self._word_string
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the matcher worked out for one claim (the Assessment plus its features)."""
+
+    assessment: Assessment
+    features: dict[str, float]
+
+
+def assess(claim: str, source: str, model: MatchModel | None = None) -> Assessment:
+    """Judge how well `source` (plain main text) supports `claim`. Never UNAVAILABLE."""
+    return analyse(claim, Source.prepare(source), model).assessment
+
+
+def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Analysis:
+    """`assess` with its features exposed (for fitting and benchmarks)."""
+    model = model or packaged_model()
+    claim_tokens = tokenize(claim)
+    content = [t for t in claim_tokens if t.norm not in STOPWORDS]
+    page = source.page
+    if not content or not page.tokens:
+        whole = (_whole_claim_flag(claim),) if claim.strip() else ()
+        return Analysis(Assessment(0.0, Verdict.UNSUPPORTED, None, whole), _empty_features())
+
+    weights = [_token_weight(t, index, claim_tokens, model) for index, t in enumerate(content)]
+    norms = [t.norm for t in content]
+    equivalents = {norm: frozenset(page.equivalents(norm)) | {norm} for norm in set(norms)}
+    retrieval = retrieve(page, norms, weights)
+    evidence, window_tokens = _evidence(source, retrieval)
+    alignment = align(content, [t for t in window_tokens if t.norm not in STOPWORDS], equivalents)
+
+    claim_dates = find_dates(claim)
+    claim_numbers = find_numbers(claim, claim_dates)
+    flags = _discrepancy_flags(
+        claim, claim_tokens, content, source, evidence, alignment, claim_dates, claim_numbers
+    )
+    # Quantities the page states in other words ("1.5 million" for "1,500,000") are backed
+    # even though their tokens differ.
+    in_page, in_window = _value_backed(content, source, evidence, claim_dates, claim_numbers)
+    window_mask = retrieval.window_mask | in_window
+    passages_mask = retrieval.passages_mask | in_page
+    page_mask = retrieval.page_mask | in_page
+    flags.extend(_unsupported_flags(claim, claim_tokens, content, passages_mask, model, flags))
+    flags.sort(key=lambda flag: (flag.start, flag.end))
+
+    total = sum(weights)
+    features = {
+        "coverage_window": _weight(window_mask, weights) / total,
+        "coverage_passages": _weight(passages_mask, weights) / total,
+        "coverage_page": _weight(page_mask, weights) / total,
+        "fuzz_window": fuzz.token_set_ratio(claim, evidence.text) / 100.0 if evidence else 0.0,
+        "missing_names": _missing_share(content, page_mask, lambda t: t.is_capitalised),
+        "missing_numbers": _missing_share(content, page_mask, lambda t: t.is_number),
+        "conflicts": float(sum(1 for f in flags if f.kind in CONFLICT_KINDS)),
+        "length": math.log1p(len(content)),
+    }
+    score = model.score(features)
+    has_conflict = features["conflicts"] > 0
+    verdict = model.verdict(score, has_conflict, features["coverage_window"])
+    if verdict is Verdict.CONTRADICTED:
+        score = min(score, model.partial_threshold * 0.5)
+    elif has_conflict and verdict is Verdict.SUPPORTED:
+        verdict = Verdict.PARTIAL
+    return Analysis(Assessment(round(score, 4), verdict, evidence, tuple(flags)), features)
+
+
+def _token_weight(token: Token, index: int, claim_tokens: list[Token], model: MatchModel) -> float:
+    if token.is_number:
+        return model.number_weight
+    if token.is_capitalised and token is not claim_tokens[0]:
+        return model.capital_weight
+    return 1.0
+
+
+def _weight(mask: int, weights: list[float]) -> float:
+    return sum(w for index, w in enumerate(weights) if mask >> index & 1)
+
+
+def _missing_share(content: list[Token], page_mask: int, kind: object) -> float:
+    assert callable(kind)
+    relevant = [index for index, token in enumerate(content) if kind(token)]
+    if not relevant:
+        return 0.0
+    return sum(1 for index in relevant if not page_mask >> index & 1) / len(relevant)
+
+
+def _evidence(source: Source, retrieval: Retrieval) -> tuple[Evidence | None, list[Token]]:
+    units = source.page.units
+    if not units or not retrieval.window_mask:
+        return None, []
+    first, end = retrieval.window
+    start_unit, end_unit = units[first], units[end - 1]
+    evidence = Evidence(
+        source.text[start_unit.start : end_unit.end], start_unit.start, end_unit.end
+    )
+    return evidence, source.page.tokens[start_unit.first_token : end_unit.end_token]
+
+
+def _discrepancy_flags(
+    claim: str,
+    claim_tokens: list[Token],
+    content: list[Token],
+    source: Source,
+    evidence: Evidence | None,
+    alignment: Alignment,
+    claim_dates: list[DateMention],
+    claim_numbers: list[NumberMention],
+) -> list[Flag]:
+    flags = discrepancies.title_flags(claim_tokens, claim, source.page.tokens, source.text)
+    flags.extend(discrepancies.slot_flags(alignment, claim, source.text))
+    slot_of, closing = _slots_by_offset(alignment, content, [*claim_dates, *claim_numbers])
+    in_evidence = (
+        (lambda start, end: evidence.start <= start and end <= evidence.end)
+        if evidence is not None
+        else (lambda start, end: False)
+    )
+    flags.extend(
+        discrepancies.number_flags(
+            claim_numbers,
+            source.numbers,
+            [n for n in source.numbers if in_evidence(n.start, n.end)],
+            claim,
+            source.text,
+            slot_of,
+            closing,
+        )
+    )
+    flags.extend(
+        discrepancies.date_flags(
+            claim_dates,
+            source.dates,
+            [d for d in source.dates if in_evidence(d.start, d.end)],
+            claim,
+            source.text,
+            slot_of,
+        )
+    )
+    if any(mark in claim for mark in ('"', "\u201c", "\u2018")):
+        flags.extend(discrepancies.quote_flags(claim, source.word_string, source.text))
+    return _without_overlaps(flags)
+
+
+def _value_backed(
+    content: list[Token],
+    source: Source,
+    evidence: Evidence | None,
+    claim_dates: list[DateMention],
+    claim_numbers: list[NumberMention],
+) -> tuple[int, int]:
+    """Bitmasks of claim words inside numbers/dates the page (and the evidence) states."""
+    in_page = in_window = 0
+    backed: list[tuple[int, int, bool]] = []
+    for number in claim_numbers:
+        matches = [other for other in source.numbers if number.matches(other)]
+        if matches:
+            backed.append((number.start, number.end, _any_inside(matches, evidence)))
+    for date in claim_dates:
+        date_matches = [other for other in source.dates if date.backed_by(other)]
+        if date_matches:
+            backed.append((date.start, date.end, _any_inside(date_matches, evidence)))
+    for start, end, inside_evidence in backed:
+        for index, token in enumerate(content):
+            if start <= token.start < end:
+                in_page |= 1 << index
+                if inside_evidence:
+                    in_window |= 1 << index
+    return in_page, in_window
+
+
+def _any_inside(mentions: Sequence[DateMention | NumberMention], evidence: Evidence | None) -> bool:
+    return evidence is not None and any(
+        evidence.start <= m.start and m.end <= evidence.end for m in mentions
+    )
+
+
+def _slots_by_offset(
+    alignment: Alignment, content: list[Token], mentions: list[DateMention | NumberMention]
+) -> tuple[dict[int, tuple[int, int]], frozenset[int]]:
+    """Source character range facing each mention (keyed by its start offset in the claim),
+    and the mentions that close their slot (so the facing source value is its last one)."""
+    slots: dict[int, tuple[int, int]] = {}
+    closing: set[int] = set()
+    all_slots = alignment.slots()
+    for mention in mentions:
+        inside = [
+            index
+            for index, token in enumerate(content)
+            if mention.start <= token.start < mention.end and index not in alignment.pairs
+        ]
+        if not inside:
+            continue
+        slot = next((s for s in all_slots if s.claim_start <= inside[0] < s.claim_end), None)
+        if slot is None or slot.source_start >= slot.source_end:
+            continue
+        words = alignment.source
+        slots[mention.start] = (words[slot.source_start].start, words[slot.source_end - 1].end)
+        if inside[-1] == slot.claim_end - 1:
+            closing.add(mention.start)
+    return slots, frozenset(closing)
+
+
+def _without_overlaps(flags: list[Flag]) -> list[Flag]:
+    """Keep the first flag of each overlapping group (finders run most specific first)."""
+    kept: list[Flag] = []
+    for flag in flags:
+        if all(flag.end <= other.start or other.end <= flag.start for other in kept):
+            kept.append(flag)
+    return kept
+
+
+def _unsupported_flags(
+    claim: str,
+    claim_tokens: list[Token],
+    content: list[Token],
+    covered_mask: int,
+    model: MatchModel,
+    typed: list[Flag],
+) -> list[Flag]:
+    """Spans of claim words no chosen passage backs, joined across short function-word gaps."""
+    unbacked = {
+        token.start
+        for index, token in enumerate(content)
+        if not covered_mask >> index & 1
+        and not any(flag.start <= token.start < flag.end for flag in typed)
+    }
+    spans: list[tuple[int, int]] = []
+    run_start: int | None = None
+    run_end = 0
+    gap = 0
+    for token in claim_tokens:
+        if token.start in unbacked:
+            if run_start is None:
+                run_start = token.start
+            run_end, gap = token.end, 0
+        elif run_start is not None:
+            if token.norm in STOPWORDS and gap < model.unsupported_gap:
+                gap += 1
+                continue
+            spans.append((run_start, run_end))
+            run_start, gap = None, 0
+    if run_start is not None:
+        spans.append((run_start, run_end))
+    flags: list[Flag] = []
+    for start, end in spans:
+        flags.append(Flag(start, end, "unsupported", claim[start:end], None))
+    return flags
+
+
+def _whole_claim_flag(claim: str) -> Flag:
+    start = len(claim) - len(claim.lstrip())
+    end = len(claim.rstrip())
+    return Flag(start, end, "unsupported", claim[start:end], None)
+
+
+def _empty_features() -> dict[str, float]:
+    return {
+        "coverage_window": 0.0,
+        "coverage_passages": 0.0,
+        "coverage_page": 0.0,
+        "fuzz_window": 0.0,
+        "missing_names": 1.0,
+        "missing_numbers": 0.0,
+        "conflicts": 0.0,
+        "length": 0.0,
+    }

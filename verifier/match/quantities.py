@@ -1,0 +1,228 @@
+"""Numbers and dates found in text, as comparable values with their character spans.
+
+"1.5 million" and "1,500,000" are both 1500000; "2%" and "two per cent" are both 2 percent;
+"26 June 1980", "June 26th, 1980" and "1980-06-26" are the same date, and "June 1980" is a
+less specific mention of it (compatible, not conflicting).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from verifier.match.tokens import fold, word_list
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<{0}>January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"  # noqa: E501
+_DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{0}>1[0-9]\d\d|20\d\d)"
+_DATE_PATTERNS = [
+    # 1980-06-26
+    re.compile(r"\b(?P<y>1[0-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+    # 26 June 1980, 26 June, 26th of June 1980
+    re.compile(
+        r"\b"
+        + _DAY.format("d")
+        + r"\s+(?:of\s+)?"
+        + _MONTH.format("mn")
+        + r"(?:\s*,?\s*"
+        + _YEAR.format("y")
+        + r")?\b",
+        re.IGNORECASE,
+    ),
+    # June 26, 1980; June 26th , 1980; June 1980; June
+    re.compile(
+        r"\b"
+        + _MONTH.format("mn")
+        + r"(?:\s+"
+        + _DAY.format("d")
+        + r"(?![\d,.]*\d{3}))?(?:\s*,?\s*"
+        + _YEAR.format("y")
+        + r")?\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b" + _YEAR.format("y") + r"s?\b"),
+]
+
+_SCALES = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "trillion": 1e12,
+    "bn": 1e9,
+    "m": 1e6,
+    "k": 1e3,
+}
+_WORD_VALUES = {
+    word: float(value)
+    for value, word in enumerate(
+        word_list(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+        )
+    )
+}
+_WORD_VALUES.update(
+    {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
+)
+_WORD_VALUES.update({"ninety": 90, "hundred": 100, "dozen": 12})
+_NUMBER = re.compile(
+    r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+    r"(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|dozen))"
+    r"(?:st|nd|rd|th)?"
+    r"(?:\s*(?P<scale>thousand|millions?|billions?|trillion|bn|m|k)\b)?"
+    r"(?:\s*(?P<percent>%|per\s*cent\b|percent\b))?"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+_RANGE_JOINER = re.compile(r"^\s*(?:-|\u2013|\u2014|to|and)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date as written; fields the text leaves out are None ("June 1980": day None)."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int | None
+
+    def compatible_with(self, other: DateMention) -> bool:
+        """True when no field both mentions give differs."""
+        return all(
+            mine is None or theirs is None or mine == theirs
+            for mine, theirs in (
+                (self.year, other.year),
+                (self.month, other.month),
+                (self.day, other.day),
+            )
+        )
+
+    def backed_by(self, other: DateMention) -> bool:
+        """True when `other` states at least everything this mention states, identically."""
+        return all(
+            mine is None or mine == theirs
+            for mine, theirs in (
+                (self.year, other.year),
+                (self.month, other.month),
+                (self.day, other.day),
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A quantity as written, with the value it denotes (scale words and percent applied)."""
+
+    start: int
+    end: int
+    value: float
+    percent: bool
+    precision: float
+    """The rounding the text implies: "1.5 million" -> 100000, "12" -> 1."""
+
+    def matches(self, other: NumberMention) -> bool:
+        """True when `other` rounds to this value at this mention's precision (or is equal)."""
+        if self.percent != other.percent and self.percent:
+            return False
+        if abs(self.value - other.value) < 1e-9 * max(1.0, abs(self.value)):
+            return True
+        return self.precision > 1 and abs(self.value - other.value) <= self.precision / 2
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Dates in `text`, most specific first where mentions overlap."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            groups = match.groupdict()
+            month = _month(groups.get("m"), groups.get("mn"))
+            day = int(groups["d"]) if groups.get("d") else None
+            year = int(groups["y"]) if groups.get("y") else None
+            if month is None and year is None:
+                continue
+            if groups.get("mn") and fold(groups["mn"]) == "may" and day is None and year is None:
+                continue  # the verb "may"
+            if day is not None and not 1 <= day <= 31:
+                day = None
+            found.append(DateMention(span[0], span[1], year, month, day))
+            taken.append(span)
+    found.sort(key=lambda mention: mention.start)
+    return found
+
+
+def _month(number: str | None, name: str | None) -> int | None:
+    if number:
+        value = int(number)
+        return value if 1 <= value <= 12 else None
+    if name:
+        return MONTHS.get(fold(name).rstrip("."))
+    return None
+
+
+def find_numbers(text: str, dates: list[DateMention] | None = None) -> list[NumberMention]:
+    """Quantities in `text` outside the given date spans (years are dates, not counts)."""
+    date_spans = [(d.start, d.end) for d in (find_dates(text) if dates is None else dates)]
+    found: list[NumberMention] = []
+    for match in _NUMBER.finditer(text):
+        start, end = match.span()
+        if any(start < d_end and d_start < end for d_start, d_end in date_spans):
+            continue
+        raw = fold(match.group("num"))
+        if raw in _WORD_VALUES:
+            value, precision = _WORD_VALUES[raw], 1.0
+        else:
+            digits = raw.replace(",", "")
+            value = float(digits)
+            decimals = len(digits.partition(".")[2])
+            precision = 10.0**-decimals
+        scale_word = match.group("scale")
+        if scale_word:
+            scale = _SCALES[fold(scale_word)]
+            if scale_word in ("m", "k") and raw in _WORD_VALUES:
+                continue  # "two m" is not a quantity
+            value *= scale
+            precision *= scale
+        percent = match.group("percent") is not None
+        found.append(NumberMention(start, end, value, percent, precision))
+    return found
+
+
+def number_ranges(text: str, numbers: list[NumberMention]) -> list[tuple[float, float]]:
+    """Ranges written as "10-20", "10 to 20" or "between 10 and 20", as (low, high)."""
+    ranges: list[tuple[float, float]] = []
+    for first, second in pairwise(numbers):
+        if _RANGE_JOINER.match(text[first.end : second.start]):
+            low, high = sorted((first.value, second.value))
+            ranges.append((low, high))
+    return ranges

@@ -1,0 +1,93 @@
+"""From matching signals to a support score and a verdict, with weights fitted offline.
+
+The weights and thresholds live in `model.json` beside this module; `bench/fit_match.py`
+refits them on development data. The score is a logistic function of the features, so it
+ranks claims (AUROC) as well as thresholding them into verdicts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from verifier.model import Verdict
+
+FEATURE_NAMES = (
+    "coverage_window",
+    "coverage_passages",
+    "coverage_page",
+    "fuzz_window",
+    "missing_names",
+    "missing_numbers",
+    "conflicts",
+    "length",
+)
+"""Order of the feature vector; model.json weights follow it by name."""
+
+CONFLICT_KINDS = frozenset({"title", "number", "date", "name", "negation", "quote"})
+"""Flag kinds that state a contradiction (the rest are only unsupported)."""
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """Fitted weights and thresholds."""
+
+    weights: dict[str, float]
+    bias: float
+    supported_threshold: float
+    partial_threshold: float
+    contradiction_min_coverage: float
+    """A discrepancy means "contradicted" only when the passage is about the same thing."""
+    unsupported_gap: int
+    """Function words between unbacked words are flagged with them up to this many."""
+    capital_weight: float
+    number_weight: float
+
+    def score(self, features: dict[str, float]) -> float:
+        total = self.bias + sum(self.weights.get(n, 0.0) * features[n] for n in FEATURE_NAMES)
+        return 1.0 / (1.0 + math.exp(-max(min(total, 40.0), -40.0)))
+
+    def verdict(self, score: float, has_conflict: bool, coverage_window: float) -> Verdict:
+        if has_conflict and coverage_window >= self.contradiction_min_coverage:
+            return Verdict.CONTRADICTED
+        if score >= self.supported_threshold:
+            return Verdict.SUPPORTED
+        if score >= self.partial_threshold:
+            return Verdict.PARTIAL
+        return Verdict.UNSUPPORTED
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> MatchModel:
+        return cls(
+            weights={str(k): float(v) for k, v in raw["weights"].items()},
+            bias=float(raw["bias"]),
+            supported_threshold=float(raw["supported_threshold"]),
+            partial_threshold=float(raw["partial_threshold"]),
+            contradiction_min_coverage=float(raw["contradiction_min_coverage"]),
+            unsupported_gap=int(raw["unsupported_gap"]),
+            capital_weight=float(raw["capital_weight"]),
+            number_weight=float(raw["number_weight"]),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "weights": self.weights,
+            "bias": self.bias,
+            "supported_threshold": self.supported_threshold,
+            "partial_threshold": self.partial_threshold,
+            "contradiction_min_coverage": self.contradiction_min_coverage,
+            "unsupported_gap": self.unsupported_gap,
+            "capital_weight": self.capital_weight,
+            "number_weight": self.number_weight,
+        }
+
+
+@lru_cache(maxsize=1)
+def packaged_model() -> MatchModel:
+    """The model shipped with the package (verifier/match/model.json)."""
+    text = resources.files("verifier.match").joinpath("model.json").read_text("utf-8")
+    return MatchModel.from_json(json.loads(text))

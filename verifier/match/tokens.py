@@ -1,0 +1,215 @@
+"""Words with their offsets and a normal form that lets paraphrase-level variants meet.
+
+The normal form folds case and accents, strips possessives and common inflections, turns
+number words and digit groupings into plain digits ("two" -> "2", "1,500,000" -> "1500000"),
+so that set lookups do most of the matching and rapidfuzz is only needed for what is left.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Words joined by inner apostrophes, periods or digit commas stay one token ("don't", "U.S",
+# "1,500,000", "3.5"); hyphens split ("English-language" -> "English", "language").
+_WORD = re.compile(r"[^\W_]+(?:[.,'\u2019][^\W_]+)*")
+_DIGIT_GROUPS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def word_list(text: str) -> list[str]:
+    """Whitespace-separated words of a lexicon written as prose-like text."""
+    return text.split()
+
+
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(word_list(text))
+
+
+STOPWORDS = word_set(
+    """
+    a an the and or but if then than so as of at by for from in into on onto to with within
+    over under about above below between through during before after up down out off
+    is are was were be been being am do does did done doing has have had having
+    he she it they them their theirs his her hers its we us our ours you your yours i me my
+    this that these those there here which who whom whose what when where why how
+    also too very just only such some any each both all most more other another own same
+    can could may might must shall should will would s t d ll m re ve o y
+    itself himself herself themselves one's
+    lrb rrb lsb rsb lcb rcb
+    """
+)
+"""Function words: they carry no evidence on their own. Negations are deliberately absent."""
+
+NEGATIONS = word_set(
+    "not no never none nobody nothing neither nor without cannot n't refused refuse "
+    "failed fail unable denied deny"
+)
+"""Words that reverse what a sentence asserts ("agreed" vs "did not agree")."""
+
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        word_list(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+        )
+    )
+}
+_NUMBER_WORDS.update(
+    {
+        "thirty": "30",
+        "forty": "40",
+        "fifty": "50",
+        "sixty": "60",
+        "seventy": "70",
+        "eighty": "80",
+        "ninety": "90",
+        "hundred": "100",
+        "first": "1",
+        "second": "2",
+        "third": "3",
+        "fourth": "4",
+        "fifth": "5",
+        "sixth": "6",
+        "seventh": "7",
+        "eighth": "8",
+        "ninth": "9",
+        "tenth": "10",
+    }
+)
+# "one" is usually a pronoun ("one of the best"), not a count; keep it a word.
+del _NUMBER_WORDS["one"]
+
+_IRREGULAR = {
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "people": "person",
+    "won": "win",
+    "wrote": "write",
+    "written": "write",
+    "began": "begin",
+    "begun": "begin",
+    "became": "become",
+    "born": "bear",
+    "died": "die",
+    "dies": "die",
+    "taught": "teach",
+    "led": "lead",
+    "held": "hold",
+    "made": "make",
+    "gave": "give",
+    "given": "give",
+    "took": "take",
+    "taken": "take",
+    "left": "leave",
+    "sold": "sell",
+    "bought": "buy",
+    "built": "build",
+    "found": "find",
+    "founded": "found",
+    "founder": "found",
+    "co": "co",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a text: where it is, how it is written, and its normal form."""
+
+    start: int
+    end: int
+    text: str
+    norm: str
+
+    @property
+    def is_content(self) -> bool:
+        return self.norm not in STOPWORDS
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def is_number(self) -> bool:
+        return self.norm[:1].isdigit()
+
+
+def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of `text[offset:end]`, with offsets into `text`."""
+    stop = len(text) if end is None else end
+    return [
+        Token(match.start(), match.end(), match.group(), normalise(match.group()))
+        for match in _WORD.finditer(text, offset, stop)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def normalise(word: str) -> str:
+    """The form two words share when a reader would take them as the same word."""
+    folded = fold(word)
+    for suffix in ("'s", "\u2019s", "'", "\u2019"):
+        if folded.endswith(suffix) and len(folded) > len(suffix):
+            folded = folded[: -len(suffix)]
+            break
+    folded = folded.replace("\u2019", "'")
+    if folded in _NUMBER_WORDS:
+        return _NUMBER_WORDS[folded]
+    if folded[:1].isdigit():
+        return _normalise_number(folded)
+    if "." in folded:
+        folded = folded.replace(".", "")  # "U.S" -> "us" would collide; keep letters only
+        return folded if len(folded) > 2 else folded + "."
+    return stem(folded)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded text (é -> e, ß -> ss)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _normalise_number(word: str) -> str:
+    if _DIGIT_GROUPS.match(word):
+        word = word.replace(",", "")
+    ordinal = _ORDINAL.match(word)
+    if ordinal:
+        return ordinal.group(1)
+    if "." in word:
+        whole, _, fraction = word.partition(".")
+        fraction = fraction.rstrip("0")
+        return f"{whole}.{fraction}" if fraction else whole
+    return word
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to meet "elected"/"elects", not a linguistic stemmer."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("ing") and len(word) > 5:
+        return _undouble(word[:-3])
+    if word.endswith("ed") and len(word) > 4:
+        base = word[:-2]
+        return _undouble(base) if not base.endswith("e") else base[:-1]
+    if word.endswith("es") and len(word) > 4 and word[-3] in "sxz":
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 4:
+        return word[:-1]
+    return word
+
+
+def _undouble(base: str) -> str:
+    if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "ls":
+        return base[:-1]
+    if base.endswith("e") and len(base) > 4:
+        return base[:-1]
+    return base
