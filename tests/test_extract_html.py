@@ -1,0 +1,107 @@
+"""HTML articles: <sup>/<a href="#..."> markers into an ordered list or section of notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from verifier.extract import extract_article, extract_source
+from verifier.model import Extraction
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+
+
+def extract(source: str) -> Extraction:
+    return extract_source(source, "article.html", "html")
+
+
+def test_fixture_claims() -> None:
+    claims = extract_article(FIXTURES / "notes.html", "notes.html").claims
+    got = [(claim.footnote, claim.line, claim.text, claim.urls) for claim in claims]
+    assert got == [
+        (
+            "1",
+            6,
+            "The Ferrow bridge spans 1.2 km across the estuary.",
+            ("https://roads.example.org/ferrow",),
+        ),
+        ("2,3", 7, "Construction began under Gov. Aldous Reyne in 1998.", ()),
+        ("4", 8, "Tolls were abolished in 2015, and traffic doubled.", ("sources/tolls.html",)),
+    ]
+
+
+def test_fixture_metadata_and_backlinks_left_out() -> None:
+    claims = extract_article(FIXTURES / "notes.html", "notes.html").claims
+    facts = claims[0].citations[0]
+    assert (facts.title, facts.publisher, facts.accessed) == (
+        "Ferrow bridge facts",
+        "Roads Agency",
+        "2024-02-01",
+    )
+    assert "\u21a9" not in facts.note
+    # "Id." is the previous note's source (a book: no URL).
+    assert [c.url for c in claims[1].citations] == [None, None]
+    assert claims[1].citations[1].note == "Id. at 44."
+
+
+def test_fixture_warnings() -> None:
+    warnings = extract_article(FIXTURES / "notes.html", "notes.html").warnings
+    assert [(w.line, w.message.split()[0]) for w in warnings] == [
+        (12, "note"),
+        (13, "note"),
+        (15, "note"),
+    ]
+
+
+def test_markdown_it_rendering_with_repeated_reference() -> None:
+    source = (
+        '<p>One.<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> '
+        'Two.<sup class="footnote-ref"><a href="#fn1" id="fnref1:1">[1:1]</a></sup></p>\n'
+        '<section class="footnotes"><ol class="footnotes-list">\n'
+        '<li id="fn1" class="footnote-item"><p>See https://a.example.org/ '
+        '<a href="#fnref1" class="footnote-backref">\u21a9\ufe0e</a> '
+        '<a href="#fnref1:1" class="footnote-backref">\u21a9\ufe0e</a></p></li>\n'
+        "</ol></section>"
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [
+        ("One.", "1", ("https://a.example.org/",)),
+        ("Two.", "1", ("https://a.example.org/",)),
+    ]
+
+
+def test_wikipedia_style_reference_list() -> None:
+    source = (
+        '<p>The tower is 300 m tall.<sup id="cite_ref-a_1-0" class="reference">'
+        '<a href="#cite_note-a-1">[1]</a></sup><sup class="reference">'
+        '<a href="#cite_note-2">[2]</a></sup> It opened in 1889.</p>\n'
+        '<ol class="references">\n'
+        '<li id="cite_note-a-1"><span class="mw-cite-backlink"><b><a href="#cite_ref-a_1-0">^</a>'
+        '</b></span> <span class="reference-text"><cite class="citation web">'
+        '<a rel="nofollow" class="external text" href="https://tower.example.org/facts">'
+        '"Tower facts"</a>. Tower Society. Retrieved 3 March 2020.</cite></span></li>\n'
+        '<li id="cite_note-2"><span class="mw-cite-backlink"><a href="#cite_ref-2">^</a></span> '
+        '<span class="reference-text">Smith 2001, p. 4.</span></li>\n'
+        "</ol>"
+    )
+    extraction = extract(source)
+    claim = extraction.claims[0]
+    assert claim.text == "The tower is 300 m tall."
+    assert claim.footnote == "1,2"
+    assert claim.urls == ("https://tower.example.org/facts",)
+    assert claim.citations[0].title == "Tower facts"
+    assert claim.citations[0].accessed == "3 March 2020"
+    assert claim.citations[1].note == "Smith 2001, p. 4."
+
+
+def test_scripts_hidden_elements_and_links_elsewhere_are_ignored() -> None:
+    source = (
+        '<nav><a href="#main">Skip</a></nav><script>var s = "x.[1]";</script>'
+        '<p id="main">Plain paragraph with a <a href="#main">link</a>.</p>'
+    )
+    assert extract(source) == Extraction(article="article.html", claims=())
+
+
+def test_marker_to_a_missing_note_is_a_warning() -> None:
+    extraction = extract('<p>Claim here.<sup><a href="#fn7">7</a></sup></p>')
+    assert extraction.claims == ()
+    assert [(w.line, w.message.split()[0]) for w in extraction.warnings] == [(1, "marker")]

@@ -1,0 +1,153 @@
+"""Plain-text articles: bracket markers, note lists, Ibid., split URLs, warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from verifier.extract import extract_article, extract_source
+from verifier.model import Extraction
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+
+
+def extract(source: str) -> Extraction:
+    return extract_source(source, "article.txt", "text")
+
+
+def test_fixture_claims_texts_lines_and_urls() -> None:
+    extraction = extract_article(FIXTURES / "plain.txt", "plain.txt")
+    got = [(claim.footnote, claim.line, claim.text, claim.urls) for claim in extraction.claims]
+    budget = "https://calder.example.gov/budget/2023/infrastructure/terminal.pdf"
+    assert got == [
+        (
+            "1",
+            3,
+            "Port Calder opened its new container terminal in March 2023.",
+            ("https://gazette.example.org/news/2023/03/terminal-opens?utm_source=feed&id=7",),
+        ),
+        ("2", 4, "The terminal cost $412.5 million, according to the city council.", (budget,)),
+        (
+            "3",
+            5,
+            'Dr. Ines Okafor, the U.S.-trained harbour engineer, said the quay "would last a '
+            'century."',
+            (budget,),
+        ),
+        (
+            "4",
+            6,
+            "Critics, e.g. the Fishermen's Union, called the dredging excessive, in a letter to "
+            "the mayor.",
+            (),
+        ),
+        (
+            "ii",
+            8,
+            "The council has not published the dredging survey.",
+            ("https://watch.example.net/survey",),
+        ),
+    ]
+
+
+def test_fixture_citation_metadata() -> None:
+    claims = extract_article(FIXTURES / "plain.txt", "plain.txt").claims
+    first = claims[0].citations[0]
+    assert (first.title, first.publisher, first.accessed) == (
+        "Calder terminal opens",
+        "Calder Gazette",
+        "02.04.2023",
+    )
+    assert first.normalized_url == "https://gazette.example.org/news/2023/03/terminal-opens?id=7"
+    assert claims[1].citations[0].accessed == "5 April 2023"
+    # A note with no URL is still a claim: its citation has url None (-> unavailable: no URL).
+    book = claims[3].citations
+    assert len(book) == 1 and book[0].url is None
+    assert book[0].note.startswith("Okafor, I. Harbours of the North.")
+
+
+def test_fixture_warnings() -> None:
+    warnings = extract_article(FIXTURES / "plain.txt", "plain.txt").warnings
+    assert [(w.line, "no URL" in w.message) for w in warnings] == [(19, True)]
+
+
+def test_ibid_with_page_resolves_to_previous_note() -> None:
+    source = "First claim.[1] Second claim.[2]\n\n[1] https://one.example.org/a\n[2] Ibid., p. 4.\n"
+    claims = extract(source).claims
+    assert [claim.urls for claim in claims] == [("https://one.example.org/a",)] * 2
+    assert claims[1].citations[0].note == "Ibid., p. 4."
+
+
+def test_ibid_with_nothing_before_has_no_url() -> None:
+    extraction = extract("A claim.[1]\n\n[1] Ibid.\n")
+    assert [claim.citations[0].url for claim in extraction.claims] == [None]
+    assert [w.line for w in extraction.warnings] == [3]
+
+
+def test_marker_without_note_and_note_never_cited_are_warnings() -> None:
+    source = (
+        "Cited.[1] Uncited claim.[7]\n\n[1] https://a.example.org/\n[2] https://b.example.org/\n"
+    )
+    extraction = extract(source)
+    assert [claim.footnote for claim in extraction.claims] == ["1"]
+    assert sorted((w.line, w.message.split()[0]) for w in extraction.warnings) == [
+        (1, "marker"),
+        (4, "note"),
+    ]
+
+
+def test_duplicate_label_warns_and_first_wins() -> None:
+    source = "Claim.[1]\n\n[1] https://first.example.org/\n[1] https://second.example.org/\n"
+    extraction = extract(source)
+    assert extraction.claims[0].urls == ("https://first.example.org/",)
+    assert [w.line for w in extraction.warnings] == [4]
+
+
+def test_several_markers_on_one_sentence_make_one_claim() -> None:
+    source = "Ships were sent.[1][2] Planes too.[3, 4] Then more.[5-6]\n\n" + "".join(
+        f"[{n}] https://s{n}.example.org/\n" for n in range(1, 7)
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.footnote, len(claim.urls)) for claim in claims] == [
+        ("Ships were sent.", "1,2", 2),
+        ("Planes too.", "3,4", 2),
+        ("Then more.", "5,6", 2),
+    ]
+
+
+def test_marker_after_closing_quote_or_bracket_cites_the_sentence_before() -> None:
+    source = (
+        'He said "it is done."[1] She disagreed. (They met in May.)[2] Later.\n\n'
+        "[1] https://a.example.org/\n[2] https://b.example.org/\n"
+    )
+    claims = extract(source).claims
+    assert [claim.text for claim in claims] == ['He said "it is done."', "(They met in May.)"]
+
+
+def test_marker_after_space_belongs_to_sentence_before() -> None:
+    claims = extract("It rained. [1] Then it stopped.\n\n[1] https://a.example.org/\n").claims
+    assert [claim.text for claim in claims] == ["It rained."]
+
+
+def test_url_split_over_two_lines_is_rejoined() -> None:
+    source = (
+        "Claim.[1]\n\n[1] Report, https://data.example.org/reports/2024/\n"
+        "annual-summary.pdf, accessed 1 May 2024.\n"
+    )
+    claims = extract(source).claims
+    assert claims[0].urls == ("https://data.example.org/reports/2024/annual-summary.pdf",)
+
+
+def test_several_urls_in_one_note_are_all_cited_in_order() -> None:
+    source = "Claim.[1]\n\n[1] See https://a.example.org/x and https://b.example.org/y.\n"
+    assert extract(source).claims[0].urls == ("https://a.example.org/x", "https://b.example.org/y")
+
+
+def test_bracketed_prose_is_not_a_marker() -> None:
+    source = "He wrote [sic] that in [2024] it was so.[1]\n\n[1] https://a.example.org/\n"
+    claims = extract(source).claims
+    assert [claim.text for claim in claims] == ["He wrote [sic] that in [2024] it was so."]
+
+
+def test_headings_and_bylines_do_not_join_the_first_sentence() -> None:
+    source = "Breaking News\nBy A. Writer\nThe vote passed.[1]\n\n[1] https://a.example.org/\n"
+    assert [claim.text for claim in extract(source).claims] == ["The vote passed."]

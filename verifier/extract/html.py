@@ -1,0 +1,326 @@
+"""HTML articles: <sup>/<a href="#note"> markers into a list or section of notes.
+
+Covers the common producers: markdown-it / pandoc footnotes (`footnote-ref` -> `<li id="fn1">`),
+DPUB-ARIA (`doc-noteref` -> `doc-endnote`), Wikipedia (`<sup class="reference">` ->
+`<ol class="references"><li id="cite_note-...">`) and hand-written `<sup><a href="#n1">`.
+A link is a marker when it points into the page at a note-like element (a list item, or an
+element marked as a note by role, class or id) and looks like a marker (inside <sup>,
+marked as a note reference, or a short label such as "[3]").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from verifier.extract.assemble import Body, Note, assemble
+from verifier.extract.notes import NoteText
+from verifier.model import Extraction, ExtractionWarning
+
+_SKIPPED_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "svg", "math", "button", "select"}
+)
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+_NOTE_HINT = re.compile(r"foot|endnote|\bnotes?\b|note-|fn|cite_note|reference|reflist", re.I)
+_NOTE_ROLES = frozenset({"doc-endnote", "doc-footnote", "doc-biblioentry", "note"})
+_MARKER_HINT = re.compile(r"footnote-ref|fnref|noteref|reference|cite_ref|footnote", re.I)
+_MARKER_TEXT = re.compile(r"^\s*[\[(]?\s*(?P<label>[\w*\u2020\u2021]{1,6}(?::\d+)?)\s*[\])]?\s*$")
+_BACKLINK_TEXT = re.compile(
+    r"^\s*[\u21a9\u2191^\u2934\ufe0e\ufe0f]+\s*$|^\s*(?:back|return)\b", re.I
+)
+_BACKLINK_HINT = re.compile(r"backref|backlink|cite-backlink|footnote-back|fnref", re.I)
+_HIDDEN_CLASS = re.compile(r"\bmw-editsection\b|\bsr-only\b|\bvisually-hidden\b")
+
+
+@dataclass
+class _Notes:
+    """Note elements found through markers, in the order markers first reach them."""
+
+    labels: dict[HtmlElement, str] = field(default_factory=dict)
+    marker_notes: dict[HtmlElement, HtmlElement] = field(default_factory=dict)
+
+
+def extract_html(source: str, article: str) -> Extraction:
+    """Claims of an HTML article."""
+    if not source.strip():
+        return Extraction(article=article, claims=())
+    try:
+        root = lxml.html.document_fromstring(source)
+    except (etree.ParserError, ValueError):
+        return Extraction(article=article, claims=())
+    warnings: list[ExtractionWarning] = []
+    notes = _find_markers(root, article, warnings)
+    note_elements = set(notes.labels)
+    body = Body()
+    start = root.find("body")
+    _walk(start if start is not None else root, body, notes, note_elements)
+    note_values = [
+        Note(label, _note_text(element), element.sourceline or 0)
+        for element, label in sorted(notes.labels.items(), key=lambda item: _order(item[0]))
+    ]
+    warnings.extend(_unreferenced_siblings(note_elements, article))
+    return assemble(article, body, note_values, warnings)
+
+
+def _order(element: HtmlElement) -> int:
+    return element.sourceline or 0
+
+
+def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarning]) -> _Notes:
+    ids: dict[str, HtmlElement] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in ("id", "name"):
+            value = element.get(attribute)
+            if value and value not in ids:
+                ids[value] = element
+    notes = _Notes()
+    for anchor in root.iter("a"):
+        href = anchor.get("href") or ""
+        if not href.startswith("#") or len(href) < 2:
+            continue
+        if not _looks_like_marker(anchor):
+            continue
+        target = ids.get(unquote(href[1:]))
+        if target is None:
+            if _is_in_sup(anchor) and _marker_label(anchor):
+                warnings.append(
+                    ExtractionWarning(
+                        article,
+                        anchor.sourceline or 0,
+                        f"marker [{_marker_label(anchor)}] has no note",
+                    )
+                )
+            continue
+        note = _note_element(target)
+        if note is None or _is_inside(anchor, note) or _inside_any_note(anchor, notes):
+            continue
+        if note not in notes.labels:
+            notes.labels[note] = _marker_label(anchor) or str(len(notes.labels) + 1)
+        notes.marker_notes[anchor] = note
+    return notes
+
+
+def _inside_any_note(anchor: HtmlElement, notes: _Notes) -> bool:
+    return any(ancestor in notes.labels for ancestor in anchor.iterancestors())
+
+
+def _looks_like_marker(anchor: HtmlElement) -> bool:
+    if anchor.get("role") == "doc-noteref" or anchor.get("epub:type") == "noteref":
+        return True
+    if _is_in_sup(anchor):
+        return True
+    hints = " ".join(filter(None, [anchor.get("class"), anchor.get("id"), _parent_class(anchor)]))
+    if _MARKER_HINT.search(hints):
+        return True
+    return bool(_MARKER_TEXT.match(anchor.text_content())) and bool(
+        re.search(r"\[|\d", anchor.text_content())
+    )
+
+
+def _parent_class(element: HtmlElement) -> str | None:
+    parent = element.getparent()
+    return parent.get("class") if parent is not None else None
+
+
+def _is_in_sup(anchor: HtmlElement) -> bool:
+    parent = anchor.getparent()
+    for _ in range(2):
+        if parent is None:
+            return False
+        if parent.tag == "sup":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _marker_label(anchor: HtmlElement) -> str | None:
+    match = _MARKER_TEXT.match(anchor.text_content())
+    if match is None:
+        return None
+    return match.group("label").split(":")[0]  # markdown-it writes a repeat as "1:1"
+
+
+def _note_element(target: HtmlElement) -> HtmlElement | None:
+    """The element holding the note's text, or None if the link target is not a note."""
+    element: HtmlElement | None = target
+    for _ in range(4):
+        if element is None:
+            return None
+        if element.tag in ("li", "dd", "aside", "tr") or element.get("role") in _NOTE_ROLES:
+            return element
+        if element.tag in ("p", "div", "section") and _has_note_hint(element):
+            return element
+        if element.tag in ("body", "html", "main", "article"):
+            return None
+        element = element.getparent()
+    return None
+
+
+def _has_note_hint(element: HtmlElement) -> bool:
+    hints = " ".join(filter(None, [element.get("class"), element.get("id"), element.get("role")]))
+    return bool(_NOTE_HINT.search(hints))
+
+
+def _is_inside(element: HtmlElement, container: HtmlElement) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or bool(_HIDDEN_CLASS.search(element.get("class") or ""))
+
+
+def _walk(element: HtmlElement, body: Body, notes: _Notes, note_elements: set[HtmlElement]) -> None:
+    """Append the element's running text to `body`, markers as markers, notes left out."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    skip = not tag or tag in _SKIPPED_TAGS or element in note_elements or _is_hidden(element)
+    if not skip:
+        block = tag in _BLOCK_TAGS
+        if block:
+            body.paragraph_break()
+        if element in notes.marker_notes:
+            body.add_marker(notes.labels[notes.marker_notes[element]], element.sourceline or 0)
+        elif tag == "sup" and _is_marker_sup(element):
+            # A <sup> of markers ("[1][2]", "1, 3"): its brackets and commas are not prose.
+            for anchor in _marker_anchors(element, notes):
+                body.add_marker(notes.labels[notes.marker_notes[anchor]], anchor.sourceline or 0)
+        else:
+            if tag == "br":
+                body.append("\n")
+            body.append(element.text or "")
+            for child in element:
+                _walk(child, body, notes, note_elements)
+        if block:
+            body.paragraph_break()
+    body.append(element.tail or "")
+
+
+def _is_marker_sup(sup: HtmlElement) -> bool:
+    """A <sup> holding only in-page links with marker labels (known notes or not)."""
+    anchors = list(sup.iter("a"))
+    return bool(anchors) and all(
+        (anchor.get("href") or "").startswith("#") and _marker_label(anchor) for anchor in anchors
+    )
+
+
+def _marker_anchors(sup: HtmlElement, notes: _Notes) -> list[HtmlElement]:
+    return [anchor for anchor in sup.iter("a") if anchor in notes.marker_notes]
+
+
+def _note_text(note: HtmlElement) -> NoteText:
+    parts: list[str] = []
+    links: list[tuple[str, str]] = []
+    _collect_note(note, parts, links, top=True)
+    return NoteText(text=" ".join("".join(parts).split()), links=tuple(links))
+
+
+def _collect_note(
+    element: HtmlElement, parts: list[str], links: list[tuple[str, str]], top: bool
+) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if not top and (not tag or tag in _SKIPPED_TAGS or _is_backlink(element)):
+        parts.append(element.tail or "")
+        return
+    if tag in _BLOCK_TAGS or tag == "br":
+        parts.append(" ")
+    parts.append(element.text or "")
+    for child in element:
+        _collect_note(child, parts, links, top=False)
+    if tag == "a":
+        href = (element.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:", "mailto:")):
+            links.append((href, " ".join(element.text_content().split())))
+    if not top:
+        parts.append(element.tail or "")
+
+
+def _is_backlink(element: HtmlElement) -> bool:
+    if element.get("role") == "doc-backlink":
+        return True
+    hints = element.get("class") or ""
+    if _BACKLINK_HINT.search(hints):
+        return True
+    if element.tag == "a" and (element.get("href") or "").startswith("#"):
+        return bool(
+            _BACKLINK_TEXT.match(element.text_content())
+            or _MARKER_TEXT.match(element.text_content())
+        )
+    return False
+
+
+def _unreferenced_siblings(
+    note_elements: set[HtmlElement], article: str
+) -> list[ExtractionWarning]:
+    """Items of a notes list that no marker points to."""
+    warnings: list[ExtractionWarning] = []
+    parents = {element.getparent() for element in note_elements}
+    for parent in parents:
+        if parent is None:
+            continue
+        for sibling in parent:
+            if (
+                sibling not in note_elements
+                and sibling.tag in ("li", "aside")
+                and sibling.get("id")
+                and sibling.text_content().strip()
+            ):
+                warnings.append(
+                    ExtractionWarning(
+                        article,
+                        sibling.sourceline or 0,
+                        f"note [{sibling.get('id')}] is never referenced",
+                    )
+                )
+    return warnings
