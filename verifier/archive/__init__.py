@@ -4,6 +4,25 @@ INTERFACE:
 
     class Archive:
         def __init__(self, root: Path) -> None
-        def lookup(self, url: str) -> Capture | None      # newest capture of url, via="archive"
-        def store(...) -> Capture                          # write request/response/conversion
+        def lookup(self, url: str) -> Capture | None
+            Newest readable capture of `url` (as cited), via="archive", text read from
+            the WARC conversion record. No network.
+        def lookup_failure(self, url: str) -> FetchFailure | None
+            Newest archived response of `url` that was not readable (a 404, binary...).
+        def store(self, url, exchanges: Sequence[HttpExchange], *, text=None, title=None,
+                  failure=None, via="live", extractor="") -> Capture | FetchFailure
+            Append warcinfo (once per file), request + response for every hop and the
+            extracted text as a conversion record, one gzip member each, synced before
+            the index line is written: a killed run leaves every indexed record readable.
+        def entries(self) -> list[IndexEntry]; def warc_files(self) -> list[Path]
+        def close(self) -> None   (also a context manager)
+
+Layout under root: warc/verifier-<time>-<pid>-<rand>.warc.gz (one file per Archive
+object, so concurrent runs never share a file) and index.jsonl (shared, locked appends).
 """
+
+from verifier.archive.index import IndexEntry
+from verifier.archive.records import HttpExchange
+from verifier.archive.store import Archive, ArchiveError
+
+__all__ = ["Archive", "ArchiveError", "HttpExchange", "IndexEntry"]

@@ -2,12 +2,33 @@
 
 INTERFACE:
 
-    class Fetcher:
+    class Fetcher:                                   (also a context manager; close())
         def __init__(self, settings: FetchSettings, archive: Archive) -> None
-        def fetch_all(self, urls: Sequence[str],
+        def fetch_all(self, urls: Sequence[str], *, offline: bool = False,
+                      refresh: bool = False,
                       progress: Callable[[str, SourceResult], None] | None = None,
                       ) -> dict[str, SourceResult]
-            Fetches concurrently every URL not yet in the archive, archives each response
-            (WARC) with its extracted text, and returns a result for every URL given
-            (archived ones come from the archive with via="archive").
+            A result for every URL given, in the order given (duplicates fetched once).
+            Archived URLs come from the archive (via="archive") with no network unless
+            `refresh`. `offline`: never the network; not archived -> NOT_ARCHIVED (or the
+            archived failure, e.g. a 404, when one was recorded). file: URLs are read from
+            disk (via="local", never archived; missing -> DEAD). http(s) is fetched
+            concurrently through the SSRF guard, each response archived with its text.
+            Per-URL problems are FetchFailure values, never exceptions.
+        def fetch(self, url, *, offline=False, refresh=False) -> SourceResult
+
+    read_source(target: str, archive: Archive, settings: FetchSettings, *,
+                offline: bool = False) -> PageText | FetchFailure
+        For `verifier text PATH_OR_URL`: a path, file: URL or http(s) URL -> main text,
+        read from the archive first as the matcher does.
+
+Safety: every TCP connection goes through transport.GuardedBackend (resolve once, check
+every address with guard.AddressPolicy, connect to the checked address), on every redirect
+hop. settings.allow_hosts is the only way to loopback/private addresses.
 """
+
+from verifier.fetch.client import Fetcher, Progress
+from verifier.fetch.guard import AddressPolicy, BlockedDestination
+from verifier.fetch.source import read_source
+
+__all__ = ["AddressPolicy", "BlockedDestination", "Fetcher", "Progress", "read_source"]

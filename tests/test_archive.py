@@ -1,0 +1,157 @@
+"""Archive: standard WARC records with digests, offline lookup, crash and concurrency safety."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import threading
+import zlib
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from verifier.archive import Archive, HttpExchange
+from verifier.model import Capture, FetchFailure, UnavailableReason
+
+BODY = b"<html><body><p>Foreign Minister Takeshi Iwaya spoke.</p></body></html>"
+
+
+def exchange(
+    url: str = "https://news.test/a", status: int = 200, body: bytes = BODY
+) -> HttpExchange:
+    return HttpExchange(
+        url=url,
+        method="GET",
+        request_headers=(("Host", "news.test"), ("User-Agent", "verifier-test")),
+        status_code=status,
+        reason="OK" if status == 200 else "Not Found",
+        http_version="HTTP/1.1",
+        response_headers=(("Content-Type", "text/html; charset=utf-8"),),
+        body=body,
+        fetched_at="2026-11-21T10:00:00.000+00:00",
+        peer_address="93.184.216.34",
+    )
+
+
+def records(path: Path) -> list[tuple[str, str | None, bytes]]:
+    found = []
+    with path.open("rb") as handle:
+        for record in ArchiveIterator(handle, check_digests=True):
+            content = record.content_stream().read()
+            assert record.digest_checker.passed is not False, record.digest_checker.problems
+            found.append(
+                (record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), content)
+            )
+    return found
+
+
+def gzip_members(path: Path) -> int:
+    data, members = path.read_bytes(), 0
+    while data:
+        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        decompressor.decompress(data)
+        assert decompressor.eof
+        data, members = decompressor.unused_data, members + 1
+    return members
+
+
+def test_store_writes_standard_records_and_lookup_reads_them_back(tmp_path: Path) -> None:
+    with Archive(tmp_path) as archive:
+        stored = archive.store(
+            "https://news.test/a", [exchange()], text="Takeshi Iwaya spoke.", title="T"
+        )
+    assert isinstance(stored, Capture)
+    assert stored.via == "live"
+    (warc,) = archive.warc_files()
+    assert [r[0] for r in records(warc)] == ["warcinfo", "response", "request", "conversion"]
+    assert records(warc)[1][2] == BODY
+    assert records(warc)[3][2] == b"Takeshi Iwaya spoke."
+    assert gzip_members(warc) == 4  # one gzip member per record
+
+    reopened = Archive(tmp_path)
+    found = reopened.lookup("https://news.test/a")
+    assert found is not None
+    assert found.via == "archive"
+    assert (found.text, found.title, found.status_code) == ("Takeshi Iwaya spoke.", "T", 200)
+    assert found.payload_digest == stored.payload_digest
+    assert found.payload_digest.startswith("sha1:")
+    assert reopened.lookup("https://news.test/other") is None
+
+
+def test_redirect_chain_is_recorded_and_the_newest_capture_wins(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    hop = HttpExchange(
+        **{**exchange("https://news.test/old").__dict__, "status_code": 301, "body": b""}
+    )
+    archive.store("https://news.test/old", [hop, exchange("https://news.test/new")], text="first")
+    later = HttpExchange(**{**exchange().__dict__, "fetched_at": "2026-11-22T10:00:00+00:00"})
+    archive.store("https://news.test/old", [later], text="second")
+    archive.close()
+    found = Archive(tmp_path).lookup("https://news.test/old")
+    assert found is not None and found.text == "second"
+    uris = [uri for kind, uri, _ in records(archive.warc_files()[0]) if kind == "response"]
+    assert uris == ["https://news.test/old", "https://news.test/new", "https://news.test/a"]
+
+
+def test_archived_failure_is_remembered_for_offline_runs(tmp_path: Path) -> None:
+    failure = FetchFailure("https://news.test/gone", UnavailableReason.DEAD, "HTTP 404 Not Found")
+    with Archive(tmp_path) as archive:
+        result = archive.store(
+            "https://news.test/gone", [exchange(status=404)], text=None, failure=failure
+        )
+    assert result == failure
+    assert archive.lookup("https://news.test/gone") is None
+    remembered = archive.lookup_failure("https://news.test/gone")
+    assert remembered is not None and remembered.reason is UnavailableReason.DEAD
+
+
+def test_a_torn_tail_leaves_every_indexed_record_readable(tmp_path: Path) -> None:
+    with Archive(tmp_path) as archive:
+        archive.store("https://news.test/a", [exchange()], text="kept")
+    (warc,) = archive.warc_files()
+    # What a SIGKILL mid-write leaves: half a gzip member and half an index line.
+    with warc.open("ab") as handle:
+        handle.write(gzip.compress(b"WARC/1.1\r\nWARC-Type: response\r\n" * 50)[:40])
+    with (tmp_path / "index.jsonl").open("ab") as handle:
+        handle.write(b'{"url": "https://news.test/b", "final_')
+    reopened = Archive(tmp_path)
+    found = reopened.lookup("https://news.test/a")
+    assert found is not None and found.text == "kept"
+    assert reopened.lookup("https://news.test/b") is None
+
+
+def test_two_archives_writing_at_once_do_not_corrupt_each_other(tmp_path: Path) -> None:
+    writers = [Archive(tmp_path), Archive(tmp_path)]
+
+    def write(archive: Archive, prefix: str) -> None:
+        for number in range(20):
+            url = f"https://news.test/{prefix}{number}"
+            archive.store(url, [exchange(url)], text=f"{prefix} text {number}")
+
+    threads = [
+        threading.Thread(target=write, args=(w, p)) for w, p in zip(writers, "xy", strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for writer in writers:
+        writer.close()
+    reader = Archive(tmp_path)
+    assert len(reader.warc_files()) == 2
+    for prefix in "xy":
+        for number in range(20):
+            found = reader.lookup(f"https://news.test/{prefix}{number}")
+            assert found is not None and found.text == f"{prefix} text {number}"
+    for warc in reader.warc_files():
+        assert len(records(warc)) == 1 + 20 * 3
+
+
+def test_records_are_readable_from_their_indexed_offsets(tmp_path: Path) -> None:
+    with Archive(tmp_path) as archive:
+        archive.store("https://news.test/a", [exchange()], text="offset text")
+    (entry,) = archive.entries()
+    data = (tmp_path / entry.warc_file).read_bytes()
+    response = next(iter(ArchiveIterator(io.BytesIO(data[entry.response_offset :]))))
+    assert response.rec_type == "response"
+    assert response.content_stream().read() == BODY

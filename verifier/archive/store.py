@@ -1,0 +1,222 @@
+"""The Archive: append fetches as WARC records, index them, read captures back offline."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+
+from verifier.archive.index import Index, IndexEntry
+from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
+from verifier.model import Capture, FetchFailure, UnavailableReason
+
+SOFTWARE = "verifier/0.1 (warcio)"
+WARC_DIR = "warc"
+INDEX_FILE = "index.jsonl"
+
+
+class ArchiveError(Exception):
+    """The archive's files cannot be written or an index entry points at unreadable data."""
+
+
+class Archive:
+    """WARC files plus an index under `root`; safe for threads and for concurrent runs.
+
+    Each Archive object writes its own WARC file (created on the first store and held
+    under an exclusive lock), so two runs never append to the same file; both append to
+    the shared index under a lock.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._index = Index(root / INDEX_FILE)
+        self._lock = threading.Lock()
+        self._writer: _WarcFileWriter | None = None
+
+    # -- reading ---------------------------------------------------------------------
+
+    def lookup(self, url: str) -> Capture | None:
+        """The newest readable capture of `url` (as cited), with via="archive"."""
+        entry = self._newest(url, readable=True)
+        if entry is None:
+            return None
+        return Capture(
+            url=url,
+            final_url=entry.final_url,
+            status_code=entry.status_code,
+            fetched_at=entry.fetched_at,
+            content_type=entry.content_type,
+            payload_digest=entry.payload_digest,
+            text=self._read_text(entry),
+            title=entry.title,
+            via="archive",
+            warc_file=entry.warc_file,
+        )
+
+    def lookup_failure(self, url: str) -> FetchFailure | None:
+        """The newest archived response of `url` that was not readable (e.g. a 404)."""
+        entry = self._newest(url, readable=False)
+        if entry is None or entry.failure_reason is None:
+            return None
+        detail = entry.failure_detail or f"HTTP {entry.status_code}"
+        return FetchFailure(
+            url, UnavailableReason(entry.failure_reason), f"{detail} (archived {entry.fetched_at})"
+        )
+
+    def entries(self) -> list[IndexEntry]:
+        return self._index.entries()
+
+    def warc_files(self) -> list[Path]:
+        return sorted((self.root / WARC_DIR).glob("*.warc.gz"))
+
+    # -- writing ---------------------------------------------------------------------
+
+    def store(
+        self,
+        url: str,
+        exchanges: Sequence[HttpExchange],
+        *,
+        text: str | None,
+        title: str | None = None,
+        failure: FetchFailure | None = None,
+        via: str = "live",
+        extractor: str = "",
+    ) -> Capture | FetchFailure:
+        """Write the exchanges (every redirect hop) and the extracted text; index them.
+
+        Give `text` for a readable source, or `failure` for a response that was archived
+        but cannot be read (a 404, a binary file). Returns the Capture (via `via`) or the
+        failure, so the fetcher hands back exactly what a later offline lookup will give.
+        """
+        if not exchanges:
+            raise ValueError("store() needs at least one exchange")
+        if (text is None) == (failure is None):
+            raise ValueError("store() takes exactly one of text and failure")
+        final = exchanges[-1]
+        with self._lock:
+            writer = self._open_writer()
+            group, written = exchange_records(exchanges, text, writer.warcinfo_id)
+            base = writer.append(group)
+        responses = [record for record in written if record.record_type == "response"]
+        conversion = next((r for r in written if r.record_type == "conversion"), None)
+        content_type = _header(final.response_headers, "content-type") or ""
+        entry = IndexEntry(
+            url=url,
+            final_url=final.url,
+            status_code=final.status_code,
+            fetched_at=final.fetched_at,
+            content_type=content_type,
+            warc_file=writer.relative_name,
+            response_offset=base + responses[-1].offset,
+            response_length=responses[-1].length,
+            payload_digest=responses[-1].payload_digest or "",
+            text_offset=base + conversion.offset if conversion else None,
+            text_length=conversion.length if conversion else None,
+            title=title,
+            failure_reason=failure.reason.value if failure else None,
+            failure_detail=failure.detail if failure else "",
+            via=via,
+            extractor=extractor,
+        )
+        self._index.append(entry)
+        if failure is not None:
+            return failure
+        assert text is not None
+        return Capture(
+            url=url,
+            final_url=final.url,
+            status_code=final.status_code,
+            fetched_at=final.fetched_at,
+            content_type=content_type,
+            payload_digest=entry.payload_digest,
+            text=text,
+            title=title,
+            via=via,
+            warc_file=entry.warc_file,
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------
+
+    def _newest(self, url: str, *, readable: bool) -> IndexEntry | None:
+        matching = [e for e in self._index.entries() if e.url == url and e.readable == readable]
+        return max(matching, key=lambda e: e.fetched_at) if matching else None
+
+    def _read_text(self, entry: IndexEntry) -> str:
+        assert entry.text_offset is not None
+        path = self.root / entry.warc_file
+        try:
+            with path.open("rb") as handle:
+                handle.seek(entry.text_offset)
+                record = next(iter(ArchiveIterator(handle)))
+                body: bytes = record.content_stream().read()
+        except (OSError, StopIteration) as error:
+            raise ArchiveError(
+                f"{path}: cannot read text at {entry.text_offset}: {error}"
+            ) from error
+        if record.rec_type != "conversion":
+            raise ArchiveError(f"{path}: offset {entry.text_offset} is a {record.rec_type} record")
+        return body.decode("utf-8")
+
+    def _open_writer(self) -> _WarcFileWriter:
+        if self._writer is None:
+            self._writer = _WarcFileWriter(self.root)
+        return self._writer
+
+
+class _WarcFileWriter:
+    """One WARC file owned by this process: appended in whole record groups, then synced."""
+
+    def __init__(self, root: Path) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        name = f"verifier-{stamp}-{os.getpid()}-{secrets.token_hex(3)}.warc.gz"
+        directory = root / WARC_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        self.relative_name = f"{WARC_DIR}/{name}"
+        self._handle: BinaryIO = open(directory / name, "xb")  # noqa: SIM115 - held for the run
+        # The lock tells other runs (and repair) that this file is still being written.
+        fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        info = warcinfo_bytes(name, SOFTWARE)
+        self.warcinfo_id = _first_record_id(info)
+        self.append(info)
+
+    def append(self, group: bytes) -> int:
+        """Append whole records and sync them; returns the offset they start at."""
+        offset = self._handle.seek(0, os.SEEK_END)
+        self._handle.write(group)
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        return offset
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def _first_record_id(records: bytes) -> str | None:
+    import io
+
+    record = next(iter(ArchiveIterator(io.BytesIO(records))))
+    record_id: str | None = record.rec_headers.get_header("WARC-Record-ID")
+    return record_id
+
+
+def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in headers if key.lower() == name), None)

@@ -1,0 +1,368 @@
+"""The Fetcher: cited URLs -> Capture | FetchFailure, archived, bounded, through the guard."""
+
+from __future__ import annotations
+
+import email.utils
+import http.cookiejar
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from verifier.archive import Archive, HttpExchange
+from verifier.fetch.content import BodyTooLarge, UnsupportedEncoding, decode_content
+from verifier.fetch.guard import AddressPolicy, BlockedDestination, UnresolvableHost
+from verifier.fetch.local import is_local, read_local
+from verifier.fetch.politeness import HostGate
+from verifier.fetch.transport import GuardedTransport, deadline
+from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
+from verifier.settings import FetchSettings
+from verifier.text import EXTRACTOR_VERSION, UnreadableContent, main_text
+
+Progress = Callable[[str, SourceResult], None]
+
+MAX_REDIRECTS = 10
+MAX_REDIRECT_BODY = 64 * 1024
+"""A redirect's body is archived but never read past this."""
+MAX_RETRY_AFTER = 30.0
+"""Seconds: a longer Retry-After is treated as rate limiting, not waited for."""
+BACKOFF_BASE = 0.5
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+
+
+class _TooManyRedirects(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """Every hop of one attempt; the last is the final response."""
+
+    exchanges: tuple[HttpExchange, ...]
+
+    @property
+    def final(self) -> HttpExchange:
+        return self.exchanges[-1]
+
+
+class Fetcher:
+    """Fetches cited URLs concurrently, archives each response, and never raises per URL.
+
+    Archived URLs come from the archive without touching the network (unless `refresh`);
+    `offline=True` never touches it at all. file: URLs are read from disk.
+    """
+
+    def __init__(self, settings: FetchSettings, archive: Archive) -> None:
+        self.settings = settings
+        self.archive = archive
+        self.transport = GuardedTransport(
+            AddressPolicy(settings.allow_hosts), max_connections=max(4, settings.concurrency * 2)
+        )
+        no_cookies = http.cookiejar.CookieJar(
+            http.cookiejar.DefaultCookiePolicy(allowed_domains=[])
+        )
+        self._client = httpx.Client(
+            transport=self.transport,
+            trust_env=False,  # no proxies or .netrc from the environment
+            follow_redirects=False,  # each hop is checked and archived here
+            cookies=no_cookies,  # cookies never cross from one source to another
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": _ACCEPT,
+                "Accept-Encoding": "gzip, deflate",
+                "Accept-Language": "en;q=1.0, *;q=0.5",
+            },
+        )
+        self._hosts = HostGate(settings.per_host, settings.min_interval)
+
+    # -- public ----------------------------------------------------------------------
+
+    def fetch_all(
+        self,
+        urls: Sequence[str],
+        *,
+        offline: bool = False,
+        refresh: bool = False,
+        progress: Progress | None = None,
+    ) -> dict[str, SourceResult]:
+        """A result for every URL given (duplicates fetched once), in the order given."""
+        unique = list(dict.fromkeys(urls))
+        results: dict[str, SourceResult] = {}
+        to_fetch: list[str] = []
+        for url in unique:
+            settled = self._without_network(url, offline=offline, refresh=refresh)
+            if settled is None:
+                to_fetch.append(url)
+            else:
+                results[url] = settled
+                if progress is not None:
+                    progress(url, settled)
+        if to_fetch:
+            workers = max(1, min(self.settings.concurrency, len(to_fetch)))
+            with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool:
+                futures = {pool.submit(self.fetch_live, url): url for url in to_fetch}
+                for future in as_completed(futures):
+                    url = futures[future]
+                    results[url] = future.result()
+                    if progress is not None:
+                        progress(url, results[url])
+        return {url: results[url] for url in unique}
+
+    def fetch(self, url: str, *, offline: bool = False, refresh: bool = False) -> SourceResult:
+        settled = self._without_network(url, offline=offline, refresh=refresh)
+        return settled if settled is not None else self.fetch_live(url)
+
+    def fetch_live(self, url: str) -> SourceResult:
+        """Fetch `url` from the network now and archive the response."""
+        try:
+            target = _clean_url(url)
+        except ValueError as error:
+            return FetchFailure(url, UnavailableReason.UNREADABLE, f"invalid URL: {error}")
+        with deadline(self.settings.timeout) as until:
+            return self._fetch_with_retries(url, target, until)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------
+
+    def _without_network(self, url: str, *, offline: bool, refresh: bool) -> SourceResult | None:
+        if is_local(url):
+            return read_local(url)
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in {"http", "https"}:
+            return FetchFailure(url, UnavailableReason.BLOCKED, f"scheme {scheme!r} is not fetched")
+        if not refresh or offline:
+            archived = self.archive.lookup(url)
+            if archived is not None:
+                return archived
+        if offline:
+            recorded = self.archive.lookup_failure(url)
+            if recorded is not None:
+                return recorded
+            return FetchFailure(
+                url, UnavailableReason.NOT_ARCHIVED, "offline and not in the archive"
+            )
+        return None
+
+    def _fetch_with_retries(self, url: str, target: str, until: float) -> SourceResult:
+        attempt = 0
+        while True:
+            try:
+                chain = self._follow(target, until)
+            except httpx.TimeoutException:
+                return FetchFailure(url, UnavailableReason.TIMEOUT, _timeout_detail(self.settings))
+            except TimeoutError as error:
+                return FetchFailure(url, UnavailableReason.TIMEOUT, str(error))
+            except BlockedDestination as error:
+                return FetchFailure(url, UnavailableReason.BLOCKED, str(error))
+            except UnresolvableHost as error:
+                return FetchFailure(url, UnavailableReason.NETWORK_ERROR, str(error))
+            except BodyTooLarge as error:
+                return FetchFailure(url, UnavailableReason.TOO_LARGE, str(error))
+            except _TooManyRedirects as error:
+                return FetchFailure(url, UnavailableReason.HTTP_ERROR, str(error))
+            except httpx.ConnectError as error:
+                return FetchFailure(
+                    url, UnavailableReason.NETWORK_ERROR, f"cannot connect: {error}"
+                )
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
+                # A dropped connection is worth another try.
+                if self._may_retry(attempt, _backoff(attempt), until):
+                    attempt += 1
+                    continue
+                return FetchFailure(
+                    url, UnavailableReason.NETWORK_ERROR, f"connection lost: {error}"
+                )
+            except httpx.HTTPError as error:
+                return FetchFailure(url, UnavailableReason.NETWORK_ERROR, str(error))
+            status = chain.final.status_code
+            if status in _RETRY_STATUSES:
+                delay = _retry_delay(chain.final, attempt)
+                if delay is not None and self._may_retry(attempt, delay, until):
+                    attempt += 1
+                    continue
+            return self._settle(url, chain)
+
+    def _may_retry(self, attempt: int, delay: float, until: float) -> bool:
+        if attempt >= self.settings.retries or time.monotonic() + delay >= until:
+            return False
+        time.sleep(delay)
+        return True
+
+    def _follow(self, target: str, until: float) -> _Chain:
+        exchanges: list[HttpExchange] = []
+        hop_url = target
+        while True:
+            exchange = self._request(hop_url, until)
+            exchanges.append(exchange)
+            location = _header(exchange.response_headers, "location")
+            if exchange.status_code not in _REDIRECT_STATUSES or not location:
+                return _Chain(tuple(exchanges))
+            if len(exchanges) > MAX_REDIRECTS:
+                raise _TooManyRedirects(f"more than {MAX_REDIRECTS} redirects (a loop?)")
+            try:
+                hop_url = _clean_url(urljoin(hop_url, location))
+            except ValueError as error:
+                raise BlockedDestination(location, f"redirect to {error}") from error
+
+    def _request(self, url: str, until: float) -> HttpExchange:
+        host = urlsplit(url).hostname or ""
+        timeout = httpx.Timeout(self.settings.timeout)
+        with (
+            self._hosts.slot(host, give_up_at=until),
+            self._client.stream("GET", url, timeout=timeout) as response,
+        ):
+            fetched_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+            limit = (
+                MAX_REDIRECT_BODY
+                if response.status_code in _REDIRECT_STATUSES
+                else self.settings.max_bytes
+            )
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                if response.status_code in _REDIRECT_STATUSES:
+                    body = b""
+                else:
+                    raise BodyTooLarge(f"Content-Length {declared} is over {limit} bytes")
+            else:
+                body = _read_capped(response, limit, truncate=response.is_redirect)
+            network_stream = response.extensions.get("network_stream")
+            peer = (
+                network_stream.get_extra_info("verifier_peer_address") if network_stream else None
+            )
+            return HttpExchange(
+                url=url,
+                method="GET",
+                request_headers=_decode_headers(response.request.headers.raw),
+                status_code=response.status_code,
+                reason=response.reason_phrase,
+                http_version=response.http_version,
+                response_headers=_decode_headers(response.headers.raw),
+                body=body,
+                fetched_at=fetched_at,
+                peer_address=peer,
+            )
+
+    def _settle(self, url: str, chain: _Chain) -> Capture | FetchFailure:
+        """Classify the final response, extract its text, archive everything."""
+        final = chain.final
+        status = final.status_code
+        failure = _status_failure(url, final)
+        if failure is not None:
+            return self.archive.store(url, chain.exchanges, text=None, failure=failure)
+        content_type = _header(final.response_headers, "content-type")
+        try:
+            body = decode_content(
+                final.body,
+                _header(final.response_headers, "content-encoding"),
+                self.settings.max_bytes,
+            )
+            page = main_text(body, content_type, final.url)
+        except BodyTooLarge as error:
+            failure = FetchFailure(url, UnavailableReason.TOO_LARGE, str(error))
+        except (UnsupportedEncoding, zlib.error) as error:
+            failure = FetchFailure(
+                url, UnavailableReason.UNREADABLE, f"cannot decode body: {error}"
+            )
+        except UnreadableContent as error:
+            failure = FetchFailure(url, error.reason, error.detail)
+        if failure is not None:
+            return self.archive.store(url, chain.exchanges, text=None, failure=failure)
+        assert status < 300
+        return self.archive.store(
+            url, chain.exchanges, text=page.text, title=page.title, extractor=EXTRACTOR_VERSION
+        )
+
+
+def _status_failure(url: str, final: HttpExchange) -> FetchFailure | None:
+    status = final.status_code
+    label = f"HTTP {status} {final.reason}".strip()
+    if 200 <= status < 300:
+        return None
+    if status in {404, 410}:
+        return FetchFailure(url, UnavailableReason.DEAD, label)
+    if status == 429:
+        return FetchFailure(url, UnavailableReason.RATE_LIMITED, label)
+    if status in {401, 402}:
+        return FetchFailure(url, UnavailableReason.PAYWALL, f"{label} (login or payment required)")
+    if status in _REDIRECT_STATUSES:
+        return FetchFailure(url, UnavailableReason.HTTP_ERROR, f"{label} without a Location")
+    return FetchFailure(url, UnavailableReason.HTTP_ERROR, label)
+
+
+def _retry_delay(final: HttpExchange, attempt: int) -> float | None:
+    """Seconds to wait before retrying, or None when the server asks for too long a wait."""
+    retry_after = _header(final.response_headers, "retry-after")
+    if retry_after is None:
+        return _backoff(attempt)
+    seconds = _parse_retry_after(retry_after)
+    if seconds is None:
+        return _backoff(attempt)
+    return seconds if seconds <= MAX_RETRY_AFTER else None
+
+
+def _backoff(attempt: int) -> float:
+    return BACKOFF_BASE * float(2 ** min(attempt, 10))
+
+
+def _parse_retry_after(value: str) -> float | None:
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, float((when - datetime.now(UTC)).total_seconds()))
+
+
+def _read_capped(response: httpx.Response, limit: int, *, truncate: bool) -> bytes:
+    """Read the raw (still content-encoded) body; over `limit` raises or truncates."""
+    body = bytearray()
+    for chunk in response.iter_raw():
+        body += chunk
+        if len(body) > limit:
+            if truncate:
+                return bytes(body[:limit])
+            raise BodyTooLarge(f"body is over {limit} bytes")
+    return bytes(body)
+
+
+def _clean_url(url: str) -> str:
+    """Only http(s), and never credentials from the URL (they would go to every hop)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"}:
+        raise ValueError(f"scheme {scheme or '(none)'!r} is not fetched")
+    if not parts.hostname:
+        raise ValueError("no host")
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def _decode_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
+
+
+def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in headers if key.lower() == name), None)
+
+
+def _timeout_detail(settings: FetchSettings) -> str:
+    return f"no complete answer within {settings.timeout:g} s"
