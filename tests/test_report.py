@@ -1,0 +1,146 @@
+"""Reports: the Markdown pages (golden), results.json (CONTRACT fields), file handling."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from fixtures.report import samples
+
+from verifier.model import Claim, ExtractionWarning, Finding, Flag, Verdict
+from verifier.report import article_slug, results_document, write_reports
+from verifier.report.markdown import escape, highlight
+from verifier.report.pages import plan_pages
+
+GOLDEN = Path(__file__).parent / "fixtures" / "report" / "golden"
+GENERATED_AT = "2026-11-22T00:00:00Z"
+WARNINGS = (ExtractionWarning("articles/sales.md", 40, "footnote 7 has no URL"),)
+# Set to rewrite the golden files after an intended change; review the diff before committing.
+UPDATE = os.environ.get("VERIFIER_UPDATE_GOLDEN") == "1"
+
+
+def written(out_dir: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out_dir.iterdir())}
+
+
+def test_markdown_reports_match_golden_files(tmp_path: Path) -> None:
+    write_reports(samples.all_findings(), tmp_path, warnings=WARNINGS, generated_at=GENERATED_AT)
+    pages = {name: text for name, text in written(tmp_path).items() if name.endswith(".md")}
+    if UPDATE:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for name, text in pages.items():
+            (GOLDEN / name).write_text(text, encoding="utf-8")
+    expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(GOLDEN.glob("*.md"))}
+    assert sorted(pages) == sorted(expected)
+    for name, text in pages.items():
+        assert text == expected[name], name
+
+
+def test_results_json_has_the_contract_fields(tmp_path: Path) -> None:
+    write_reports(samples.all_findings(), tmp_path, generated_at=GENERATED_AT)
+    document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    claims = {entry["id"]: entry for entry in document["claims"]}
+    assert len(claims) == len(samples.all_findings())
+    for entry in claims.values():
+        for key in ("id", "article", "line", "text", "urls", "verdict", "score", "flags"):
+            assert key in entry
+        assert entry["verdict"] in {v.value for v in Verdict}
+        assert isinstance(entry["score"], float) and 0.0 <= entry["score"] <= 1.0
+        assert isinstance(entry["urls"], list)
+        assert entry["evidence"] is None or isinstance(entry["evidence"], str)
+    iwaya = claims["c-3f9a1e"]
+    assert iwaya["verdict"] == "contradicted"
+    assert iwaya["article"] == "examples/iwaya.md" and iwaya["line"] == 12
+    assert iwaya["urls"] == [samples.IWAYA_URL]
+    assert iwaya["flags"] == [
+        {
+            "start": 8,
+            "end": 24,
+            "kind": "title",
+            "claim": "Defense Minister",
+            "source": "Foreign Minister",
+        }
+    ]
+    assert iwaya["evidence"] == samples.IWAYA_SOURCE
+    assert iwaya["sources"][0]["digest"].startswith("sha1:")
+    assert claims["c-dead01"]["evidence"] is None
+    assert claims["c-dead01"]["reason"] == "dead: HTTP 404"
+    assert claims["c-acc001"]["accepted"] is True
+    assert claims["c-hand01"]["article"] is None
+
+
+def test_results_file_equals_results_document(tmp_path: Path) -> None:
+    findings = samples.all_findings()
+    write_reports(findings, tmp_path, generated_at=GENERATED_AT)
+    on_disk = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert on_disk == results_document(findings, generated_at=GENERATED_AT)
+    # Order does not depend on the order findings arrive in (concurrent checking).
+    assert results_document(list(reversed(findings))) == results_document(findings)
+
+
+def test_rerun_with_nothing_changed_leaves_article_pages_untouched(tmp_path: Path) -> None:
+    findings = samples.all_findings()
+    write_reports(findings, tmp_path, generated_at=GENERATED_AT)
+    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    inodes = {p.name: p.stat().st_ino for p in tmp_path.iterdir()}
+    write_reports(findings, tmp_path, generated_at="2026-11-23T00:00:00Z")
+    after = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    for page in ("examples-iwaya.md", "articles-sales.md", "hand-written.md"):
+        assert after[page] == before[page]
+        assert (tmp_path / page).stat().st_ino == inodes[page]
+    assert "2026-11-23T00:00:00Z" in (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_no_findings_still_writes_a_readable_index(tmp_path: Path) -> None:
+    write_reports([], tmp_path, generated_at=GENERATED_AT)
+    assert sorted(written(tmp_path)) == ["index.md", "results.json"]
+    document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert document["claims"] == []
+    assert "0 claims" in (tmp_path / "index.md").read_text(encoding="utf-8")
+
+
+def test_page_names_are_unique_and_never_clobber_the_index() -> None:
+    pages = plan_pages(["a/b.md", "a-b.md", "index.md", "notes/Intro.txt", None])
+    stems = [page.stem for page in pages.values()]
+    assert len(set(stems)) == len(stems)
+    assert "index" not in stems and "results" not in stems
+    assert pages["notes/Intro.txt"].stem == "notes-intro" == article_slug("notes/Intro.txt")
+    assert pages[None].stem == "hand-written"
+    assert plan_pages(["a-b.md", "a/b.md"]) == plan_pages(["a/b.md", "a-b.md"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a | b", "*stars* and _under_", "<script>alert(1)</script>", "[link](x)", "`code`", "a\nb"],
+)
+def test_escape_keeps_text_inert_in_a_table_cell(text: str) -> None:
+    cell = escape(text)
+    assert "\n" not in cell
+    for char in "|*_<>[]`":
+        assert cell.count(char) == cell.count("\\" + char)
+
+
+def test_highlight_bolds_flagged_spans_and_escapes_the_rest() -> None:
+    text = "The *new* Defense Minister spoke."
+    start = text.index("Defense")
+    assert highlight(text, [(start, start + len("Defense Minister"))]) == (
+        r"The \*new\* **Defense Minister** spoke."
+    )
+    # Overlapping and out-of-range spans merge and clamp instead of breaking the markup.
+    assert highlight("abcdef", [(1, 3), (2, 4), (5, 99)]) == "a**bcd**e**f**"
+
+
+def test_a_flag_whose_source_text_is_missing_shows_a_dash(tmp_path: Path) -> None:
+    claim = Claim(id="c-1", text="It cost $5 million.", urls=(), article="a.md", line=1)
+    flag = Flag(8, 18, "number", "$5 million", None)
+    write_reports(
+        [Finding(claim, Verdict.UNSUPPORTED, 0.1, flags=(flag,))],
+        tmp_path,
+        generated_at=GENERATED_AT,
+    )
+    page = (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert "| number | $5 million | — |" in page
+    assert "It cost $5 **million**" not in page and "It cost **$5 million**." in page

@@ -1,0 +1,42 @@
+"""The CI gate: which findings fail the run under a policy.
+
+A finding fails when its verdict is in `fail_on`, or when `min_score` is set and a
+supported or partial finding scores below it. A finding a reviewer accepted never fails:
+that is how a known, explained discrepancy stops blocking every later edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from verifier.model import Finding, Verdict
+from verifier.settings import Policy
+
+_SCORED = (Verdict.SUPPORTED, Verdict.PARTIAL)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    passed: bool
+    failing: tuple[Finding, ...]
+    """Failing findings, worst first."""
+
+
+def fails(finding: Finding, policy: Policy) -> bool:
+    """Whether this one finding fails the policy."""
+    if finding.accepted:
+        return False
+    if finding.verdict in policy.fail_on:
+        return True
+    return (
+        policy.min_score is not None
+        and finding.verdict in _SCORED
+        and finding.score < policy.min_score
+    )
+
+
+def evaluate(findings: Sequence[Finding], policy: Policy) -> GateResult:
+    failing = [finding for finding in findings if fails(finding, policy)]
+    failing.sort(key=lambda finding: (-finding.verdict.severity, finding.score))
+    return GateResult(passed=not failing, failing=tuple(failing))

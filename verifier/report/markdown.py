@@ -1,0 +1,405 @@
+"""Findings -> Markdown: the index page and one page per article.
+
+Pages are written for people reviewing on a forge or in an editor: the claim quoted with
+its flagged words in bold, each flag as a row "claim says | source says", the evidence
+with the source's conflicting words in bold, and where every source was read from.
+Article pages carry no timestamp, so a re-run with nothing changed leaves them byte-identical.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from verifier.model import Capture, Citation, Evidence, ExtractionWarning, Finding, Verdict
+from verifier.report.results import ordered
+
+VERDICTS_WORST_FIRST: tuple[Verdict, ...] = tuple(sorted(Verdict, key=lambda v: -v.severity))
+INDEX_ROWS = 100
+"""At most this many rows per index table; the article pages hold the rest."""
+SNIPPET_CHARS = 90
+
+_ESCAPED = frozenset("\\`*_[]<>|~")
+_BLOCK_START = re.compile(r"^(?:#|[-+=](?=\s|$)|\d+[.)](?=\s|$))")
+
+
+# -- Markdown primitives -------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Inline Markdown for arbitrary text: one line, no emphasis, links, HTML or table breaks."""
+    return "".join("\\" + char if char in _ESCAPED else char for char in " ".join(text.split()))
+
+
+def _safe_block_start(markdown: str) -> str:
+    """Keep a quoted line from turning into a heading or list ("1. ", "- ", "#")."""
+    match = _BLOCK_START.match(markdown)
+    if match is None:
+        return markdown
+    end = match.end()
+    head = match.group(0)
+    return head[:-1] + "\\" + head[-1] + markdown[end:] if head[0].isdigit() else "\\" + markdown
+
+
+def code(text: str) -> str:
+    fence = "``" if "`" in text else "`"
+    padding = " " if fence == "``" else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
+def is_web_url(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+def link(label: str, target: str) -> str:
+    safe_target = target.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    return f"[{escape(label)}](<{safe_target}>)"
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` escaped, with the given character spans in bold (overlaps merged)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        start, end = max(0, start), min(len(text), end)
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in merged:
+        pieces.append(_escape_keep_spaces(_flatten(text[cursor:start])))
+        inner = _flatten(text[start:end])
+        core = inner.strip()
+        if core:
+            lead = inner[: len(inner) - len(inner.lstrip())]
+            trail = inner[len(inner.rstrip()) :]
+            pieces.append(f"{lead}**{escape(core)}**{trail}")
+        else:
+            pieces.append(inner)
+        cursor = end
+    pieces.append(_escape_keep_spaces(_flatten(text[cursor:])))
+    return " ".join("".join(pieces).split())
+
+
+def _flatten(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _escape_keep_spaces(text: str) -> str:
+    return "".join("\\" + char if char in _ESCAPED else char for char in text)
+
+
+def quote(markdown: str) -> str:
+    return "> " + _safe_block_start(markdown)
+
+
+def occurrences(haystack: str, needles: Iterable[str]) -> list[tuple[int, int]]:
+    """Spans of every case-insensitive occurrence of each needle in `haystack`."""
+    folded = haystack.casefold()
+    spans: list[tuple[int, int]] = []
+    for needle in needles:
+        wanted = needle.strip().casefold()
+        if not wanted or len(wanted) != len(needle.strip()):
+            continue  # case folding changed the length: offsets would not map back
+        start = folded.find(wanted)
+        while start != -1:
+            spans.append((start, start + len(wanted)))
+            start = folded.find(wanted, start + len(wanted))
+    return spans
+
+
+def table(header: Sequence[str], align: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return lines
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rstrip() + "…"
+
+
+def score_text(finding: Finding) -> str:
+    return "—" if finding.verdict is Verdict.UNAVAILABLE else f"{finding.score:.2f}"
+
+
+def where(finding: Finding) -> str:
+    claim = finding.claim
+    if claim.article is None:
+        return "hand-written"
+    return f"{claim.article}:{claim.line}" if claim.line is not None else claim.article
+
+
+def severity_order(findings: Iterable[Finding]) -> list[Finding]:
+    """Worst first: verdict severity, then lowest score, then reading order."""
+    return sorted(
+        ordered(list(findings)),
+        key=lambda f: (-f.verdict.severity, f.score if f.verdict is not Verdict.UNAVAILABLE else 0),
+    )
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One report page: the article it covers (None: hand-written claims) and its file stem."""
+
+    article: str | None
+    stem: str
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.stem}.md"
+
+    @property
+    def title(self) -> str:
+        return self.article if self.article is not None else "Hand-written claims"
+
+
+def _counts(findings: Iterable[Finding]) -> dict[Verdict, int]:
+    counts = dict.fromkeys(VERDICTS_WORST_FIRST, 0)
+    for finding in findings:
+        counts[finding.verdict] += 1
+    return counts
+
+
+def _count_line(findings: Sequence[Finding]) -> str:
+    counts = _counts(findings)
+    parts = [f"{counts[v]} {v.value}" for v in VERDICTS_WORST_FIRST if counts[v]]
+    accepted = sum(1 for f in findings if f.accepted)
+    if accepted:
+        parts.append(f"{accepted} accepted")
+    noun = "claim" if len(findings) == 1 else "claims"
+    return " · ".join([f"{len(findings)} {noun}", *parts])
+
+
+def _scope_line(findings: Sequence[Finding]) -> str:
+    articles = {f.claim.article for f in findings if f.claim.article is not None}
+    hand_written = sum(1 for f in findings if f.claim.article is None)
+    accepted = sum(1 for f in findings if f.accepted)
+    parts = [
+        f"{len(findings)} {'claim' if len(findings) == 1 else 'claims'} in {len(articles)} "
+        + ("article" if len(articles) == 1 else "articles")
+    ]
+    if hand_written:
+        parts.append(f"{hand_written} hand-written")
+    if accepted:
+        parts.append(f"{accepted} accepted")
+    return " · ".join(parts)
+
+
+def render_index(
+    findings: Sequence[Finding],
+    pages: Mapping[str | None, Page],
+    *,
+    generated_at: str,
+    warnings: Sequence[ExtractionWarning] = (),
+) -> str:
+    lines = ["# Citation report", "", f"Generated {generated_at} · {_scope_line(findings)}", ""]
+    counts = _counts(findings)
+    lines += table(
+        ["Verdict", "Claims"],
+        ["---", "--:"],
+        [[v.value, str(counts[v])] for v in VERDICTS_WORST_FIRST],
+    )
+
+    attention = [
+        f for f in severity_order(findings) if f.verdict is not Verdict.SUPPORTED and not f.accepted
+    ]
+    lines += ["", "## Needs attention", ""]
+    if attention:
+        lines += table(
+            ["Verdict", "Score", "Claim", "Where"],
+            ["---", "--:", "---", "---"],
+            [_index_row(f, pages) for f in attention[:INDEX_ROWS]],
+        )
+        if len(attention) > INDEX_ROWS:
+            lines += ["", f"… and {len(attention) - INDEX_ROWS} more on the article pages."]
+    else:
+        lines.append("Nothing: every claim is supported or accepted.")
+
+    accepted = [f for f in severity_order(findings) if f.accepted]
+    if accepted:
+        lines += ["", "## Accepted", ""]
+        lines += table(
+            ["Verdict", "Claim", "Note"],
+            ["---", "---", "---"],
+            [
+                [f.verdict.value, _claim_link(f, pages), escape(f.claim.note or "")]
+                for f in accepted[:INDEX_ROWS]
+            ],
+        )
+        if len(accepted) > INDEX_ROWS:
+            lines += ["", f"… and {len(accepted) - INDEX_ROWS} more on the article pages."]
+
+    lines += ["", "## Articles", ""]
+    lines += table(
+        ["Article", "Claims", *(v.value for v in VERDICTS_WORST_FIRST)],
+        ["---", "--:", *("--:" for _ in VERDICTS_WORST_FIRST)],
+        _article_rows(findings, pages),
+    )
+    if warnings:
+        lines += ["", "## Warnings", ""]
+        lines += [f"- {code(f'{w.article}:{w.line}')}: {escape(w.message)}" for w in warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _claim_link(finding: Finding, pages: Mapping[str | None, Page]) -> str:
+    page = pages[finding.claim.article]
+    return f"[{escape(snippet(finding.claim.text))}]({page.file_name}#{finding.claim.id})"
+
+
+def _index_row(finding: Finding, pages: Mapping[str | None, Page]) -> list[str]:
+    return [
+        finding.verdict.value,
+        score_text(finding),
+        _claim_link(finding, pages),
+        escape(where(finding)),
+    ]
+
+
+def _article_rows(findings: Sequence[Finding], pages: Mapping[str | None, Page]) -> list[list[str]]:
+    by_article: dict[str | None, list[Finding]] = {}
+    for finding in findings:
+        by_article.setdefault(finding.claim.article, []).append(finding)
+
+    def worst_first(article: str | None) -> tuple[int, bool, str]:
+        open_findings = [f for f in by_article[article] if not f.accepted]
+        worst = max((f.verdict.severity for f in open_findings), default=-1)
+        return (-worst, article is None, article or "")
+
+    rows: list[list[str]] = []
+    for article in sorted(by_article, key=worst_first):
+        page = pages[article]
+        counts = _counts(by_article[article])
+        rows.append(
+            [
+                f"[{escape(page.title)}]({page.file_name})",
+                str(len(by_article[article])),
+                *(str(counts[v]) for v in VERDICTS_WORST_FIRST),
+            ]
+        )
+    return rows
+
+
+def render_article(page: Page, findings: Sequence[Finding]) -> str:
+    in_order = ordered(findings)
+    lines = [f"# {escape(page.title)}", "", f"[Index](index.md) · {_count_line(in_order)}", ""]
+    lines += table(
+        ["Claim", "Line", "Verdict", "Score"],
+        ["---", "--:", "---", "--:"],
+        [
+            [
+                f"[{f.claim.id}](#{f.claim.id})",
+                str(f.claim.line) if f.claim.line is not None else "—",
+                f.verdict.value + (" (accepted)" if f.accepted else ""),
+                score_text(f),
+            ]
+            for f in in_order
+        ],
+    )
+    for finding in in_order:
+        lines += ["", *render_finding(finding)]
+    return "\n".join(lines) + "\n"
+
+
+def render_finding(finding: Finding) -> list[str]:
+    claim = finding.claim
+    heading_facts = [f"**{finding.verdict.value}**"]
+    if finding.verdict is not Verdict.UNAVAILABLE:
+        heading_facts.append(f"score {finding.score:.2f}")
+    heading_facts.append(code(where(finding)))
+    if claim.footnote is not None:
+        heading_facts.append(f"footnote {escape(claim.footnote)}")
+    lines = [f"## {claim.id}", "", " · ".join(heading_facts), ""]
+    lines.append(quote(highlight(claim.text, [(f.start, f.end) for f in finding.flags])))
+    if finding.accepted:
+        note = escape(claim.note) if claim.note else "(no note)"
+        lines += ["", f"Accepted by a reviewer: {note}"]
+    if finding.verdict is Verdict.UNAVAILABLE and finding.reason:
+        lines += ["", f"Unavailable: {escape(finding.reason)}"]
+    if finding.flags:
+        lines.append("")
+        lines += table(
+            ["Flag", "Claim says", "Source says"],
+            ["---", "---", "---"],
+            [
+                [
+                    escape(flag.kind),
+                    escape(flag.claim) or "—",
+                    escape(flag.source) if flag.source else "—",
+                ]
+                for flag in finding.flags
+            ],
+        )
+    if finding.evidence is not None:
+        lines += ["", f"Evidence{_evidence_origin(finding)}:", ""]
+        lines.append(quote(_evidence_markdown(finding.evidence, finding)))
+    sources = _source_lines(finding)
+    if sources:
+        lines += ["", "Sources:", "", *sources]
+    return lines
+
+
+def _evidence_markdown(evidence: Evidence, finding: Finding) -> str:
+    conflicting = [flag.source for flag in finding.flags if flag.source]
+    return highlight(evidence.text, occurrences(evidence.text, conflicting))
+
+
+def _evidence_origin(finding: Finding) -> str:
+    for check in finding.checks:
+        if check.assessment is not None and check.assessment.evidence == finding.evidence:
+            return f" from {code(check.url)}" if check.url else ""
+    return ""
+
+
+def _cited(claim_citations: Sequence[Citation], url: str | None) -> Citation | None:
+    return next((c for c in claim_citations if c.url == url), None)
+
+
+def _source_lines(finding: Finding) -> list[str]:
+    lines: list[str] = []
+    checked_urls = {check.url for check in finding.checks}
+    for number, check in enumerate(finding.checks, start=1):
+        cited = _cited(finding.claim.citations, check.url)
+        source = check.source
+        title = (cited.title if cited else None) or (
+            source.title if isinstance(source, Capture) else None
+        )
+        if check.url is None:
+            label = escape(title) if title else "(no URL)"
+        elif is_web_url(check.url):
+            label = link(title or check.url, check.url)
+        else:
+            label = (escape(title) + " " if title else "") + code(check.url)
+        facts = [label]
+        if cited and cited.publisher:
+            facts.append(escape(cited.publisher))
+        if cited and cited.accessed:
+            facts.append(f"accessed {escape(cited.accessed)}")
+        if isinstance(source, Capture):
+            facts.append(f"captured {escape(source.fetched_at)}")
+            facts.append(code(source.payload_digest))
+            facts.append(f"via {source.via}")
+            if source.final_url != source.url:
+                facts.append(f"final URL {code(source.final_url)}")
+            if source.warc_file:
+                facts.append(f"archived in {code(source.warc_file)}")
+        else:
+            facts.append(f"**unavailable**: {escape(source.describe())}")
+        if check.assessment is not None:
+            assessment = check.assessment
+            facts.append(f"{assessment.verdict.value} {assessment.score:.2f}")
+        lines.append(f"{number}. " + " · ".join(facts))
+    # URLs the claim cites that were never checked (e.g. a run stopped early) still show.
+    for url in finding.claim.urls:
+        if url not in checked_urls:
+            lines.append(f"{len(lines) + 1}. {code(url)} · not checked")
+    return lines
