@@ -1,7 +1,13 @@
-"""Shared fixtures: real HTTP servers on loopback addresses, started by the test.
+"""Shared fixtures: real HTTP servers on loopback addresses, started by the test, and a
+guard that fails any test whose code connects anywhere except through the fetcher's guard.
 
     http_server                  a LoopbackServer on 127.0.0.1 (fresh per test)
     loopback_server_factory(h)   more servers, e.g. on 127.0.0.2 as an "internal service"
+                                 (loopback_server_factory("127.0.0.2", port=...) to share a port)
+    connection_audit             autouse: every socket connect in the test process must go to
+                                 the address verifier.fetch's SSRF guard has just checked;
+                                 anything else is refused and fails the test. Mark a test
+                                 @pytest.mark.unguarded_network to opt out (say why).
 
 A LoopbackServer serves canned responses (`route`) or hand-written handlers
 (`route_handler`, for trickling, dropping connections...) and records every request and
@@ -11,13 +17,17 @@ every accepted connection, so a test can assert that a server was never reached.
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Protocol
 
 import pytest
+
+from verifier.fetch.transport import checked_destination
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
@@ -41,7 +51,7 @@ class RecordedRequest:
 class LoopbackServer:
     """A threaded HTTP/1.1 server on `host`, on a free port."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self.requests: list[RecordedRequest] = []
         self.connections = 0
@@ -84,13 +94,18 @@ class LoopbackServer:
             daemon_threads = True
             block_on_close = False
 
+            def handle_error(self, request: object, client_address: object) -> None:
+                # A client that hangs up mid-answer is what timeout tests do on purpose.
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(request, client_address)  # type: ignore[arg-type]
+
             def get_request(self) -> tuple[socket.socket, object]:
                 accepted = super().get_request()
                 with server._lock:
                     server.connections += 1
                 return accepted
 
-        self._server = _Server((host, 0), _RequestHandler)
+        self._server = _Server((host, port), _RequestHandler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -136,12 +151,16 @@ class LoopbackServer:
         self._server.server_close()
 
 
+class ServerFactory(Protocol):
+    def __call__(self, host: str = "127.0.0.1", port: int = 0) -> LoopbackServer: ...
+
+
 @pytest.fixture
-def loopback_server_factory() -> Iterator[Callable[[str], LoopbackServer]]:
+def loopback_server_factory() -> Iterator[ServerFactory]:
     started: list[LoopbackServer] = []
 
-    def start(host: str = "127.0.0.1") -> LoopbackServer:
-        server = LoopbackServer(host).start()
+    def start(host: str = "127.0.0.1", port: int = 0) -> LoopbackServer:
+        server = LoopbackServer(host, port).start()
         started.append(server)
         return server
 
@@ -151,5 +170,59 @@ def loopback_server_factory() -> Iterator[Callable[[str], LoopbackServer]]:
 
 
 @pytest.fixture
-def http_server(loopback_server_factory: Callable[[str], LoopbackServer]) -> LoopbackServer:
+def http_server(loopback_server_factory: ServerFactory) -> LoopbackServer:
     return loopback_server_factory("127.0.0.1")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "unguarded_network: the test may connect without the fetcher's SSRF guard"
+    )
+
+
+@dataclass
+class ConnectionAudit:
+    """Socket connects the guard did not approve, seen during one test."""
+
+    violations: list[object] = field(default_factory=list)
+
+
+def _approved(address: object) -> bool:
+    if isinstance(address, str | bytes):
+        return True  # a unix socket, not the network
+    checked = checked_destination()
+    return (
+        isinstance(address, tuple)
+        and checked is not None
+        and (str(address[0]), int(address[1])) == checked
+    )
+
+
+@pytest.fixture(autouse=True)
+def connection_audit(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ConnectionAudit]:
+    audit = ConnectionAudit()
+    if request.node.get_closest_marker("unguarded_network") is not None:
+        yield audit
+        return
+    original_connect = socket.socket.connect
+    original_connect_ex = socket.socket.connect_ex
+
+    def connect(sock: socket.socket, address: object) -> None:
+        if not _approved(address):
+            audit.violations.append(address)
+            raise ConnectionRefusedError(f"test audit: unguarded connect to {address!r}")
+        original_connect(sock, address)  # type: ignore[arg-type]
+
+    def connect_ex(sock: socket.socket, address: object) -> int:
+        if not _approved(address):
+            audit.violations.append(address)
+            raise ConnectionRefusedError(f"test audit: unguarded connect to {address!r}")
+        return original_connect_ex(sock, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    yield audit
+    if audit.violations:
+        pytest.fail(f"connections outside the fetcher's SSRF guard: {audit.violations}")

@@ -18,9 +18,9 @@ from fixtures.fetch.make_pdf import minimal_pdf
 from warcio.archiveiterator import ArchiveIterator
 
 from verifier.archive import Archive
-from verifier.fetch import Fetcher, read_source
+from verifier.fetch import Fetcher, read_source, read_text
 from verifier.model import Capture, FetchFailure, UnavailableReason
-from verifier.settings import FetchSettings
+from verifier.settings import FetchSettings, Settings
 from verifier.text import PageText
 
 PAGE = """<!doctype html><html><head><title>Talks in Seoul</title></head><body>
@@ -311,3 +311,21 @@ def test_read_source_uses_the_archive_first(
     assert read_source(str(path), archive, LOCAL, offline=True) == PageText(
         "A local note about Iwaya."
     )
+
+
+def test_read_text_resolves_paths_and_the_archive_from_the_project_root(
+    http_server: LoopbackServer, tmp_path: Path
+) -> None:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "a.txt").write_text("Iwaya is foreign minister.", encoding="utf-8")
+    local = read_text("sources/a.txt", base_dir=tmp_path, offline=True)
+    assert local == PageText("Iwaya is foreign minister.")
+    missing = read_text("sources/none.txt", base_dir=tmp_path, offline=True)
+    assert isinstance(missing, FetchFailure) and missing.reason is UnavailableReason.DEAD
+
+    url = http_server.route("/article", PAGE)
+    settings = Settings(fetch=LOCAL, archive_dir="store")
+    fetched = read_text(url, base_dir=tmp_path, settings=settings)
+    assert isinstance(fetched, PageText) and SENTENCE in fetched.text
+    assert (tmp_path / "store" / "index.jsonl").exists()
+    assert read_text(url, base_dir=tmp_path, settings=settings, offline=True) == fetched

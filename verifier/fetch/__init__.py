@@ -17,10 +17,13 @@ INTERFACE:
             Per-URL problems are FetchFailure values, never exceptions.
         def fetch(self, url, *, offline=False, refresh=False) -> SourceResult
 
-    read_source(target: str, archive: Archive, settings: FetchSettings, *,
-                offline: bool = False) -> PageText | FetchFailure
-        For `verifier text PATH_OR_URL`: a path, file: URL or http(s) URL -> main text,
-        read from the archive first as the matcher does.
+    read_text(target: str, *, base_dir: Path, settings: Settings | None = None,
+              offline: bool = False) -> PageText | FetchFailure
+        For `verifier text PATH_OR_URL`: a path (relative to base_dir), file: URL or
+        http(s) URL -> main text, read from the archive (base_dir/settings.archive_dir)
+        first, as the matcher does; fetched and archived when not there unless offline.
+    read_source(target, archive, fetch_settings, *, offline=False) -> PageText | FetchFailure
+        The same with an Archive and FetchSettings in hand.
 
 Safety: every TCP connection goes through transport.GuardedBackend (resolve once, check
 every address with guard.AddressPolicy, connect to the checked address), on every redirect
@@ -29,6 +32,13 @@ hop. settings.allow_hosts is the only way to loopback/private addresses.
 
 from verifier.fetch.client import Fetcher, Progress
 from verifier.fetch.guard import AddressPolicy, BlockedDestination
-from verifier.fetch.source import read_source
+from verifier.fetch.source import read_source, read_text
 
-__all__ = ["AddressPolicy", "BlockedDestination", "Fetcher", "Progress", "read_source"]
+__all__ = [
+    "AddressPolicy",
+    "BlockedDestination",
+    "Fetcher",
+    "Progress",
+    "read_source",
+    "read_text",
+]

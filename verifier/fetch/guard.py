@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -103,18 +104,15 @@ class AddressPolicy:
                 continue  # a host name, not an address
         return False
 
-    def resolve(self, host: str, port: int) -> list[str]:
+    def resolve(self, host: str, port: int, *, timeout: float | None = None) -> list[str]:
         """Resolve `host` once and return its addresses, all of them checked.
 
         Raises BlockedDestination when any address is refused: a name that resolves to
         one public and one private address is refused as a whole, since the connection
-        might go to either.
+        might go to either. Raises TimeoutError when the lookup outlasts `timeout`.
         """
         bare = normalise_host(host)
-        try:
-            infos = socket.getaddrinfo(bare, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as error:
-            raise UnresolvableHost(host, str(error)) from error
+        infos = _getaddrinfo(bare, port, timeout)
         addresses: list[str] = []
         host_is_allowed = self.host_allowed(bare)
         for _family, _type, _proto, _canon, sockaddr in infos:
@@ -137,6 +135,31 @@ class UnresolvableHost(Exception):
     def __init__(self, host: str, detail: str) -> None:
         super().__init__(f"cannot resolve {host}: {detail}")
         self.host = host
+
+
+_AddrInfo = list[tuple[object, object, object, str, tuple[object, ...]]]
+
+
+def _getaddrinfo(host: str, port: int, timeout: float | None) -> _AddrInfo:
+    """getaddrinfo with a time limit: the system resolver cannot be interrupted, so it
+    runs in a daemon thread that is abandoned if it hangs past `timeout`."""
+    outcome: list[_AddrInfo | BaseException] = []
+
+    def lookup() -> None:
+        try:
+            outcome.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))  # type: ignore[arg-type]
+        except (OSError, UnicodeError) as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise TimeoutError(f"looking up {host} took more than {timeout:g} s")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise UnresolvableHost(host, str(result)) from result
+    return result
 
 
 def normalise_host(host: str) -> str:

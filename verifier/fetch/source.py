@@ -8,8 +8,27 @@ from verifier.archive import Archive
 from verifier.fetch.client import Fetcher
 from verifier.fetch.local import is_local
 from verifier.model import Capture, FetchFailure
-from verifier.settings import FetchSettings
+from verifier.settings import FetchSettings, Settings
 from verifier.text import PageText
+
+
+def read_text(
+    target: str,
+    *,
+    base_dir: Path,
+    settings: Settings | None = None,
+    offline: bool = False,
+) -> PageText | FetchFailure:
+    """`read_source` with the archive and paths of a project rooted at `base_dir`.
+
+    A relative path is taken relative to `base_dir`; the archive is
+    `base_dir / settings.archive_dir`.
+    """
+    settings = settings or Settings()
+    if "://" not in target and not is_local(target):
+        target = str(base_dir / target)
+    with Archive(base_dir / settings.archive_dir) as archive:
+        return read_source(target, archive, settings.fetch, offline=offline)
 
 
 def read_source(

@@ -28,6 +28,24 @@ import httpx
 from verifier.fetch.guard import AddressPolicy
 
 _deadline: ContextVar[float | None] = ContextVar("verifier_fetch_deadline", default=None)
+_checked_destination: ContextVar[tuple[str, int] | None] = ContextVar(
+    "verifier_checked_destination", default=None
+)
+
+
+def checked_destination() -> tuple[str, int] | None:
+    """The (address, port) this thread is connecting to after the guard checked it.
+
+    None outside GuardedBackend.connect_tcp. Lets an audit (the test suite's autouse
+    fixture) verify that every socket connect goes to an address the guard approved.
+    """
+    return _checked_destination.get()
+
+
+def remaining_time() -> float | None:
+    """Seconds left before the current deadline (None when no deadline is set)."""
+    until = _deadline.get()
+    return None if until is None else until - time.monotonic()
 
 
 @contextlib.contextmanager
@@ -101,9 +119,15 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[typing.Any] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = self._policy.resolve(host, port)
+        try:
+            addresses = self._policy.resolve(
+                host, port, timeout=_bounded(timeout, httpcore.ConnectTimeout)
+            )
+        except TimeoutError as error:
+            raise httpcore.ConnectTimeout(f"looking up {host} took too long") from error
         last_error: Exception | None = None
         for address in addresses:
+            token = _checked_destination.set((address, port))
             try:
                 stream = self._system.connect_tcp(
                     address,
@@ -115,6 +139,8 @@ class GuardedBackend(httpcore.NetworkBackend):
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 last_error = error
                 continue
+            finally:
+                _checked_destination.reset(token)
             self.connections_opened += 1
             return _DeadlineStream(stream, address)
         assert last_error is not None
