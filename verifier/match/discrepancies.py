@@ -9,7 +9,7 @@ unsupported, never contradicted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -56,34 +56,41 @@ def _is_role_word(token: Token) -> bool:
 
 
 def title_flags(
-    claim: list[Token], claim_text: str, page: list[Token], page_text: str
+    claim: list[Token],
+    claim_text: str,
+    units_with: Callable[[str], list[list[Token]]],
+    page_text: str,
 ) -> list[Flag]:
-    """A person titled differently in the claim and in the source ("Defense" vs "Foreign")."""
+    """A person titled differently in the claim and in the source ("Defense" vs "Foreign").
+
+    `units_with(norm)` gives the tokens of each source unit containing the word `norm`.
+    """
     flags: list[Flag] = []
     for head, name_end in _titled_names(claim):
         role_start = _role_start(claim, head)
         claim_role = tuple(fold(t.text) for t in claim[role_start : head + 1])
         surname = claim[name_end - 1].norm
-        source_roles: list[tuple[tuple[str, ...], int, int]] = []
-        for position, token in enumerate(page):
-            if token.norm != surname or not token.is_capitalised:
-                continue
-            source_head = _head_before(page, position)
-            if source_head is None:
-                continue
-            source_start = _role_start(page, source_head)
-            words = tuple(fold(t.text) for t in page[source_start : source_head + 1])
-            source_roles.append((words, source_start, source_head))
+        source_roles: list[tuple[tuple[str, ...], Token, Token]] = []
+        for unit in units_with(surname):
+            for position, token in enumerate(unit):
+                if token.norm != surname or not token.is_capitalised:
+                    continue
+                source_head = _head_before(unit, position)
+                if source_head is None:
+                    continue
+                source_start = _role_start(unit, source_head)
+                words = tuple(fold(t.text) for t in unit[source_start : source_head + 1])
+                source_roles.append((words, unit[source_start], unit[source_head]))
         if not source_roles or any(_same_role(claim_role, words) for words, _, _ in source_roles):
             continue
-        _words, source_start, source_head = source_roles[0]
+        _words, role_first, role_head = source_roles[0]
         flags.append(
             Flag(
                 claim[role_start].start,
                 claim[head].end,
                 "title",
                 claim_text[claim[role_start].start : claim[head].end],
-                page_text[page[source_start].start : page[source_head].end],
+                page_text[role_first.start : role_head.end],
             )
         )
     return flags

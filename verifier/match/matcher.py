@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
 from verifier.match import discrepancies
 from verifier.match.alignment import Alignment, align
 from verifier.match.passages import PageIndex, Retrieval, retrieve
-from verifier.match.quantities import DateMention, NumberMention, find_dates, find_numbers
+from verifier.match.quantities import (
+    DateMention,
+    NumberMention,
+    find_dates,
+    find_mentions,
+    find_numbers,
+    index_words,
+)
 from verifier.match.scoring import CONFLICT_KINDS, MatchModel, packaged_model
 from verifier.match.tokens import STOPWORDS, Token, tokenize
 from verifier.model import Assessment, Evidence, Flag, Verdict
@@ -19,24 +27,62 @@ from verifier.model import Assessment, Evidence, Flag, Verdict
 
 @dataclass
 class Source:
-    """A source text prepared once for any number of claims (index, dates, numbers)."""
+    """A source text prepared once for any number of claims.
+
+    The word index is built up front; dates, numbers and the quote lookup string only when a
+    claim needs them.
+    """
 
     text: str
     page: PageIndex
-    dates: list[DateMention]
-    numbers: list[NumberMention]
+    _mentions: dict[int, tuple[list[DateMention], list[NumberMention]]] = field(
+        default_factory=dict, repr=False
+    )
     _word_string: str | None = field(default=None, repr=False)
 
     @classmethod
     def prepare(cls, text: str) -> Source:
-        dates = find_dates(text)
-        return cls(text, PageIndex.build(text), dates, find_numbers(text, dates))
+        return cls(text, PageIndex.build(text))
+
+    def mentions(self, units: Iterable[int]) -> tuple[list[DateMention], list[NumberMention]]:
+        """Dates and numbers stated in the given units (parsed once per unit)."""
+        dates: list[DateMention] = []
+        numbers: list[NumberMention] = []
+        for unit in sorted(set(units)):
+            found = self._mentions.get(unit)
+            if found is None:
+                span = self.page.units[unit]
+                found = self._mentions[unit] = find_mentions(self.text, span.start, span.end)
+            dates.extend(found[0])
+            numbers.extend(found[1])
+        return dates, numbers
+
+    def mentions_like(
+        self, claim_mentions: Sequence[DateMention | NumberMention]
+    ) -> tuple[list[DateMention], list[NumberMention]]:
+        """Page dates and numbers that could state the claim's (only units sharing a word)."""
+        units: set[int] = set()
+        for mention in claim_mentions:
+            for word in index_words(mention):
+                units.update(self.page.postings.get(word, ()))
+        return self.mentions(units)
 
     @property
     def word_string(self) -> str:
         if self._word_string is None:
             self._word_string = discrepancies.page_word_string(self.text)
         return self._word_string
+
+
+@dataclass(frozen=True)
+class Values:
+    """The claim's dates and numbers, and the page's and evidence window's that matter."""
+
+    claim_dates: list[DateMention]
+    claim_numbers: list[NumberMention]
+    page: tuple[list[DateMention], list[NumberMention]]
+    """Page mentions that could state the claim's values (units sharing a word with them)."""
+    window: tuple[list[DateMention], list[NumberMention]]
 
 
 @dataclass(frozen=True)
@@ -58,7 +104,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     claim_tokens = tokenize(claim)
     content = [t for t in claim_tokens if t.norm not in STOPWORDS]
     page = source.page
-    if not content or not page.tokens:
+    if not content or page.empty:
         whole = (_whole_claim_flag(claim),) if claim.strip() else ()
         return Analysis(Assessment(0.0, Verdict.UNSUPPORTED, None, whole), _empty_features())
 
@@ -71,12 +117,16 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
 
     claim_dates = find_dates(claim)
     claim_numbers = find_numbers(claim, claim_dates)
-    flags = _discrepancy_flags(
-        claim, claim_tokens, content, source, evidence, alignment, claim_dates, claim_numbers
-    )
+    values = Values(claim_dates, claim_numbers, ([], []), ([], []))
+    if claim_dates or claim_numbers:
+        window = source.mentions(range(*retrieval.window)) if evidence else ([], [])
+        like = source.mentions_like([*claim_dates, *claim_numbers])
+        page_values = (_union(like[0], window[0]), _union(like[1], window[1]))
+        values = Values(claim_dates, claim_numbers, page_values, window)
+    flags = _discrepancy_flags(claim, claim_tokens, content, source, alignment, values)
     # Quantities the page states in other words ("1.5 million" for "1,500,000") are backed
     # even though their tokens differ.
-    in_page, in_window = _value_backed(content, source, evidence, claim_dates, claim_numbers)
+    in_page, in_window = _value_backed(content, values)
     window_mask = retrieval.window_mask | in_window
     passages_mask = retrieval.passages_mask | in_page
     page_mask = retrieval.page_mask | in_page
@@ -133,7 +183,7 @@ def _evidence(source: Source, retrieval: Retrieval) -> tuple[Evidence | None, li
     evidence = Evidence(
         source.text[start_unit.start : end_unit.end], start_unit.start, end_unit.end
     )
-    return evidence, source.page.tokens[start_unit.first_token : end_unit.end_token]
+    return evidence, source.page.tokens_in(first, end)
 
 
 def _discrepancy_flags(
@@ -141,24 +191,25 @@ def _discrepancy_flags(
     claim_tokens: list[Token],
     content: list[Token],
     source: Source,
-    evidence: Evidence | None,
     alignment: Alignment,
-    claim_dates: list[DateMention],
-    claim_numbers: list[NumberMention],
+    values: Values,
 ) -> list[Flag]:
-    flags = discrepancies.title_flags(claim_tokens, claim, source.page.tokens, source.text)
+    page = source.page
+    flags = discrepancies.title_flags(
+        claim_tokens,
+        claim,
+        lambda norm: [page.tokens(unit) for unit in page.postings.get(norm, ())],
+        source.text,
+    )
     flags.extend(discrepancies.slot_flags(alignment, claim, source.text))
-    slot_of, closing = _slots_by_offset(alignment, content, [*claim_dates, *claim_numbers])
-    in_evidence = (
-        (lambda start, end: evidence.start <= start and end <= evidence.end)
-        if evidence is not None
-        else (lambda start, end: False)
+    slot_of, closing = _slots_by_offset(
+        alignment, content, [*values.claim_dates, *values.claim_numbers]
     )
     flags.extend(
         discrepancies.number_flags(
-            claim_numbers,
-            source.numbers,
-            [n for n in source.numbers if in_evidence(n.start, n.end)],
+            values.claim_numbers,
+            values.page[1],
+            values.window[1],
             claim,
             source.text,
             slot_of,
@@ -167,9 +218,9 @@ def _discrepancy_flags(
     )
     flags.extend(
         discrepancies.date_flags(
-            claim_dates,
-            source.dates,
-            [d for d in source.dates if in_evidence(d.start, d.end)],
+            values.claim_dates,
+            values.page[0],
+            values.window[0],
             claim,
             source.text,
             slot_of,
@@ -180,24 +231,18 @@ def _discrepancy_flags(
     return _without_overlaps(flags)
 
 
-def _value_backed(
-    content: list[Token],
-    source: Source,
-    evidence: Evidence | None,
-    claim_dates: list[DateMention],
-    claim_numbers: list[NumberMention],
-) -> tuple[int, int]:
+def _value_backed(content: list[Token], values: Values) -> tuple[int, int]:
     """Bitmasks of claim words inside numbers/dates the page (and the evidence) states."""
     in_page = in_window = 0
     backed: list[tuple[int, int, bool]] = []
-    for number in claim_numbers:
-        matches = [other for other in source.numbers if number.matches(other)]
-        if matches:
-            backed.append((number.start, number.end, _any_inside(matches, evidence)))
-    for date in claim_dates:
-        date_matches = [other for other in source.dates if date.backed_by(other)]
-        if date_matches:
-            backed.append((date.start, date.end, _any_inside(date_matches, evidence)))
+    for number in values.claim_numbers:
+        if any(number.matches(other) for other in values.page[1]):
+            in_evidence = any(number.matches(other) for other in values.window[1])
+            backed.append((number.start, number.end, in_evidence))
+    for date in values.claim_dates:
+        if any(date.backed_by(other) for other in values.page[0]):
+            in_evidence = any(date.backed_by(other) for other in values.window[0])
+            backed.append((date.start, date.end, in_evidence))
     for start, end, inside_evidence in backed:
         for index, token in enumerate(content):
             if start <= token.start < end:
@@ -207,10 +252,12 @@ def _value_backed(
     return in_page, in_window
 
 
-def _any_inside(mentions: Sequence[DateMention | NumberMention], evidence: Evidence | None) -> bool:
-    return evidence is not None and any(
-        evidence.start <= m.start and m.end <= evidence.end for m in mentions
-    )
+_Mention = TypeVar("_Mention", DateMention, NumberMention)
+
+
+def _union(first: list[_Mention], second: list[_Mention]) -> list[_Mention]:
+    seen = {(m.start, m.end) for m in first}
+    return first + [m for m in second if (m.start, m.end) not in seen]
 
 
 def _slots_by_offset(

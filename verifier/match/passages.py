@@ -10,13 +10,13 @@ and a greedy pick of a few units far apart are then just bitmask ORs.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from verifier.match.tokens import Token, tokenize
+from verifier.match.tokens import STOPWORDS, WORD, Token, normalise, tokenize
 from verifier.text.sentences import split_sentences
 
 _LINE_BREAK = re.compile(r"\n")
@@ -25,68 +25,89 @@ MAX_PASSAGES = 3
 """How many separate passages may jointly back a claim with several parts."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """A sentence or line of the source."""
 
     start: int
     end: int
-    first_token: int
-    end_token: int
 
 
 @dataclass
 class PageIndex:
-    """A source's words, units, and an inverted index from normal form to units."""
+    """A source's units and an inverted index from normal form to units.
+
+    Only the words' normal forms are kept for the whole page; full tokens (with offsets) are
+    made on demand for the few units a claim's evidence and checks look at.
+    """
 
     text: str
-    tokens: list[Token]
     units: list[Unit]
-    unit_of_token: list[int]
     postings: dict[str, list[int]] = field(default_factory=dict)
-    by_prefix: dict[str, list[str]] = field(default_factory=dict)
+    _unit_tokens: dict[int, list[Token]] = field(default_factory=dict, repr=False)
+    _sorted_words: list[str] | None = field(default=None, repr=False)
+    _vocabulary: list[str] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, text: str) -> PageIndex:
-        tokens = tokenize(text)
-        spans = _unit_spans(text) or [(0, len(text))]
-        unit_starts = [start for start, _end in spans]
-        # Words between units (dropped whitespace-only pieces) belong to the unit before.
-        unit_of_token = [max(bisect_right(unit_starts, t.start) - 1, 0) for t in tokens]
-        first_token = [len(tokens)] * len(spans)
-        end_token = [0] * len(spans)
-        for position, unit in enumerate(unit_of_token):
-            first_token[unit] = min(first_token[unit], position)
-            end_token[unit] = position + 1
-        units = [
-            Unit(start, end, min(first_token[i], end_token[i]), end_token[i])
-            for i, (start, end) in enumerate(spans)
-        ]
-        postings: dict[str, list[int]] = defaultdict(list)
-        for position, token in enumerate(tokens):
-            unit = unit_of_token[position]
-            posting = postings[token.norm]
-            if not posting or posting[-1] != unit:
-                posting.append(unit)
-        by_prefix: dict[str, list[str]] = defaultdict(list)
-        for norm in postings:
-            if len(norm) >= _PREFIX and norm.isalpha():
-                by_prefix[norm[:_PREFIX]].append(norm)
-        return cls(text, tokens, units, unit_of_token, dict(postings), dict(by_prefix))
+        units = [Unit(start, end) for start, end in _unit_spans(text)]
+        # Index surface forms first (lower-cased, C-level set per unit), then normalise each
+        # distinct surface once: pages repeat their words, so this is most of the saving.
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = text  # a few characters lower-case to two; keep offsets exact
+        find_words = WORD.findall
+        by_surface: dict[str, list[int]] = defaultdict(list)
+        for index, unit in enumerate(units):
+            for surface in set(find_words(lowered, unit.start, unit.end)):
+                by_surface[surface].append(index)
+        postings: dict[str, list[int]] = {}
+        for surface, unit_list in by_surface.items():
+            norm = normalise(surface)
+            if norm in STOPWORDS:
+                continue  # function words are never looked up
+            known = postings.get(norm)
+            postings[norm] = sorted(set(known) | set(unit_list)) if known else unit_list
+        return cls(text, units, postings)
+
+    @property
+    def empty(self) -> bool:
+        return not self.postings
+
+    def tokens(self, unit: int) -> list[Token]:
+        """The tokens of one unit, with offsets into the page."""
+        cached = self._unit_tokens.get(unit)
+        if cached is None:
+            span = self.units[unit]
+            cached = self._unit_tokens[unit] = tokenize(self.text, span.start, span.end)
+        return cached
+
+    def tokens_in(self, first: int, end: int) -> list[Token]:
+        """Tokens of units [first, end)."""
+        return [token for unit in range(first, end) for token in self.tokens(unit)]
 
     def equivalents(self, norm: str) -> list[str]:
         """Page words a reader would accept for the claim word `norm`."""
         found = [norm] if norm in self.postings else []
         if len(norm) < _PREFIX or not norm.isalpha():
             return found
-        for candidate in self.by_prefix.get(norm[:_PREFIX], ()):
+        if self._sorted_words is None:
+            self._sorted_words = sorted(w for w in self.postings if len(w) >= _PREFIX)
+        words = self._sorted_words
+        prefix = norm[:_PREFIX]
+        position = bisect_left(words, prefix)
+        while position < len(words) and words[position].startswith(prefix):
+            candidate = words[position]
             if candidate != norm and (candidate.startswith(norm) or norm.startswith(candidate)):
                 found.append(candidate)
+            position += 1
         if not found and len(norm) >= 5:
             # Spelling variants and inflections the stemmer missed ("modelled"/"model" is
             # caught above; "organisation"/"organization" here).
+            if self._vocabulary is None:
+                self._vocabulary = [word for word in self.postings if len(word) >= 4]
             for candidate, _score, _index in process.extract(
-                norm, list(self.postings), scorer=fuzz.ratio, score_cutoff=85, limit=3
+                norm, self._vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3
             ):
                 found.append(candidate)
         return found
@@ -96,6 +117,9 @@ def _unit_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for start, end in split_sentences(text):
         piece_start = start
+        if text.find("\n", start, end) < 0:
+            spans.append((start, end))
+            continue
         for line_break in _LINE_BREAK.finditer(text, start, end):
             if line_break.start() > piece_start:
                 spans.append((piece_start, line_break.start()))

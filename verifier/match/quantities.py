@@ -8,10 +8,10 @@ less specific mention of it (compatible, not conflicting).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from verifier.match.tokens import fold, word_list
+from verifier.match.tokens import fold, normalise, word_list
 
 MONTHS = {
     name: number
@@ -159,11 +159,11 @@ class NumberMention:
 def find_dates(text: str) -> list[DateMention]:
     """Dates in `text`, most specific first where mentions overlap."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where an earlier, more specific pattern matched
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             span = match.span()
-            if any(span[0] < end and start < span[1] for start, end in taken):
+            if 1 in taken[span[0] : span[1]]:
                 continue
             groups = match.groupdict()
             month = _month(groups.get("m"), groups.get("mn"))
@@ -176,9 +176,43 @@ def find_dates(text: str) -> list[DateMention]:
             if day is not None and not 1 <= day <= 31:
                 day = None
             found.append(DateMention(span[0], span[1], year, month, day))
-            taken.append(span)
+            taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
     found.sort(key=lambda mention: mention.start)
     return found
+
+
+def find_mentions(
+    text: str, start: int = 0, end: int | None = None
+) -> tuple[list[DateMention], list[NumberMention]]:
+    """Dates and numbers in text[start:end], with offsets into `text`."""
+    piece = text[start:end]
+    dates = find_dates(piece)
+    numbers = find_numbers(piece, dates)
+    if start:
+        dates = [replace(d, start=d.start + start, end=d.end + start) for d in dates]
+        numbers = [replace(n, start=n.start + start, end=n.end + start) for n in numbers]
+    return dates, numbers
+
+
+def index_words(mention: DateMention | NumberMention) -> set[str]:
+    """Normal forms of words a page must contain to state `mention` (to find it cheaply)."""
+    if isinstance(mention, DateMention):
+        if mention.year is not None:
+            return {str(mention.year)}
+        return {normalise(name) for name, number in MONTHS.items() if number == mention.month}
+    words = {
+        normalise(_plain(mention.value / scale))
+        for scale in (1, 1e3, 1e6, 1e9, 1e12)
+        if scale == 1 or mention.value >= scale
+    }
+    if mention.precision > 1:
+        words.update(("thousand", "million", "billion", "trillion", "bn"))
+    return words
+
+
+def _plain(value: float) -> str:
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def _month(number: str | None, name: str | None) -> int | None:
@@ -192,11 +226,13 @@ def _month(number: str | None, name: str | None) -> int | None:
 
 def find_numbers(text: str, dates: list[DateMention] | None = None) -> list[NumberMention]:
     """Quantities in `text` outside the given date spans (years are dates, not counts)."""
-    date_spans = [(d.start, d.end) for d in (find_dates(text) if dates is None else dates)]
+    in_date = bytearray(len(text))
+    for date in find_dates(text) if dates is None else dates:
+        in_date[date.start : date.end] = b"\x01" * (date.end - date.start)
     found: list[NumberMention] = []
     for match in _NUMBER.finditer(text):
         start, end = match.span()
-        if any(start < d_end and d_start < end for d_start, d_end in date_spans):
+        if 1 in in_date[start:end]:
             continue
         raw = fold(match.group("num"))
         if raw in _WORD_VALUES:

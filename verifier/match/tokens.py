@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Words joined by inner apostrophes, periods or digit commas stay one token ("don't", "U.S",
 # "1,500,000", "3.5"); hyphens split ("English-language" -> "English", "language").
-_WORD = re.compile(r"[^\W_]+(?:[.,'\u2019][^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:[.,'\u2019][^\W_]+)*")
 _DIGIT_GROUPS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
@@ -143,13 +142,25 @@ def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     stop = len(text) if end is None else end
     return [
         Token(match.start(), match.end(), match.group(), normalise(match.group()))
-        for match in _WORD.finditer(text, offset, stop)
+        for match in WORD.finditer(text, offset, stop)
     ]
 
 
-@lru_cache(maxsize=65536)
+_NORMS: dict[str, str] = {}
+_NORMS_LIMIT = 500_000
+
+
 def normalise(word: str) -> str:
     """The form two words share when a reader would take them as the same word."""
+    known = _NORMS.get(word)
+    if known is None:
+        if len(_NORMS) >= _NORMS_LIMIT:
+            _NORMS.clear()  # bound memory on long runs; the cache refills quickly
+        known = _NORMS[word] = _normalise(word)
+    return known
+
+
+def _normalise(word: str) -> str:
     folded = fold(word)
     for suffix in ("'s", "\u2019s", "'", "\u2019"):
         if folded.endswith(suffix) and len(folded) > len(suffix):
@@ -168,6 +179,8 @@ def normalise(word: str) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-folded text (é -> e, ß -> ss)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

@@ -1,0 +1,155 @@
+"""Development data for the matcher (read from ../shared, never copied) and its metrics.
+
+Shared by score_bench.py (measures) and fit_match.py (fits verifier/match/model.json).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "bench"
+WICE = SHARED / "wice"
+FEVER = SHARED / "fever-symmetric"
+
+WICE_LABELS = ("supported", "partially_supported", "not_supported")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One claim/source pair with its gold label (and gold unsupported tokens for nst)."""
+
+    id: str
+    claim: str
+    source: str
+    label: str
+    claim_tokens: tuple[str, ...] = ()
+    unsupported_tokens: tuple[bool, ...] = ()
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _page(evidence: object) -> str:
+    # WiCE gives the cited page as its list of sentences/lines; the page text is their join.
+    assert isinstance(evidence, list)
+    return "\n".join(str(line) for line in evidence)
+
+
+def wice_claims(split: str = "dev") -> list[Item]:
+    return [
+        Item(str(index), str(row["claim"]), _page(row["evidence"]), str(row["label"]))
+        for index, row in enumerate(_jsonl(WICE / f"claim_{split}.jsonl"))
+    ]
+
+
+def wice_tokens(split: str) -> list[Item]:
+    items = []
+    for index, row in enumerate(_jsonl(WICE / f"nst_{split}.jsonl")):
+        tokens = row["claim_tokens"]
+        marks = row["non_supported_spans"]
+        assert isinstance(tokens, list) and isinstance(marks, list)
+        items.append(
+            Item(
+                f"nst-{index}",
+                str(row["claim"]),
+                _page(row["evidence"]),
+                str(row["label"]),
+                tuple(str(t) for t in tokens),
+                tuple(bool(m) for m in marks),
+            )
+        )
+    return items
+
+
+def fever(split: str = "dev") -> list[Item]:
+    return [
+        Item(str(row["id"]), str(row["claim"]), str(row["evidence"]), str(row["label"]))
+        for row in _jsonl(FEVER / f"{split}.jsonl")
+    ]
+
+
+# --- metrics -----------------------------------------------------------------------------
+
+
+def auroc(scores: Sequence[float], positives: Sequence[bool]) -> float:
+    """Area under the ROC curve (ties count half), by the rank-sum formula."""
+    ranked = sorted(zip(scores, positives, strict=True), key=lambda pair: pair[0])
+    rank_sum = 0.0
+    index = 0
+    while index < len(ranked):
+        tie_end = index
+        while tie_end + 1 < len(ranked) and ranked[tie_end + 1][0] == ranked[index][0]:
+            tie_end += 1
+        mean_rank = (index + tie_end) / 2 + 1
+        rank_sum += mean_rank * sum(1 for _, positive in ranked[index : tie_end + 1] if positive)
+        index = tie_end + 1
+    n_pos = sum(positives)
+    n_neg = len(positives) - n_pos
+    if not n_pos or not n_neg:
+        return float("nan")
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def balanced_accuracy(predicted: Sequence[bool], actual: Sequence[bool]) -> float:
+    tp = sum(p and a for p, a in zip(predicted, actual, strict=True))
+    tn = sum(not p and not a for p, a in zip(predicted, actual, strict=True))
+    pos = sum(actual)
+    neg = len(actual) - pos
+    return (tp / pos + tn / neg) / 2
+
+
+def macro_f1(predicted: Sequence[str], actual: Sequence[str], labels: Sequence[str]) -> float:
+    scores = []
+    for label in labels:
+        tp = sum(p == label and a == label for p, a in zip(predicted, actual, strict=True))
+        fp = sum(p == label and a != label for p, a in zip(predicted, actual, strict=True))
+        fn = sum(p != label and a == label for p, a in zip(predicted, actual, strict=True))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(scores) / len(scores)
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def token_spans(claim: str, tokens: Sequence[str]) -> list[tuple[int, int]]:
+    """Character span of each given token in `claim`, found left to right."""
+    spans = []
+    cursor = 0
+    for token in tokens:
+        found = claim.find(token, cursor)
+        if found < 0:
+            spans.append((cursor, cursor))  # tokenizer artefact: counts as not flagged
+            continue
+        spans.append((found, found + len(token)))
+        cursor = found + len(token)
+    return spans
+
+
+def flagged_tokens(
+    claim: str, tokens: Sequence[str], flags: Sequence[tuple[int, int]]
+) -> list[bool]:
+    """Which gold tokens fall inside (overlap) any flag span."""
+    return [
+        end > start and any(start < f_end and f_start < end for f_start, f_end in flags)
+        for start, end in token_spans(claim, tokens)
+    ]
+
+
+WICE_VERDICT_LABEL = {
+    "supported": "supported",
+    "partial": "partially_supported",
+    "unsupported": "not_supported",
+    "contradicted": "not_supported",
+}
