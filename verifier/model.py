@@ -133,6 +133,9 @@ class Claim:
     status: Status = Status.OPEN
     note: str | None = None
     citations: tuple[Citation, ...] = ()
+    accepted_for: str | None = None
+    """What an acceptance was given for: "<text hash>/<sources hash>" (see ledger.acceptance).
+    When the claim text or a source's content changes, the acceptance is stale."""
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,24 @@ these values, never the CLI's option namespace.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 
 from verifier.model import Verdict
 
 DEFAULT_FAIL_ON: tuple[Verdict, ...] = (Verdict.CONTRADICTED, Verdict.UNSUPPORTED)
+
+
+@dataclass(frozen=True)
+class PolicyOverride:
+    """Policy fields that replace the global ones for articles matching `articles` (globs)."""
+
+    articles: tuple[str, ...]
+    """fnmatch patterns on the article path as the ledger writes it ("drafts/*.md")."""
+    fail_on: tuple[Verdict, ...] | None = None
+    """None: keep the global `fail_on`."""
+    min_score: float | None = None
+    sets_min_score: bool = False
+    """True when the override names `min_score` (its value may be None: no minimum)."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +35,20 @@ class Policy:
     fail_on: tuple[Verdict, ...] = DEFAULT_FAIL_ON
     min_score: float | None = None
     """When set, a supported/partial finding scoring below it also fails."""
+    overrides: tuple[PolicyOverride, ...] = ()
+    """Per-article policies, applied in order (a later match wins field by field)."""
+
+    def for_article(self, article: str | None) -> Policy:
+        """The policy for one article: the global fields, replaced by every matching override."""
+        fail_on, min_score = self.fail_on, self.min_score
+        for override in self.overrides:
+            if article is None or not any(fnmatchcase(article, p) for p in override.articles):
+                continue
+            if override.fail_on is not None:
+                fail_on = override.fail_on
+            if override.sets_min_score:
+                min_score = override.min_score
+        return Policy(fail_on=fail_on, min_score=min_score)
 
 
 @dataclass(frozen=True)
