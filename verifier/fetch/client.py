@@ -353,7 +353,12 @@ def _clean_url(url: str) -> str:
     if not parts.hostname:
         raise ValueError("no host")
     netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    cleaned = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    try:
+        httpx.URL(cleaned)  # httpx refuses some spellings (octal IPv4) that urlsplit takes
+    except httpx.InvalidURL as error:
+        raise ValueError(str(error)) from error
+    return cleaned
 
 
 def _decode_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:

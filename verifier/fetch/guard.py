@@ -88,21 +88,24 @@ def refusal(address: IPAddress) -> str | None:
 
 @dataclass(frozen=True)
 class AddressPolicy:
-    """The guard's configuration: hosts or addresses let through despite the checks."""
+    """The guard's configuration: hosts let through despite the checks.
+
+    An allow_hosts entry matches the URL's host as written (case and a trailing dot
+    aside), or, for an address entry, a URL host that is the same address in any
+    spelling ("127.0.0.1", "2130706433"). A *name* that merely resolves to an allowed
+    address is not let through: otherwise any DNS name pointed at 127.0.0.1 would reach
+    whatever an allowed test server shares that address with.
+    """
 
     allow_hosts: tuple[str, ...] = ()
 
-    def host_allowed(self, host: str) -> bool:
-        return normalise_host(host) in {normalise_host(h) for h in self.allow_hosts}
-
-    def address_allowed(self, address: IPAddress) -> bool:
-        for allowed in self.allow_hosts:
-            try:
-                if ipaddress.ip_address(normalise_host(allowed)) == address:
-                    return True
-            except ValueError:
-                continue  # a host name, not an address
-        return False
+    def allowed(self, host: str) -> bool:
+        bare = normalise_host(host)
+        names = {normalise_host(h) for h in self.allow_hosts}
+        if bare in names:
+            return True
+        literal = literal_address(bare)
+        return literal is not None and any(literal_address(name) == literal for name in names)
 
     def resolve(self, host: str, port: int, *, timeout: float | None = None) -> list[str]:
         """Resolve `host` once and return its addresses, all of them checked.
@@ -114,11 +117,11 @@ class AddressPolicy:
         bare = normalise_host(host)
         infos = _getaddrinfo(bare, port, timeout)
         addresses: list[str] = []
-        host_is_allowed = self.host_allowed(bare)
+        host_is_allowed = self.allowed(bare)
         for _family, _type, _proto, _canon, sockaddr in infos:
             text = str(sockaddr[0]).split("%", 1)[0]  # drop an IPv6 zone id
             address = ipaddress.ip_address(text)
-            if not host_is_allowed and not self.address_allowed(address):
+            if not host_is_allowed:
                 reason = refusal(address)
                 if reason is not None:
                     raise BlockedDestination(host, reason)
@@ -164,3 +167,19 @@ def _getaddrinfo(host: str, port: int, timeout: float | None) -> _AddrInfo:
 
 def normalise_host(host: str) -> str:
     return host.strip().strip("[]").rstrip(".").lower()
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The address a host *spells*, in any form the resolver accepts, or None for a name.
+
+    inet_aton takes the legacy IPv4 forms ("127.1", "0x7f.0.0.1", "2130706433", octal
+    "0177.0.0.1") that getaddrinfo would resolve without any DNS.
+    """
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, UnicodeError):
+        return None
