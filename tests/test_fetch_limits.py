@@ -1,0 +1,286 @@
+"""Limits and faults against real loopback servers: size caps, bombs, retries, politeness."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+from conftest import LoopbackServer
+
+from verifier.archive import Archive
+from verifier.fetch import Fetcher
+from verifier.fetch.content import BodyTooLarge, UnsupportedEncoding, decode_content
+from verifier.model import Capture, FetchFailure, UnavailableReason
+from verifier.settings import FetchSettings
+
+PAGE = (
+    "<html><head><title>Talks</title></head><body><article>"
+    "<p>Foreign Minister Takeshi Iwaya arrived in Seoul on Monday for two days of talks.</p>"
+    "</article></body></html>"
+)
+
+
+def settings(**changes: object) -> FetchSettings:
+    values: dict[str, object] = {"allow_hosts": ("127.0.0.1",), "timeout": 5.0, "retries": 2}
+    values.update(changes)
+    return FetchSettings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    with Archive(tmp_path / "archive") as opened:
+        yield opened
+
+
+def fetch(url: str, archive: Archive, fetch_settings: FetchSettings) -> Capture | FetchFailure:
+    with Fetcher(fetch_settings, archive) as fetcher:
+        return fetcher.fetch_all([url])[url]
+
+
+def reason(result: Capture | FetchFailure) -> UnavailableReason | None:
+    return result.reason if isinstance(result, FetchFailure) else None
+
+
+# -- size -----------------------------------------------------------------------------
+
+
+def test_declared_length_over_the_cap_is_refused_before_reading(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    sent: list[int] = []
+
+    def huge(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(10**9))
+        handler.end_headers()
+        for _ in range(200):
+            handler.wfile.write(b"x" * 65536)
+            sent.append(65536)
+            time.sleep(0.01)
+
+    url = http_server.route_handler("/huge", huge)
+    started = time.monotonic()
+    result = fetch(url, archive, settings(max_bytes=100_000))
+    assert reason(result) is UnavailableReason.TOO_LARGE
+    assert time.monotonic() - started < 1.0
+
+
+def test_an_endless_stream_is_cut_at_the_cap(http_server: LoopbackServer, archive: Archive) -> None:
+    def endless(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        chunk = b"<p>" + b"spam " * 2000 + b"</p>"
+        while True:
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+    url = http_server.route_handler("/endless", endless)
+    result = fetch(url, archive, settings(max_bytes=200_000))
+    assert reason(result) is UnavailableReason.TOO_LARGE
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "gzip, gzip", "deflate"])
+def test_decompression_bombs_are_bounded(
+    encoding: str, http_server: LoopbackServer, archive: Archive
+) -> None:
+    payload = b"<html><body>" + b"\0" * 50_000_000
+    for coding in [c.strip() for c in encoding.split(",")]:
+        payload = gzip.compress(payload, 9) if coding == "gzip" else zlib.compress(payload, 9)
+    assert len(payload) < 1_000_000
+    url = http_server.route("/bomb", payload, headers={"Content-Encoding": encoding})
+    result = fetch(url, archive, settings(max_bytes=1_000_000))
+    assert reason(result) is UnavailableReason.TOO_LARGE
+
+
+def test_an_encoding_never_asked_for_is_unreadable(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    url = http_server.route("/br", b"\x1b\x03\x00\xf8\xa5", headers={"Content-Encoding": "br"})
+    assert reason(fetch(url, archive, settings())) is UnavailableReason.UNREADABLE
+
+
+def test_a_redirect_body_is_not_read_unbounded(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    target = http_server.route("/target", PAGE)
+
+    def redirect_with_endless_body(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", target)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        chunk = b"z" * 65536
+        while True:
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+    start = http_server.route_handler("/start", redirect_with_endless_body)
+    started = time.monotonic()
+    result = fetch(start, archive, settings())
+    assert isinstance(result, Capture) and result.final_url == target
+    assert time.monotonic() - started < 2.0
+
+
+def test_decode_content_unit_cases() -> None:
+    text = b"hello " * 100
+    assert decode_content(gzip.compress(text) + gzip.compress(text), "gzip", 10_000) == text * 2
+    assert decode_content(zlib.compress(text), "deflate", 10_000) == text
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    assert (
+        decode_content(raw_deflate.compress(text) + raw_deflate.flush(), "deflate", 10**4) == text
+    )
+    assert decode_content(text, "identity", 10_000) == text
+    with pytest.raises(BodyTooLarge):
+        decode_content(gzip.compress(text), "gzip", 100)
+    with pytest.raises(UnsupportedEncoding):
+        decode_content(text, "gzip, gzip, gzip, gzip", 10_000)
+    with pytest.raises(zlib.error):
+        decode_content(b"not gzip at all", "gzip", 10_000)
+
+
+# -- time -----------------------------------------------------------------------------
+
+
+def test_a_server_that_never_answers_is_cut_off_on_time(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    release = threading.Event()
+
+    def silent(handler: BaseHTTPRequestHandler) -> None:
+        release.wait(5)
+
+    url = http_server.route_handler("/silent", silent)
+    started = time.monotonic()
+    result = fetch(url, archive, settings(timeout=0.5))
+    release.set()
+    assert reason(result) is UnavailableReason.TIMEOUT
+    assert time.monotonic() - started < 1.2
+
+
+def test_the_deadline_covers_every_redirect_hop(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    slow_target = http_server.route("/slow", PAGE, delay=0.4)
+    middle = http_server.route("/middle", status=302, headers={"Location": slow_target}, delay=0.4)
+    start = http_server.route("/start", status=302, headers={"Location": middle}, delay=0.4)
+    started = time.monotonic()
+    result = fetch(start, archive, settings(timeout=0.9))
+    assert reason(result) is UnavailableReason.TIMEOUT
+    assert time.monotonic() - started < 1.4
+
+
+# -- retries --------------------------------------------------------------------------
+
+
+def sequence_handler(
+    statuses: list[tuple[int, dict[str, str]]],
+) -> Callable[[BaseHTTPRequestHandler], None]:
+    answers = iter(statuses)
+
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        status, headers = next(answers, (200, {}))
+        body = PAGE.encode() if status == 200 else b"try later"
+        handler.send_response(status)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return handle
+
+
+def test_retry_after_is_honoured(http_server: LoopbackServer, archive: Archive) -> None:
+    url = http_server.route_handler("/busy", sequence_handler([(503, {"Retry-After": "1"})]))
+    started = time.monotonic()
+    result = fetch(url, archive, settings())
+    assert isinstance(result, Capture)
+    assert time.monotonic() - started >= 1.0
+    assert http_server.hits("/busy") == 2
+
+
+def test_a_long_retry_after_is_rate_limiting_not_a_wait(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    url = http_server.route_handler("/limited", sequence_handler([(429, {"Retry-After": "3600"})]))
+    started = time.monotonic()
+    result = fetch(url, archive, settings())
+    assert reason(result) is UnavailableReason.RATE_LIMITED
+    assert time.monotonic() - started < 1.0
+    assert http_server.hits("/limited") == 1
+
+
+def test_rate_limiting_that_persists_is_reported(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    url = http_server.route_handler(
+        "/limited",
+        sequence_handler([(429, {"Retry-After": "0"})] * 5),
+    )
+    result = fetch(url, archive, settings(retries=2))
+    assert reason(result) is UnavailableReason.RATE_LIMITED
+    assert http_server.hits("/limited") == 3
+
+
+def test_a_dropped_connection_is_retried(http_server: LoopbackServer, archive: Archive) -> None:
+    calls: list[int] = []
+
+    def drop_first(handler: BaseHTTPRequestHandler) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            handler.close_connection = True
+            return  # hang up without an answer
+        sequence_handler([])(handler)
+
+    url = http_server.route_handler("/drop", drop_first)
+    assert isinstance(fetch(url, archive, settings()), Capture)
+    assert len(calls) == 2
+
+
+# -- politeness -----------------------------------------------------------------------
+
+
+def test_per_host_concurrency_is_capped(http_server: LoopbackServer, archive: Archive) -> None:
+    in_flight, peak = [0], [0]
+    lock = threading.Lock()
+
+    def slow(handler: BaseHTTPRequestHandler) -> None:
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.15)
+        with lock:
+            in_flight[0] -= 1
+        sequence_handler([])(handler)
+
+    urls = [http_server.route_handler(f"/p{n}", slow) for n in range(8)]
+    with Fetcher(settings(concurrency=8, per_host=2), archive) as fetcher:
+        results = fetcher.fetch_all(urls)
+    assert all(isinstance(r, Capture) for r in results.values())
+    assert peak[0] == 2
+
+
+def test_min_interval_spaces_requests_to_one_host(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    starts: list[float] = []
+
+    def stamp(handler: BaseHTTPRequestHandler) -> None:
+        starts.append(time.monotonic())
+        sequence_handler([])(handler)
+
+    urls = [http_server.route_handler(f"/q{n}", stamp) for n in range(4)]
+    with Fetcher(settings(concurrency=4, per_host=4, min_interval=0.2), archive) as fetcher:
+        fetcher.fetch_all(urls)
+    ordered = sorted(starts)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ordered)]
+    assert len(gaps) == 3 and min(gaps) >= 0.18
