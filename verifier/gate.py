@@ -1,8 +1,10 @@
 """The CI gate: which findings fail the run under a policy.
 
 A finding fails when its verdict is in `fail_on`, or when `min_score` is set and a
-supported or partial finding scores below it. A finding a reviewer accepted never fails:
-that is how a known, explained discrepancy stops blocking every later edit.
+supported or partial finding scores below it. A finding a reviewer accepted never fails,
+unless the acceptance went stale (claim text or source content changed since): that is
+how a known, explained discrepancy stops blocking every later edit without hiding a new one.
+Per-article overrides in the policy replace `fail_on`/`min_score` for matching articles.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from verifier.ledger.acceptance import is_accepted
 from verifier.model import Finding, Verdict
 from verifier.settings import Policy
 
@@ -24,9 +27,10 @@ class GateResult:
 
 
 def fails(finding: Finding, policy: Policy) -> bool:
-    """Whether this one finding fails the policy."""
-    if finding.accepted:
+    """Whether this one finding fails the policy (its article's policy, with overrides)."""
+    if is_accepted(finding):
         return False
+    policy = policy.for_article(finding.claim.article)
     if finding.verdict in policy.fail_on:
         return True
     return (

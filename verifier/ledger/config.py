@@ -13,12 +13,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from verifier.errors import SettingsError
 from verifier.model import Verdict
-from verifier.settings import Settings
+from verifier.settings import PolicyOverride, Settings
 
 
 class InvalidValue(ValueError):
-    """A value of the wrong type or range; the caller adds where it came from."""
+    """A value of the wrong type or range; the caller adds where it came from.
+
+    `line` (1-based) is set when the problem is nested deeper than the key the caller knows.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def _verdicts(value: object) -> tuple[Verdict, ...]:
@@ -99,6 +107,47 @@ def _texts(value: object) -> tuple[str, ...]:
     return tuple(_text(item) for item in value)
 
 
+_OVERRIDE_KEYS = ("articles", "fail_on", "min_score")
+
+
+def _node_line(node: object) -> int | None:
+    line = getattr(getattr(node, "lc", None), "line", None)
+    return line + 1 if isinstance(line, int) else None
+
+
+def _overrides(value: object) -> tuple[PolicyOverride, ...]:
+    if not isinstance(value, list | tuple):
+        raise InvalidValue("must be a list of {articles, fail_on, min_score}")
+    overrides: list[PolicyOverride] = []
+    for item in value:
+        line = _node_line(item)
+        if not isinstance(item, Mapping):
+            raise InvalidValue("each override must be a mapping", line=line)
+        try:
+            for key in item:
+                if key not in _OVERRIDE_KEYS:
+                    raise InvalidValue(
+                        f"unknown key {key!r} in an override (known: {', '.join(_OVERRIDE_KEYS)})"
+                    )
+            if "articles" not in item:
+                raise InvalidValue("an override needs articles: [glob, ...]")
+            overrides.append(
+                PolicyOverride(
+                    articles=_texts(item["articles"]),
+                    fail_on=_verdicts(item["fail_on"]) if "fail_on" in item else None,
+                    min_score=_score(item.get("min_score")),
+                    sets_min_score="min_score" in item,
+                )
+            )
+        except InvalidValue as problem:
+            raise InvalidValue(str(problem), line=problem.line or line) from None
+    return tuple(overrides)
+
+
+def _not_from_string(raw: str) -> object:
+    raise InvalidValue("can only be set in claims.yaml")
+
+
 @dataclass(frozen=True)
 class Option:
     """One setting: where it lives in claims.yaml and how its value is checked and applied."""
@@ -172,6 +221,7 @@ def _options() -> tuple[Option, ...]:
     return (
         Option("settings", "fail_on", _verdicts, _set_policy("fail_on"), _string_list),
         Option("settings", "min_score", _score, _set_policy("min_score"), _string_optional_number),
+        Option("settings", "overrides", _overrides, _set_policy("overrides"), _not_from_string),
         Option("settings", "reports_dir", _text, _set_top("reports_dir"), str.strip),
         Option("settings", "archive_dir", _text, _set_top("archive_dir"), str.strip),
         fetch("allow_hosts", _texts, _string_list),
@@ -226,3 +276,63 @@ def option_by_name(name: str) -> Option:
 
 def sections_of(document: Mapping[str, object]) -> tuple[str, ...]:
     return tuple(section for section in SECTIONS if section in document)
+
+
+# -- layers above claims.yaml --------------------------------------------------------------
+
+ENVIRONMENT_PREFIX = "VERIFIER_"
+
+
+def environment_overrides(settings: Settings, environ: Mapping[str, str]) -> Settings:
+    """Apply every VERIFIER_<KEY> variable that names a setting (VERIFIER_FAIL_ON=a,b).
+
+    Variables that name no setting are left alone: other tools share the prefix space.
+    Raises SettingsError naming the variable when a value is invalid.
+    """
+    for option in OPTIONS:
+        raw = environ.get(option.environment_variable)
+        if raw is None or option.from_string is _not_from_string:
+            continue
+        try:
+            settings = apply_string(settings, option, raw)
+        except InvalidValue as problem:
+            raise SettingsError(
+                f"{option.environment_variable}={raw!r}: {problem}",
+                hint=f"unset it or give a valid {option.section}.{option.key}",
+            ) from None
+    return settings
+
+
+def flag_overrides(settings: Settings, flags: Mapping[str, object]) -> Settings:
+    """Apply command-line values by setting name ({"fail_on": "contradicted", "timeout": 5}).
+
+    None means "flag not given". Strings are read like environment variables (comma lists,
+    numbers, "none"); other values are validated as they are. Raises SettingsError naming
+    the flag (--min-score) when a value is invalid, and KeyError for a name that is no setting.
+    """
+    for name, value in flags.items():
+        if value is None:
+            continue
+        option = option_by_name(name)
+        flag = "--" + name.replace("_", "-")
+        try:
+            if isinstance(value, str):
+                settings = apply_string(settings, option, value)
+            else:
+                settings = apply_value(
+                    settings, option, list(value) if isinstance(value, tuple) else value
+                )
+        except InvalidValue as problem:
+            raise SettingsError(f"{flag} {value!r}: {problem}") from None
+    return settings
+
+
+def layered_settings(
+    from_ledger: Settings,
+    *,
+    environ: Mapping[str, str] | None = None,
+    flags: Mapping[str, object] | None = None,
+) -> Settings:
+    """Packaged defaults < claims.yaml < VERIFIER_* environment < flags."""
+    settings = environment_overrides(from_ledger, environ if environ is not None else {})
+    return flag_overrides(settings, flags or {})

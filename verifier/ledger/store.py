@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 import tempfile
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
@@ -30,10 +31,21 @@ from verifier.settings import DEFAULT_FAIL_ON, Settings
 
 TOP_KEYS = ("articles", "settings", "fetch", "claims")
 # The order keys are written in; a person's own order in an existing claim is kept.
-CLAIM_KEYS = ("id", "article", "line", "footnote", "text", "urls", "citations", "status", "note")
+CLAIM_KEYS = (
+    "id",
+    "article",
+    "line",
+    "footnote",
+    "text",
+    "urls",
+    "citations",
+    "status",
+    "note",
+    "accepted_for",
+)
 # Keys `extract` owns. Anything else on a claim was written by a person.
 MACHINE_KEYS = frozenset(("id", "article", "line", "footnote", "text", "urls", "citations"))
-CITATION_KEYS = ("url", "title", "publisher", "accessed")
+CITATION_KEYS = ("url", "title", "author", "publisher", "accessed", "archive_url")
 
 _HEADER = (
     "claims.yaml: the reviewable ledger of footnoted claims.\n"
@@ -211,12 +223,14 @@ class Ledger:
                     option = config.find_option(section, key)
                     settings = config.apply_value(settings, option, value)
                 except config.InvalidValue as problem:
-                    raise self._error(
+                    error = self._error(
                         f"{section}.{key}: {problem}",
                         node,
                         key,
                         hint=f"{section} keys are: {config.known_keys(section)}",
-                    ) from None
+                    )
+                    error.line = problem.line or error.line
+                    raise error from None
         return settings
 
     def _parse_articles(self) -> tuple[str, ...]:
@@ -378,6 +392,45 @@ class Ledger:
         same_article = [i for i, e in enumerate(self._entries) if e.get("article") == article]
         return same_article[-1] + 1 if same_article else len(self._entries)
 
+    # -- acceptance -----------------------------------------------------------------------
+
+    def accept(self, claim_id: str, note: str, *, accepted_for: str | None = None) -> Claim:
+        """Mark a claim accepted with a reviewer's note, pinned to `accepted_for` if given.
+
+        `accepted_for` comes from `acceptance.result_fingerprint` (the last results.json) or
+        `acceptance.finding_fingerprint`; without it the acceptance holds whatever changes.
+        Only status, note and accepted_for change; comments and key order stay.
+        """
+        if not note.strip():
+            raise LedgerError(
+                f"accepting {claim_id} needs a note saying why",
+                path=str(self.path),
+                hint='verifier accept ID --note "checked against the print edition"',
+            )
+        entry = next((e for e in self._entries if e.get("id") == claim_id), None)
+        if entry is None:
+            raise LedgerError(
+                f"no claim with id {claim_id!r}",
+                path=str(self.path),
+                hint="ids are in reports/results.json and on the report pages",
+            )
+        values: dict[str, object] = {"status": Status.ACCEPTED.value, "note": note}
+        if accepted_for is not None:
+            values["accepted_for"] = accepted_for
+        elif "accepted_for" in entry:
+            del entry["accepted_for"]
+            self._dirty = True
+        for key, value in values.items():
+            if entry.get(key) == value:
+                continue
+            if key in entry:
+                entry[key] = value
+            else:
+                entry.insert(_canonical_position(entry, key), key, value)
+            self._dirty = True
+        self._claims_cache = None
+        return _claim_from_entry(entry)
+
     # -- write ----------------------------------------------------------------------------
 
     def dumps(self) -> str:
@@ -493,7 +546,19 @@ def _claim_from_entry(entry: Mapping[str, Any], validate: bool = False) -> Claim
         status=status,
         note=_optional_str(entry, "note", validate),
         citations=_citations(entry.get("citations"), validate),
+        accepted_for=_accepted_for(entry, validate),
     )
+
+
+def _accepted_for(entry: Mapping[str, Any], validate: bool) -> str | None:
+    value = _optional_str(entry, "accepted_for", validate)
+    if validate and value is not None and not re.fullmatch(r"[0-9a-f]{8}/[0-9a-f]{8}", value):
+        raise _FieldError(
+            "accepted_for",
+            f"not a fingerprint written by `verifier accept`: {value!r}",
+            hint="delete the line, then run `verifier accept ID --note ...` to pin it again",
+        )
+    return value
 
 
 def _citations(value: object, validate: bool) -> tuple[Citation, ...]:
@@ -518,8 +583,10 @@ def _citations(value: object, validate: bool) -> tuple[Citation, ...]:
             Citation(
                 url=fields["url"],
                 title=fields["title"],
+                author=fields["author"],
                 publisher=fields["publisher"],
                 accessed=fields["accessed"],
+                archive_url=fields["archive_url"],
             )
         )
     return tuple(citations)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import Capture, Citation, Evidence, ExtractionWarning, Finding, Verdict
 from verifier.report.results import ordered
 
@@ -173,7 +174,7 @@ def _counts(findings: Iterable[Finding]) -> dict[Verdict, int]:
 def _count_line(findings: Sequence[Finding]) -> str:
     counts = _counts(findings)
     parts = [f"{counts[v]} {v.value}" for v in VERDICTS_WORST_FIRST if counts[v]]
-    accepted = sum(1 for f in findings if f.accepted)
+    accepted = sum(1 for f in findings if is_accepted(f))
     if accepted:
         parts.append(f"{accepted} accepted")
     noun = "claim" if len(findings) == 1 else "claims"
@@ -183,7 +184,7 @@ def _count_line(findings: Sequence[Finding]) -> str:
 def _scope_line(findings: Sequence[Finding]) -> str:
     articles = {f.claim.article for f in findings if f.claim.article is not None}
     hand_written = sum(1 for f in findings if f.claim.article is None)
-    accepted = sum(1 for f in findings if f.accepted)
+    accepted = sum(1 for f in findings if is_accepted(f))
     parts = [
         f"{len(findings)} {'claim' if len(findings) == 1 else 'claims'} in {len(articles)} "
         + ("article" if len(articles) == 1 else "articles")
@@ -211,7 +212,9 @@ def render_index(
     )
 
     attention = [
-        f for f in severity_order(findings) if f.verdict is not Verdict.SUPPORTED and not f.accepted
+        f
+        for f in severity_order(findings)
+        if f.verdict is not Verdict.SUPPORTED and not is_accepted(f)
     ]
     lines += ["", "## Needs attention", ""]
     if attention:
@@ -225,7 +228,7 @@ def render_index(
     else:
         lines.append("Nothing: every claim is supported or accepted.")
 
-    accepted = [f for f in severity_order(findings) if f.accepted]
+    accepted = [f for f in severity_order(findings) if is_accepted(f)]
     if accepted:
         lines += ["", "## Accepted", ""]
         lines += table(
@@ -271,7 +274,7 @@ def _article_rows(findings: Sequence[Finding], pages: Mapping[str | None, Page])
         by_article.setdefault(finding.claim.article, []).append(finding)
 
     def worst_first(article: str | None) -> tuple[int, bool, str]:
-        open_findings = [f for f in by_article[article] if not f.accepted]
+        open_findings = [f for f in by_article[article] if not is_accepted(f)]
         worst = max((f.verdict.severity for f in open_findings), default=-1)
         return (-worst, article is None, article or "")
 
@@ -299,7 +302,7 @@ def render_article(page: Page, findings: Sequence[Finding]) -> str:
             [
                 f"[{f.claim.id}](#{f.claim.id})",
                 str(f.claim.line) if f.claim.line is not None else "—",
-                f.verdict.value + (" (accepted)" if f.accepted else ""),
+                f.verdict.value + (" (accepted)" if is_accepted(f) else ""),
                 score_text(f),
             ]
             for f in in_order
@@ -320,9 +323,12 @@ def render_finding(finding: Finding) -> list[str]:
         heading_facts.append(f"footnote {escape(claim.footnote)}")
     lines = [f"## {claim.id}", "", " · ".join(heading_facts), ""]
     lines.append(quote(highlight(claim.text, [(f.start, f.end) for f in finding.flags])))
-    if finding.accepted:
-        note = escape(claim.note) if claim.note else "(no note)"
+    state = acceptance(finding)
+    note = escape(claim.note) if claim.note else "(no note)"
+    if state.holds:
         lines += ["", f"Accepted by a reviewer: {note}"]
+    elif state.stale:
+        lines += ["", f"**Acceptance {state.value}** since it was accepted; the note said: {note}"]
     if finding.verdict is Verdict.UNAVAILABLE and finding.reason:
         lines += ["", f"Unavailable: {escape(finding.reason)}"]
     if finding.flags:

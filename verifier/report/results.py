@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import Capture, Finding, Flag, SourceCheck, Verdict
 
 SCORE_DIGITS = 4
@@ -71,7 +72,8 @@ def claim_document(finding: Finding) -> dict[str, Any]:
         "flags": [flag_document(flag) for flag in finding.flags],
         "evidence": finding.evidence.text if finding.evidence is not None else None,
         "footnote": claim.footnote,
-        "accepted": finding.accepted,
+        "accepted": is_accepted(finding),
+        "acceptance": acceptance(finding).value,
         "note": claim.note,
         "reason": finding.reason,
         "sources": [source_document(check) for check in finding.checks],
@@ -94,7 +96,7 @@ def results_document(
     document["summary"] = {
         "claims": len(findings),
         "verdicts": verdict_counts(findings),
-        "accepted": sum(1 for f in findings if f.accepted),
+        "accepted": sum(1 for f in findings if is_accepted(f)),
     }
     if generated_at is not None:
         document["generated_at"] = generated_at

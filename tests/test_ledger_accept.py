@@ -1,0 +1,126 @@
+"""Accepting findings: `Ledger.accept`, and acceptances that go stale when things change."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+from fixtures.report import samples
+
+from verifier.errors import LedgerError
+from verifier.gate import evaluate
+from verifier.ledger import Ledger
+from verifier.ledger.acceptance import (
+    Acceptance,
+    acceptance,
+    finding_fingerprint,
+    result_fingerprint,
+)
+from verifier.model import Claim, Finding, SourceCheck, Status, Verdict
+from verifier.report import results_document
+from verifier.settings import Policy
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ledger"
+
+
+@pytest.fixture
+def ledger_path(tmp_path: Path) -> Path:
+    path = tmp_path / "claims.yaml"
+    shutil.copy(FIXTURES / "commented.yaml", path)
+    return path
+
+
+def accepted(finding: Finding, accepted_for: str | None) -> Finding:
+    claim = dataclasses.replace(
+        finding.claim, status=Status.ACCEPTED, note="ok", accepted_for=accepted_for
+    )
+    return dataclasses.replace(finding, claim=claim)
+
+
+def with_digest(finding: Finding, digest: str) -> Finding:
+    check = finding.checks[0]
+    source = dataclasses.replace(check.source, payload_digest=digest)  # type: ignore[type-var]
+    return dataclasses.replace(finding, checks=(SourceCheck(check.url, source, check.assessment),))
+
+
+def test_accept_writes_status_note_and_pin_keeping_comments(ledger_path: Path) -> None:
+    ledger = Ledger.load(ledger_path)
+    claim = ledger.accept("c-0b1c2d", "confirmed by phone", accepted_for="0123abcd/4567ef89")
+    assert claim.status is Status.ACCEPTED
+    ledger.save()
+    text = ledger_path.read_text(encoding="utf-8")
+    assert "# The headline case: a title the source gives differently." in text
+    assert "# reviewed on the phone with the desk" in text
+    reloaded = next(c for c in Ledger.load(ledger_path).claims if c.id == "c-0b1c2d")
+    assert (reloaded.status, reloaded.note, reloaded.accepted_for) == (
+        Status.ACCEPTED,
+        "confirmed by phone",
+        "0123abcd/4567ef89",
+    )
+    block = text[text.index("id: c-0b1c2d") :]
+    assert block.index("urls:") < block.index("status:") < block.index("accepted_for:")
+
+
+def test_accept_rejects_unknown_ids_and_empty_notes(ledger_path: Path) -> None:
+    ledger = Ledger.load(ledger_path)
+    with pytest.raises(LedgerError):
+        ledger.accept("c-nope00", "why")
+    with pytest.raises(LedgerError):
+        ledger.accept("c-0b1c2d", "  ")
+    ledger.save()  # writes the hand-written claim's id; nothing about the failed accepts
+    untouched = next(c for c in Ledger.load(ledger_path).claims if c.id == "c-0b1c2d")
+    assert (untouched.status, untouched.note) == (Status.OPEN, None)
+
+
+def test_malformed_pin_is_a_ledger_error(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n  - text: a\n    urls: []\n    status: accepted\n    accepted_for: yes\n"
+    )
+    with pytest.raises(LedgerError) as raised:
+        Ledger.load(path)
+    assert raised.value.line == 5
+
+
+def test_a_pinned_acceptance_holds_until_text_or_source_changes() -> None:
+    original = samples.contradicted()
+    pin = finding_fingerprint(original)
+    current = accepted(original, pin)
+    assert acceptance(current) is Acceptance.CURRENT
+    assert evaluate([current], Policy()).passed
+
+    edited_claim = dataclasses.replace(current.claim, text=current.claim.text + " Twice.")
+    edited = dataclasses.replace(current, claim=edited_claim)
+    assert acceptance(edited) is Acceptance.STALE_TEXT
+    assert not evaluate([edited], Policy()).passed
+
+    recaptured = with_digest(current, "sha1:ANOTHERDIGEST")
+    assert acceptance(recaptured) is Acceptance.STALE_SOURCE
+    assert evaluate([recaptured], Policy()).failing == (recaptured,)
+
+
+def test_an_unpinned_acceptance_always_holds() -> None:
+    finding = accepted(with_digest(samples.contradicted(), "sha1:X"), None)
+    assert acceptance(finding) is Acceptance.UNPINNED
+    assert evaluate([finding], Policy()).passed
+
+
+def test_not_accepted_is_none() -> None:
+    assert acceptance(samples.contradicted()) is Acceptance.NONE
+
+
+def test_results_json_entry_gives_the_same_fingerprint_as_the_finding() -> None:
+    findings = samples.all_findings()
+    by_id = {entry["id"]: entry for entry in results_document(findings)["claims"]}
+    for finding in findings:
+        assert result_fingerprint(by_id[finding.claim.id]) == finding_fingerprint(finding)
+
+
+def test_fingerprint_ignores_source_order_and_whitespace() -> None:
+    claim = Claim(id="c-1", text="A  claim\nhere.", urls=("b", "a"))
+    other = Claim(id="c-1", text="A claim here.", urls=("a", "b"))
+    assert finding_fingerprint(Finding(claim, Verdict.UNAVAILABLE, 0.0)) == finding_fingerprint(
+        Finding(other, Verdict.UNAVAILABLE, 0.0)
+    )

@@ -1,0 +1,93 @@
+"""Accepted findings, pinned to what was accepted so that a change brings the finding back.
+
+`verifier accept ID` records `accepted_for: <text hash>/<sources hash>` beside `status:
+accepted`: a hash of the claim's text and one of its sources' payload digests. When either
+changes (the sentence is edited, a source is re-captured with different content, a URL is
+added), the acceptance is stale and the finding counts again. An acceptance written by hand
+without `accepted_for` is not pinned and always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from verifier.ledger.ids import normalize_text
+from verifier.model import Capture, Finding, Status
+
+_HASH_CHARS = 8
+
+
+class Acceptance(StrEnum):
+    NONE = "none"
+    CURRENT = "current"
+    """Accepted, and text and sources are what was accepted."""
+    UNPINNED = "unpinned"
+    """Accepted by hand without `accepted_for`: holds whatever changes."""
+    STALE_TEXT = "stale: claim text changed"
+    STALE_SOURCE = "stale: source changed"
+
+    @property
+    def holds(self) -> bool:
+        return self in (Acceptance.CURRENT, Acceptance.UNPINNED)
+
+    @property
+    def stale(self) -> bool:
+        return self in (Acceptance.STALE_TEXT, Acceptance.STALE_SOURCE)
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:_HASH_CHARS]
+
+
+def fingerprint(text: str, sources: Iterable[tuple[str | None, str | None]]) -> str:
+    """ "<text hash>/<sources hash>" from the claim text and (url, payload digest) pairs.
+
+    A source that could not be read has digest None, so it becoming readable also counts as
+    a change. Order does not matter: the same sources cited in another order are the same.
+    """
+    lines = sorted(f"{url or ''}\t{digest or '-'}" for url, digest in sources)
+    return f"{_short_hash(normalize_text(text))}/{_short_hash(chr(10).join(lines))}"
+
+
+def finding_fingerprint(finding: Finding) -> str:
+    if finding.checks:
+        pairs = [
+            (check.url, check.source.payload_digest if isinstance(check.source, Capture) else None)
+            for check in finding.checks
+        ]
+    else:
+        pairs = [(url, None) for url in finding.claim.urls]
+    return fingerprint(finding.claim.text, pairs)
+
+
+def result_fingerprint(entry: Mapping[str, Any]) -> str:
+    """The same fingerprint from a results.json claim entry (what `verifier accept` reads)."""
+    sources = entry.get("sources")
+    if sources:
+        pairs = [(source.get("url"), source.get("digest")) for source in sources]
+    else:
+        pairs = [(url, None) for url in entry.get("urls", [])]
+    return fingerprint(str(entry["text"]), pairs)
+
+
+def acceptance(finding: Finding) -> Acceptance:
+    claim = finding.claim
+    if claim.status is not Status.ACCEPTED:
+        return Acceptance.NONE
+    if not claim.accepted_for:
+        return Acceptance.UNPINNED
+    current = finding_fingerprint(finding)
+    if current == claim.accepted_for:
+        return Acceptance.CURRENT
+    accepted_text = claim.accepted_for.partition("/")[0]
+    if current.partition("/")[0] != accepted_text:
+        return Acceptance.STALE_TEXT
+    return Acceptance.STALE_SOURCE
+
+
+def is_accepted(finding: Finding) -> bool:
+    """Accepted and not stale: the finding is silenced (use this, not `Finding.accepted`)."""
+    return acceptance(finding).holds
