@@ -6,7 +6,9 @@ INTERFACE (owned by the extraction stage):
         Reads the file (raises errors.ArticleError with path/line on unreadable or
         undecodable input), picks the format from the suffix (.txt/.text -> text,
         .md/.markdown -> markdown, .html/.htm -> html; unknown suffix -> sniff), and returns
-        the claims with `article=display_path`. No footnotes -> no claims, no error.
+        the claims with `article=display_path`. A .txt file whose content is clearly
+        wikitext, Markdown footnotes or reST is read as that (saved copies often are .txt).
+        No footnotes -> no claims, no error.
         Relative-path links in footnotes ([t](sources/x.html)) are returned as written;
         the pipeline resolves them against the article's folder.
 """
@@ -22,7 +24,7 @@ from verifier.model import Extraction
 
 __all__ = ["FORMATS", "extract_article", "extract_source", "sniff_format"]
 
-FORMATS = ("text", "markdown", "html")
+FORMATS = ("text", "markdown", "html", "wikitext")
 _SUFFIX_FORMATS = {
     ".txt": "text",
     ".text": "text",
@@ -32,6 +34,9 @@ _SUFFIX_FORMATS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".wiki": "wikitext",
+    ".wikitext": "wikitext",
+    ".mediawiki": "wikitext",
 }
 
 
@@ -39,6 +44,8 @@ def extract_article(path: Path, display_path: str) -> Extraction:
     """The footnoted claims of the article at `path`, labelled with `display_path`."""
     source = read_article(path, display_path)
     article_format = _SUFFIX_FORMATS.get(path.suffix.lower()) or sniff_format(source)
+    if article_format == "text":
+        article_format = sniff_format(source)
     return extract_source(source, display_path, article_format)
 
 
@@ -61,12 +68,18 @@ def _parser(article_format: str) -> Callable[[str, str], Extraction]:
         from verifier.extract.html import extract_html
 
         return extract_html
+    if article_format == "wikitext":
+        from verifier.extract.wikitext import extract_wikitext
+
+        return extract_wikitext
     raise ValueError(f"unknown article format {article_format!r}; expected one of {FORMATS}")
 
 
 def sniff_format(source: str) -> str:
     """Guess an article's format from its content, for files without a telling suffix."""
     head = source[:20000]
+    if re.search(r"<ref[\s>/]|\{\{\s*(?:cite|sfn|reflist)", head, re.I):
+        return "wikitext"
     if re.search(r"<!doctype html|<html[\s>]|<body[\s>]|<p[\s>]|<sup[\s>]", head, re.I):
         return "html"
     if re.search(r"^[ \t]{0,3}\[\^[^\]\s]+\]:", source, re.M) or "^[" in head:

@@ -55,6 +55,9 @@ class NoteText:
     author: str | None = None
     accessed: str | None = None
     """Metadata the markup states outright (e.g. {{cite web |title=}}); wins over guessing."""
+    from_markup: bool = False
+    """The parser has read every link and all metadata from the note's markup: do not look
+    for bare URLs or guess a title in `text` (|website=www.x.org is not a citation)."""
 
 
 def is_ibid(text: str) -> bool:
@@ -125,12 +128,14 @@ def citations_from_note(note: NoteText) -> tuple[Citation, ...]:
     text = join_split_urls(note.text)
     flat_text = " ".join(text.split())
     targets = [target for target, _ in note.links if target and not target.startswith("#")]
-    for url in find_urls(text):
+    for url in [] if note.from_markup else find_urls(text):
         if not any(url == target or same_resource(url, target) for target in targets):
             targets.append(url)
-    title = note.title or _guess_title(flat_text, note.links)
-    publisher = note.publisher or _guess_publisher(flat_text, title)
-    accessed = note.accessed or _find_accessed(flat_text)
+    title, publisher, accessed = note.title, note.publisher, note.accessed
+    if not note.from_markup:
+        title = title or _guess_title(flat_text, note.links)
+        publisher = publisher or _guess_publisher(flat_text, title)
+        accessed = accessed or _find_accessed(flat_text)
     author = note.author
     if not targets:
         return (

@@ -42,7 +42,7 @@ _TRACKING_PARAMETERS = frozenset(
 _TRACKING_PREFIXES = ("utm_", "at_", "hsa_", "pk_")
 
 _WAYBACK = re.compile(
-    r"^https?://(?:web\.)?archive\.org/web/(?P<stamp>\d{1,14})[a-z_]*/(?P<original>.+)$", re.I
+    r"^https?://(?:[\w-]+\.)?archive\.org/web/(?P<stamp>\d{1,14})[a-z_]*/(?P<original>.+)$", re.I
 )
 _ARCHIVE_TODAY = re.compile(
     r"^https?://(?:archive\.(?:today|ph|is|li|md|vn|fo)|webcitation\.org)/", re.I

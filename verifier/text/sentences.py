@@ -136,6 +136,7 @@ _NUMBER_ABBREVIATIONS = frozenset(
         "pts",
         "n",
         "nn",
+        "c",
     }
 )
 

@@ -1,0 +1,728 @@
+"""MediaWiki wikitext: <ref>...</ref> notes (with {{cite web |url= |title= |access-date=}} or
+bare links), named and reused refs (<ref name="x"/>, {{r|x}}), list-defined refs, {{refn}},
+and short footnotes ({{sfn}}, {{harvnb}}) resolved against the article's bibliography.
+
+The claim is the sentence a ref follows, so the article is rendered to running text the way
+a reader sees it: templates, files, tables' markup and comments dropped, links reduced to
+their labels. A single left-to-right scan separates the regions that matter (refs,
+templates, comments, file links) from ordinary text, which keeps the whole pass linear.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from verifier.extract.assemble import Body, Note, assemble
+from verifier.extract.notes import NoteText
+from verifier.extract.urls import find_urls
+from verifier.model import Extraction, ExtractionWarning
+
+_TOKEN = re.compile(
+    r"<!--|<ref\b|<references\b|\{\{|\[\[|"
+    r"<(?P<skip>gallery|math|timeline|score|syntaxhighlight|source|pre|chem|ce|graph|"
+    r"mapframe|templatedata|imagemap|noinclude)\b",
+    re.I,
+)
+_REF = re.compile(r"<ref\b(?P<attrs>[^>]*?)(?:/>|>(?P<content>.*?)</ref\s*>)", re.I | re.S)
+_REFERENCES_END = re.compile(r"</references\s*>", re.I)
+_REFERENCES_SELF_CLOSING = re.compile(r"<references\b[^>]*/>", re.I)
+_ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s/>]+))")
+_BRACES = re.compile(r"\{\{|\}\}")
+_BRACKETS = re.compile(r"\[\[|\]\]")
+_NON_TEXT_LINK = re.compile(
+    r"\[\[\s*:?\s*(?:file|image|category|datei|bild|kategorie|fichier|imagen|archivo|"
+    r"categoría|catégorie|media|[a-z]{2,3}(?:-[a-z]+)?)\s*:",
+    re.I,
+)
+_MARKER_TEMPLATES = frozenset({"sfn", "sfnp", "sfnm", "r", "refn"})
+_CITATION_TEMPLATE = re.compile(
+    r"^(?:cite[\s_-]?\w*|citation|internetquelle|literatur|cita[\s_]\w+|lien web|article|"
+    r"ouvrage|webarchiv|webarchive|harvnb|harv|sfn|sfnp)$",
+    re.I,
+)
+_URL_PARAMETERS = ("url", "chapter-url", "chapterurl", "contribution-url", "section-url")
+_ARCHIVE_PARAMETERS = ("archive-url", "archiveurl")
+_TITLE_PARAMETERS = ("title", "titel", "titre", "título", "script-title", "chapter")
+_PUBLISHER_PARAMETERS = (
+    "website",
+    "work",
+    "newspaper",
+    "journal",
+    "magazine",
+    "periodical",
+    "werk",
+    "publisher",
+    "hrsg",
+    "agency",
+    "via",
+)
+_ACCESSED_PARAMETERS = ("access-date", "accessdate", "zugriff", "abruf", "consulté le")
+_AUTHOR_PARAMETERS = ("author", "author1", "last", "last1", "autor", "surname", "editor")
+_YEAR = re.compile(r"\b(1\d{3}|20\d{2})[a-z]?\b")
+# Templates whose text readers see inline; everything else (infoboxes, navboxes, maintenance
+# tags, "citation needed") is left out of the running text.
+_TEXT_TEMPLATES = {
+    "ndash": "\u2013",
+    "mdash": "\u2014",
+    "snd": " \u2013 ",
+    "spaced ndash": " \u2013 ",
+    "!": "|",
+    "nbsp": " ",
+    "'": "'",
+}
+_FIRST_PARAMETER_TEMPLATES = frozenset(
+    {"nowrap", "nobr", "small", "smaller", "big", "abbr", "em", "strong", "sic", "nowrap begin"}
+)
+_LINE_LIST = re.compile(r"^[*#:;]+\s*")
+_LINE_TABLE_MARKUP = re.compile(r"^\s*(?:\{\||\|\}|\|-)")
+_INLINE_TEMPLATE_LINE = re.compile(
+    r"^\{\{\s*(?:sfn|sfnp|r|refn|nowrap|nobr|lang|langx|convert|circa|c\.|small|abbr)\s*[|}]",
+    re.I,
+)
+_INLINE = re.compile(
+    r"\[\[(?P<target>[^\[\]|]*)(?:\|(?P<label>[^\[\]]*))?\]\](?P<trail>[a-z]*)|"
+    r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<urltext>[^\]]*))?\]|"
+    r"'{2,5}|<br\s*/?>|</?[a-zA-Z][^>]*>|__[A-Z]+__",
+)
+
+
+@dataclass(frozen=True)
+class _Ref:
+    name: str | None
+    group: str
+    content: str | None
+    offset: int
+
+
+@dataclass
+class _Scan:
+    """The article split into what a reader sees and where its footnote markers stand."""
+
+    pieces: list[tuple[int, int, str | None]] = field(default_factory=list)
+    """(start, end, replacement): source text [start, end) to render, or a replacement."""
+    markers: list[tuple[int, str]] = field(default_factory=list)
+    """(source offset, note key) of each marker, in order."""
+
+
+def extract_wikitext(source: str, article: str) -> Extraction:
+    """Claims of a wikitext article."""
+    line_starts = [0, *(match.end() for match in re.finditer("\n", source))]
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(line_starts, offset)
+
+    without_comments = _mask_comments(source)
+    bibliography = _bibliography(without_comments)
+    definitions = _named_definitions(without_comments)
+    notes_by_key: dict[str, tuple[NoteText, int]] = {}
+    warnings: list[ExtractionWarning] = []
+    scan = _Scan()
+    _scan(without_comments, scan, notes_by_key, definitions, bibliography)
+
+    labels: dict[str, str] = {}
+    counters: dict[str, int] = {}
+    renderer = _Renderer(without_comments)
+    marker_index = 0
+    for start, end, replacement in scan.pieces:
+        while marker_index < len(scan.markers) and scan.markers[marker_index][0] <= start:
+            offset, key = scan.markers[marker_index]
+            label = labels.get(key) or _new_label(key, labels, counters)
+            renderer.marker(
+                offset, label, line_of(offset), offset - line_starts[line_of(offset) - 1] + 1
+            )
+            marker_index += 1
+        if replacement is not None:
+            renderer.replacement(start, replacement)
+        else:
+            renderer.text(start, end)
+    for offset, key in scan.markers[marker_index:]:
+        label = labels.get(key) or _new_label(key, labels, counters)
+        renderer.marker(
+            offset, label, line_of(offset), offset - line_starts[line_of(offset) - 1] + 1
+        )
+    body = renderer.body
+
+    notes: list[Note] = []
+    for key, label in labels.items():
+        if key not in notes_by_key:
+            continue
+        content, offset = notes_by_key[key]
+        notes.append(Note(label, content, line_of(offset)))
+    warnings.extend(_unreferenced(without_comments, definitions, article, line_of))
+    return assemble(article, body, notes, warnings)
+
+
+def _unreferenced(
+    source: str,
+    definitions: dict[tuple[str, str], _Ref],
+    article: str,
+    line_of: Callable[[int], int],
+) -> list[ExtractionWarning]:
+    """List-defined refs (in <references> or {{reflist|refs=}}) that nothing cites."""
+    uses: dict[tuple[str, str], int] = {}
+    for match in _REF.finditer(source):
+        ref = _ref_of(match)
+        if ref.name:
+            uses[(ref.group, ref.name)] = uses.get((ref.group, ref.name), 0) + 1
+    for match in re.finditer(r"\{\{\s*r\s*\|([^}]*)\}\}", source, re.I):
+        for name in match.group(1).split("|"):
+            if "=" not in name:
+                uses[("", name.strip())] = uses.get(("", name.strip()), 0) + 1
+    lists = [
+        (match.start(), match.end())
+        for match in re.finditer(
+            r"<references\b[^/]*?>.*?</references\s*>|\{\{\s*reflist\s*\|\s*refs\s*=.*?\n\}\}",
+            source,
+            re.I | re.S,
+        )
+    ]
+    warnings: list[ExtractionWarning] = []
+    for (group, name), ref in definitions.items():
+        listed = any(start <= ref.offset < end for start, end in lists)
+        if listed and uses.get((group, name), 0) <= 1:
+            warnings.append(
+                ExtractionWarning(
+                    article, line_of(ref.offset), f"note [{name}] is never referenced"
+                )
+            )
+    return warnings
+
+
+def _new_label(key: str, labels: dict[str, str], counters: dict[str, int]) -> str:
+    """Wikipedia numbers notes in order of first use, per group ("[3]", "[note 2]")."""
+    group = key.split("\x1f", 1)[0].removeprefix("name:").removeprefix("anon:")
+    group = group.removeprefix("sfn:")
+    counters[group] = counters.get(group, 0) + 1
+    label = f"{group} {counters[group]}" if group else str(counters[group])
+    labels[key] = label
+    return label
+
+
+def _mask_comments(source: str) -> str:
+    """Comments replaced by spaces of the same length, so offsets still match the source."""
+    return re.sub(r"<!--.*?(?:-->|$)", lambda m: " " * len(m.group(0)), source, flags=re.S)
+
+
+def _scan(
+    source: str,
+    scan: _Scan,
+    notes: dict[str, tuple[NoteText, int]],
+    definitions: dict[tuple[str, str], _Ref],
+    bibliography: list[tuple[str, str, NoteText]],
+) -> None:
+    position = 0
+    anonymous = 0
+    length = len(source)
+    while position < length:
+        token = _TOKEN.search(source, position)
+        if token is None:
+            scan.pieces.append((position, length, None))
+            return
+        start = token.start()
+        text = token.group(0).lower()
+        end: int | None
+        if text == "<!--":
+            end = source.find("-->", start)
+            end = length if end < 0 else end + 3
+        elif text == "<ref":
+            match = _REF.match(source, start)
+            if match is None:
+                end = None
+            else:
+                end = match.end()
+                ref = _ref_of(match)
+                key, anonymous = _ref_key(ref, anonymous)
+                _remember_note(key, ref, notes, definitions, bibliography)
+                scan.markers.append((start, key))
+        elif text == "<references":
+            self_closing = _REFERENCES_SELF_CLOSING.match(source, start)
+            if self_closing:
+                end = self_closing.end()
+            else:
+                closing = _REFERENCES_END.search(source, start)
+                end = closing.end() if closing else None
+        elif text == "{{":
+            end = _balanced_end(source, start, _BRACES, "{{")
+            if end is not None:
+                replacement, anonymous = _template(
+                    source, start, end, scan, notes, definitions, bibliography, anonymous
+                )
+                if start > position:
+                    scan.pieces.append((position, start, None))
+                if replacement:
+                    scan.pieces.append((start, end, replacement))
+                position = end
+                continue
+        elif text == "[[":
+            if _NON_TEXT_LINK.match(source, start):
+                end = _balanced_end(source, start, _BRACKETS, "[[")
+            else:
+                closing_at = source.find("]]", start)
+                if closing_at < 0:
+                    end = None
+                else:
+                    # An ordinary link is rendered by the inline pass; step over it whole.
+                    scan.pieces.append((position, closing_at + 2, None))
+                    position = closing_at + 2
+                    continue
+        else:
+            tag = token.group("skip").lower()
+            closing = re.compile(rf"</{tag}\s*>", re.I).search(source, token.end())
+            end = closing.end() if closing else None
+        if end is None:
+            scan.pieces.append((position, token.end(), None))
+            position = token.end()
+            continue
+        if start > position:
+            scan.pieces.append((position, start, None))
+        position = end
+
+
+def _balanced_end(source: str, start: int, pattern: re.Pattern[str], opener: str) -> int | None:
+    depth = 0
+    for match in pattern.finditer(source, start):
+        depth += 1 if match.group(0) == opener else -1
+        if depth == 0:
+            return match.end()
+    return None
+
+
+def _ref_of(match: re.Match[str]) -> _Ref:
+    attributes = {
+        name.lower(): next((value for value in values if value), "")
+        for name, *values in _ATTRIBUTE.findall(match.group("attrs") or "")
+    }
+    content = match.group("content")
+    return _Ref(
+        name=attributes.get("name") or None,
+        group=attributes.get("group", ""),
+        content=content if content is not None and content.strip() else None,
+        offset=match.start(),
+    )
+
+
+def _ref_key(ref: _Ref, anonymous: int) -> tuple[str, int]:
+    if ref.name:
+        return f"name:{ref.group}\x1f{ref.name}", anonymous
+    return f"anon:{ref.group}\x1f{anonymous}", anonymous + 1
+
+
+def _remember_note(
+    key: str,
+    ref: _Ref,
+    notes: dict[str, tuple[NoteText, int]],
+    definitions: dict[tuple[str, str], _Ref],
+    bibliography: list[tuple[str, str, NoteText]],
+) -> None:
+    if key in notes:
+        return
+    definition = ref if ref.content is not None else None
+    if definition is None and ref.name:
+        definition = definitions.get((ref.group, ref.name))
+    if definition is None or definition.content is None:
+        return
+    notes[key] = (_note_text(definition.content, bibliography), definition.offset)
+
+
+def _named_definitions(source: str) -> dict[tuple[str, str], _Ref]:
+    """Every named ref with content, wherever it stands (in text, a template, a references list)."""
+    definitions: dict[tuple[str, str], _Ref] = {}
+    for match in _REF.finditer(source):
+        ref = _ref_of(match)
+        if ref.name and ref.content is not None:
+            definitions.setdefault((ref.group, ref.name), ref)
+    return definitions
+
+
+def _template(
+    source: str,
+    start: int,
+    end: int,
+    scan: _Scan,
+    notes: dict[str, tuple[NoteText, int]],
+    definitions: dict[tuple[str, str], _Ref],
+    bibliography: list[tuple[str, str, NoteText]],
+    anonymous: int,
+) -> tuple[str | None, int]:
+    """What a template contributes to the running text; records the markers it makes."""
+    inner = source[start + 2 : end - 2]
+    name, parameters = _template_parts(inner)
+    lowered = name.lower().replace("_", " ").strip()
+    if lowered in _TEXT_TEMPLATES:
+        return _TEXT_TEMPLATES[lowered], anonymous
+    if lowered in _FIRST_PARAMETER_TEMPLATES and "1" in parameters:
+        return _plain(parameters["1"]), anonymous
+    if lowered in ("lang", "langx", "transl") and "2" in parameters:
+        return _plain(parameters["2"]), anonymous
+    if lowered in ("circa", "c.") and "1" in parameters:
+        return f"c. {parameters['1']}", anonymous
+    if lowered == "convert" and "1" in parameters:
+        return f"{parameters['1']} {parameters.get('2', '')}".strip(), anonymous
+    if lowered in ("sfn", "sfnp", "sfnm"):
+        short = _short_citation(parameters)
+        key = f"sfn:\x1f{short}"
+        if key not in notes:
+            notes[key] = (_resolve_short(short, parameters, bibliography, inner), start)
+        scan.markers.append((start, key))
+        return None, anonymous
+    if lowered == "r":
+        for index in range(1, 10):
+            ref_name = parameters.get(str(index))
+            if not ref_name:
+                break
+            ref = _Ref(
+                name=ref_name.strip(), group=parameters.get("group", ""), content=None, offset=start
+            )
+            key, anonymous = _ref_key(ref, anonymous)
+            _remember_note(key, ref, notes, definitions, bibliography)
+            scan.markers.append((start, key))
+        return None, anonymous
+    if lowered == "refn":
+        ref = _Ref(
+            name=parameters.get("name") or None,
+            group=parameters.get("group", ""),
+            content=parameters.get("1"),
+            offset=start,
+        )
+        key, anonymous = _ref_key(ref, anonymous)
+        _remember_note(key, ref, notes, definitions, bibliography)
+        scan.markers.append((start, key))
+        return None, anonymous
+    return None, anonymous
+
+
+def _template_parts(inner: str) -> tuple[str, dict[str, str]]:
+    """A template's name and parameters (positional ones as "1", "2", ...), split on the
+    top-level pipes only (not those inside nested templates or links)."""
+    parts: list[str] = []
+    depth = 0
+    current = 0
+    index = 0
+    length = len(inner)
+    while index < length:
+        pair = inner[index : index + 2]
+        if pair in ("{{", "[["):
+            depth += 1
+            index += 2
+            continue
+        if pair in ("}}", "]]") and depth > 0:
+            depth -= 1
+            index += 2
+            continue
+        if inner[index] == "|" and depth == 0:
+            parts.append(inner[current:index])
+            current = index + 1
+        index += 1
+    parts.append(inner[current:])
+    name = parts[0].strip()
+    parameters: dict[str, str] = {}
+    position = 1
+    for part in parts[1:]:
+        key, equals, value = part.partition("=")
+        if equals and re.fullmatch(r"\s*[\w\s-]+\s*", key) and "[" not in key:
+            parameters[key.strip().lower()] = value.strip()
+        else:
+            parameters[str(position)] = part.strip()
+            position += 1
+    return name, parameters
+
+
+def _first(parameters: dict[str, str], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = parameters.get(name)
+        if value:
+            return value
+    return None
+
+
+def _citation_templates(content: str) -> list[tuple[str, dict[str, str]]]:
+    found: list[tuple[str, dict[str, str]]] = []
+    position = 0
+    while True:
+        start = content.find("{{", position)
+        if start < 0:
+            return found
+        end = _balanced_end(content, start, _BRACES, "{{")
+        if end is None:
+            return found
+        name, parameters = _template_parts(content[start + 2 : end - 2])
+        if _CITATION_TEMPLATE.match(name.strip()):
+            found.append((name.strip().lower(), parameters))
+        position = end
+
+
+def _note_text(content: str, bibliography: list[tuple[str, str, NoteText]]) -> NoteText:
+    """A ref's content as a note: links from citation templates, external links and bare
+    URLs; metadata from the first citation template."""
+    links: list[tuple[str, str]] = []
+    title = publisher = author = accessed = None
+    outside_templates = content
+    for name, parameters in _citation_templates(content):
+        if name in ("harvnb", "harv", "sfn", "sfnp"):
+            short = _resolve_short(_short_citation(parameters), parameters, bibliography, content)
+            links.extend(short.links)
+            title = title or short.title
+            continue
+        url = _first(parameters, _URL_PARAMETERS) or _identifier_url(parameters)
+        template_title = _plain(_first(parameters, _TITLE_PARAMETERS) or "") or None
+        if name in ("webarchiv", "webarchive"):
+            url = url or parameters.get("1")
+        if url and find_urls(url):
+            links.append((url.strip(), template_title or ""))
+        archive = _first(parameters, _ARCHIVE_PARAMETERS)
+        if archive and find_urls(archive):
+            links.append((archive.strip(), template_title or ""))
+        if title is None:
+            title = template_title
+            publisher = _plain(_first(parameters, _PUBLISHER_PARAMETERS) or "") or None
+            accessed = _first(parameters, _ACCESSED_PARAMETERS)
+            author = _author(parameters)
+    outside_templates = _strip_templates(content)
+    for match in re.finditer(
+        r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<text>[^\]]*))?\]", outside_templates
+    ):
+        links.append((match.group("url"), _plain(match.group("text") or "")))
+        title = title or (_plain(match.group("text") or "") or None)
+    for url in find_urls(re.sub(r"\[(?:https?:)?//[^\s\]]+", " ", outside_templates)):
+        links.append((url, ""))
+    text = " ".join(content.split())
+    return NoteText(
+        text=text,
+        links=tuple(links),
+        title=title,
+        publisher=publisher,
+        author=author,
+        accessed=accessed,
+        from_markup=True,
+    )
+
+
+def _identifier_url(parameters: dict[str, str]) -> str | None:
+    """The link Wikipedia renders for a citation without |url=: its DOI, else its PubMed id."""
+    doi = parameters.get("doi", "").strip()
+    if re.fullmatch(r"10\.\d{4,9}/\S+", doi):
+        return f"https://doi.org/{doi}"
+    pmid = parameters.get("pmid", "").strip()
+    if pmid.isdigit():
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    return None
+
+
+def _strip_templates(content: str) -> str:
+    parts: list[str] = []
+    position = 0
+    while True:
+        start = content.find("{{", position)
+        if start < 0:
+            break
+        end = _balanced_end(content, start, _BRACES, "{{")
+        if end is None:
+            break
+        parts.append(content[position:start])
+        position = end
+    parts.append(content[position:])
+    return " ".join(parts)
+
+
+def _author(parameters: dict[str, str]) -> str | None:
+    last = _first(parameters, _AUTHOR_PARAMETERS)
+    if not last:
+        return None
+    first = parameters.get("first") or parameters.get("first1")
+    return _plain(f"{last}, {first}" if first else last)
+
+
+def _bibliography(source: str) -> list[tuple[str, str, NoteText]]:
+    """(surnames, year, note) of every citation template with a URL, for short footnotes."""
+    entries: list[tuple[str, str, NoteText]] = []
+    for name, parameters in _citation_templates(source):
+        if name in ("harvnb", "harv", "sfn", "sfnp"):
+            continue
+        url = _first(parameters, _URL_PARAMETERS)
+        if not url:
+            continue
+        surnames = " ".join(
+            value
+            for key, value in parameters.items()
+            if re.fullmatch(r"(?:last|surname|author|editor)\d*", key)
+        ).lower()
+        year_source = parameters.get("year") or parameters.get("date") or ""
+        year = _YEAR.search(year_source)
+        if not surnames or year is None:
+            continue
+        title = _plain(_first(parameters, _TITLE_PARAMETERS) or "") or None
+        links: list[tuple[str, str]] = [(url.strip(), title or "")]
+        archive = _first(parameters, _ARCHIVE_PARAMETERS)
+        if archive:
+            links.append((archive.strip(), title or ""))
+        note = NoteText(
+            text="", links=tuple(links), title=title, author=_author(parameters), from_markup=True
+        )
+        entries.append((surnames, year.group(1), note))
+    return entries
+
+
+def _short_citation(parameters: dict[str, str]) -> str:
+    positional = [parameters[str(i)] for i in range(1, 6) if parameters.get(str(i))]
+    page = parameters.get("p") or parameters.get("page") or parameters.get("pp")
+    text = " ".join(positional)
+    return f"{text}, p. {page}" if page else text
+
+
+def _resolve_short(
+    short: str,
+    parameters: dict[str, str],
+    bibliography: list[tuple[str, str, NoteText]],
+    raw: str,
+) -> NoteText:
+    """{{sfn|Smith|2001|p=4}} -> the bibliography entry by Smith dated 2001, if it has a URL."""
+    positional = [parameters[str(i)] for i in range(1, 6) if parameters.get(str(i))]
+    names = [value.lower() for value in positional if not _YEAR.fullmatch(value.strip())]
+    years = [match.group(1) for value in positional if (match := _YEAR.fullmatch(value.strip()))]
+    for surnames, year, entry in bibliography:
+        if years and year == years[0] and names and all(name in surnames for name in names):
+            return NoteText(
+                text=short,
+                links=entry.links,
+                title=entry.title,
+                author=entry.author,
+                from_markup=True,
+            )
+    return NoteText(text=short, from_markup=True)
+
+
+def _plain(wikitext: str) -> str:
+    """Inline wikitext rendered as text (links to labels, no formatting or tags)."""
+    return " ".join(html.unescape(_INLINE.sub(_inline_replacement, wikitext)).split())
+
+
+def _inline_replacement(match: re.Match[str]) -> str:
+    if match.group("target") is not None:
+        label = match.group("label")
+        target = match.group("target")
+        shown = label if label is not None else target.lstrip(":")
+        # Labels carry their own markup ([[Moment magnitude|M<sub>w</sub>]]).
+        return _INLINE.sub(_inline_replacement, shown) + (match.group("trail") or "")
+    if match.group("url") is not None:
+        return match.group("urltext") or ""
+    token = match.group(0)
+    if token.lower().startswith("<br"):
+        return " "
+    return ""
+
+
+class _Renderer:
+    """Turns the text between regions into running text, line by line, the way MediaWiki
+    lays it out: a single newline continues the paragraph; blank lines, headings, list
+    items, table cells and template-only lines are blocks of their own."""
+
+    def __init__(self, text: str) -> None:
+        self.source = text
+        self.body = Body()
+        self.current_line = -1
+        self.kind = "blank"
+
+    def _enter_line(self, offset: int) -> int:
+        """Start the source line holding `offset` if not yet started; returns where that
+        line's content begins when `offset` is the line start (prefix markup skipped)."""
+        line_start = self.source.rfind("\n", 0, offset) + 1
+        if line_start == self.current_line:
+            return offset
+        self.current_line = line_start
+        line_end = self.source.find("\n", line_start)
+        line = self.source[line_start : len(self.source) if line_end < 0 else line_end]
+        kind, content_start = _line_kind(line)
+        if kind == "ref-line":
+            # A ref alone at the start of a line cites what came just before it.
+            self.body.append(" ")
+            return offset
+        if kind == "table-cells" and self.kind == "table-cells":
+            self.body.append(" | ")  # the cells of one table row read as one line
+        elif kind != "text" or self.kind != "text":
+            self.body.paragraph_break()
+        else:
+            self.body.append("\n")
+        self.kind = kind
+        if offset == line_start:
+            return line_start + content_start
+        return offset
+
+    def marker(self, offset: int, label: str, line: int, column: int) -> None:
+        self._enter_line(offset)
+        self.body.add_marker(label, line, column)
+
+    def replacement(self, offset: int, text: str) -> None:
+        self._enter_line(offset)
+        self.body.append(text)
+
+    def text(self, start: int, end: int) -> None:
+        position = start
+        while position < end:
+            newline = self.source.find("\n", position, end)
+            fragment_end = end if newline < 0 else newline
+            content_start = self._enter_line(position)
+            if content_start <= fragment_end:
+                self._fragment(self.source[content_start:fragment_end])
+            position = end if newline < 0 else newline + 1
+
+    def _fragment(self, fragment: str) -> None:
+        if self.kind in ("blank", "table"):
+            return
+        if self.kind == "heading":
+            fragment = re.sub(r"\s*=+\s*$", "", fragment)
+        if self.kind == "table-cells":
+            cells = re.split(r"\|\||!!", fragment)
+            for index, cell in enumerate(cells):
+                if index > 0:
+                    self.body.append(" | ")
+                self.body.append(_plain_keep_space(_cell_text(cell)))
+            return
+        self.body.append(_plain_keep_space(fragment))
+
+
+def _plain_keep_space(wikitext: str) -> str:
+    return html.unescape(_INLINE.sub(_inline_replacement, wikitext))
+
+
+def _line_kind(line: str) -> tuple[str, int]:
+    """What a source line is, and where its content starts after the line's markup."""
+    if not line.strip():
+        return "blank", len(line)
+    if re.match(r"\s*(?:<ref\b|\{\{\s*(?:sfn|sfnp|r|refn)\s*\|)", line, re.I):
+        return "ref-line", 0
+    heading = re.match(r"^=+\s*", line)
+    if heading and re.search(r"=\s*$", line):
+        return "heading", heading.end()
+    if _LINE_TABLE_MARKUP.match(line):
+        return "table", len(line)
+    cells = re.match(r"^\s*(?:\|\+|\||!)", line)
+    if cells:
+        return "table-cells", cells.end()
+    list_prefix = _LINE_LIST.match(line)
+    if list_prefix:
+        return "list", list_prefix.end()
+    if line.startswith(("{{", "[[File:", "[[Image:", "[[Datei:", "[[Category:")) and not (
+        _INLINE_TEMPLATE_LINE.match(line)
+    ):
+        return "template", 0
+    return "text", 0
+
+
+def _cell_text(cell: str) -> str:
+    """A table cell without its attributes ('style="..." | text' -> 'text')."""
+    depth = 0
+    for index, character in enumerate(cell):
+        if cell.startswith("[[", index):
+            depth += 1
+        elif cell.startswith("]]", index):
+            depth -= 1
+        elif character == "|" and depth == 0:
+            attributes = cell[:index]
+            if "=" in attributes or not attributes.strip():
+                return cell[index + 1 :]
+            return cell
+    return cell
