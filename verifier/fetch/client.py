@@ -20,6 +20,7 @@ from verifier.fetch.guard import AddressPolicy, BlockedDestination, Unresolvable
 from verifier.fetch.local import is_local, read_local
 from verifier.fetch.politeness import HostGate
 from verifier.fetch.transport import GuardedTransport, deadline
+from verifier.fetch.walls import wall
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, UnreadableContent, main_text
@@ -280,6 +281,9 @@ class Fetcher:
             )
         except UnreadableContent as error:
             failure = FetchFailure(url, error.reason, error.detail)
+        if failure is None:
+            markup = body.decode("utf-8", "replace") if b"isAccessibleForFree" in body else None
+            failure = wall(url, final.url, page.text, page.title, markup)
         if failure is not None:
             return self.archive.store(url, chain.exchanges, text=None, failure=failure)
         assert status < 300
