@@ -105,3 +105,44 @@ def test_marker_to_a_missing_note_is_a_warning() -> None:
     extraction = extract('<p>Claim here.<sup><a href="#fn7">7</a></sup></p>')
     assert extraction.claims == ()
     assert [(w.line, w.message.split()[0]) for w in extraction.warnings] == [(1, "marker")]
+
+
+def test_table_rows_read_as_one_line_and_page_numbers_are_dropped() -> None:
+    source = (
+        "<table><tr><th>Population</th><td>4.9 million"
+        '<sup class="reference"><a href="#n1">[1]</a></sup>'
+        '<sup class="reference">:p. 12</sup></td></tr></table>'
+        '<ol class="references"><li id="n1">https://stats.example.org/pop</li></ol>'
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("Population | 4.9 million", ("https://stats.example.org/pop",))
+    ]
+
+
+def test_mediawiki_notes_cite_only_external_links() -> None:
+    source = (
+        '<html><head><meta name="generator" content="MediaWiki 1.40">'
+        '<link rel="canonical" href="https://wiki.example.org/wiki/Page"></head><body>'
+        '<p>Claim.<sup class="reference"><a href="#cite_note-1">[1]</a></sup> '
+        'Other.<sup class="reference"><a href="#cite_note-2">[2]</a></sup></p>'
+        '<ol class="references"><li id="cite_note-1"><a href="/wiki/Author">Author</a>, '
+        '<a class="external text" href="//books.example.org/b?id=1">Book</a></li>'
+        '<li id="cite_note-2"><a href="/wiki/ISBN">ISBN</a> 978-0</li></ol></body></html>'
+    )
+    claims = extract(source).claims
+    assert [claim.urls for claim in claims] == [("https://books.example.org/b?id=1",), ()]
+
+
+def test_marker_inside_a_note_is_not_a_claim_of_the_article() -> None:
+    source = (
+        '<p>Anthem.<sup class="reference"><a href="#n-a">[n 1]</a></sup></p>'
+        '<ol class="notes"><li id="n-a">Used on state occasions.'
+        '<sup class="reference"><a href="#r1">[1]</a></sup></li></ol>'
+        '<ol class="references"><li id="r1">https://anthem.example.org/</li></ol>'
+    )
+    extraction = extract(source)
+    assert [(claim.text, claim.footnote, claim.urls) for claim in extraction.claims] == [
+        ("Anthem.", "n 1", ())
+    ]
+    assert [w.message.split()[0] for w in extraction.warnings] == ["note"]  # [n 1] has no URL

@@ -91,3 +91,19 @@ def test_superscript_and_caret_markers_stay_with_sentence() -> None:
 def test_long_text_is_fast_enough_to_be_linear() -> None:
     text = "Dr. Who went to the U.S. again. " * 20000
     assert len(split_sentences(text)) == 20000
+
+
+def test_initial_or_acronym_before_a_sentence_starter_ends_the_sentence() -> None:
+    assert sentences("It is the sum of A and B. This is known.") == [
+        "It is the sum of A and B.",
+        "This is known.",
+    ]
+    assert sentences("He moved to the U.S. The move was hard.") == [
+        "He moved to the U.S.",
+        "The move was hard.",
+    ]
+    assert sentences("I met J. R. Tolkien there.") == ["I met J. R. Tolkien there."]
+
+
+def test_circa_before_a_year_does_not_split() -> None:
+    assert sentences("It was built c. 1500 by monks.") == ["It was built c. 1500 by monks."]

@@ -197,4 +197,6 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
 def clean_claim_text(sentence: str) -> str:
     """Whitespace normalised, and no gap left where a marker stood before punctuation."""
     flat = " ".join(sentence.split())
+    # Table cells are joined with " | "; a claim starting or ending on a cell edge drops it.
+    flat = flat.strip(" |")
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", flat)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -61,9 +61,7 @@ _BLOCK_TAGS = frozenset(
         "summary",
         "table",
         "tbody",
-        "td",
         "tfoot",
-        "th",
         "thead",
         "tr",
         "ul",
@@ -72,7 +70,9 @@ _BLOCK_TAGS = frozenset(
 _NOTE_HINT = re.compile(r"foot|endnote|\bnotes?\b|note-|fn|cite_note|reference|reflist", re.I)
 _NOTE_ROLES = frozenset({"doc-endnote", "doc-footnote", "doc-biblioentry", "note"})
 _MARKER_HINT = re.compile(r"footnote-ref|fnref|noteref|reference|cite_ref|footnote", re.I)
-_MARKER_TEXT = re.compile(r"^\s*[\[(]?\s*(?P<label>[\w*\u2020\u2021]{1,6}(?::\d+)?)\s*[\])]?\s*$")
+_MARKER_TEXT = re.compile(
+    r"^\s*[\[(]?\s*(?P<label>[\w*\u2020\u2021]{1,6}(?:[ \u00a0]\w{1,4})?(?::\d+)?)\s*[\])]?\s*$"
+)
 _BACKLINK_TEXT = re.compile(
     r"^\s*[\u21a9\u2191^\u2934\ufe0e\ufe0f]+\s*$|^\s*(?:back|return)\b", re.I
 )
@@ -86,6 +86,11 @@ class _Notes:
 
     labels: dict[HtmlElement, str] = field(default_factory=dict)
     marker_notes: dict[HtmlElement, HtmlElement] = field(default_factory=dict)
+    nested: set[HtmlElement] = field(default_factory=set)
+    """Markers that stand inside a note (a note citing a source of its own)."""
+
+    def cited_from_text(self) -> set[HtmlElement]:
+        return {note for anchor, note in self.marker_notes.items() if anchor not in self.nested}
 
 
 def extract_html(source: str, article: str) -> Extraction:
@@ -97,14 +102,23 @@ def extract_html(source: str, article: str) -> Extraction:
     except (etree.ParserError, ValueError):
         return Extraction(article=article, claims=())
     warnings: list[ExtractionWarning] = []
+    base_url = _base_url(root)
+    mediawiki = bool(
+        root.xpath(
+            "//meta[@name='generator'][starts-with(@content, 'MediaWiki')]"
+            " | //*[contains(concat(' ', @class, ' '), ' mw-parser-output ')]"
+        )
+    )
     notes = _find_markers(root, article, warnings)
     note_elements = set(notes.labels)
     body = Body()
     start = root.find("body")
     _walk(start if start is not None else root, body, notes, note_elements)
+    cited = notes.cited_from_text()
     note_values = [
-        Note(label, _note_text(element), element.sourceline or 0)
+        Note(label, _note_text(element, base_url, mediawiki), element.sourceline or 0)
         for element, label in sorted(notes.labels.items(), key=lambda item: _order(item[0]))
+        if element in cited
     ]
     warnings.extend(_unreferenced_siblings(note_elements, article))
     return assemble(article, body, note_values, warnings)
@@ -123,12 +137,12 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
             value = element.get(attribute)
             if value and value not in ids:
                 ids[value] = element
-    notes = _Notes()
+    candidates: list[tuple[HtmlElement, HtmlElement]] = []
     for anchor in root.iter("a"):
         href = anchor.get("href") or ""
         if not href.startswith("#") or len(href) < 2:
             continue
-        if not _looks_like_marker(anchor):
+        if _is_backlink_anchor(anchor) or not _looks_like_marker(anchor):
             continue
         target = ids.get(unquote(href[1:]))
         if target is None:
@@ -141,17 +155,50 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
                     )
                 )
             continue
+        if _is_marker_element(target):
+            continue  # a link back from a note to its marker
         note = _note_element(target)
-        if note is None or _is_inside(anchor, note) or _inside_any_note(anchor, notes):
+        if note is None or _is_inside(anchor, note):
             continue
+        candidates.append((anchor, note))
+    note_set = {note for _, note in candidates}
+    notes = _Notes()
+    used_labels: set[str] = set()
+    for anchor, note in candidates:
         if note not in notes.labels:
-            notes.labels[note] = _marker_label(anchor) or str(len(notes.labels) + 1)
+            label = _marker_label(anchor)
+            if label is None or label in used_labels:
+                label = note.get("id") or f"note-{len(notes.labels) + 1}"
+            used_labels.add(label)
+            notes.labels[note] = label
         notes.marker_notes[anchor] = note
+        # A marker inside another note cites that note's text, not a sentence of the article.
+        if any(ancestor in note_set for ancestor in anchor.iterancestors()):
+            notes.nested.add(anchor)
     return notes
 
 
-def _inside_any_note(anchor: HtmlElement, notes: _Notes) -> bool:
-    return any(ancestor in notes.labels for ancestor in anchor.iterancestors())
+def _is_marker_element(element: HtmlElement) -> bool:
+    if element.tag == "sup":
+        return True
+    if element.tag == "a" and (element.get("href") or "").startswith("#"):
+        return True
+    return any(
+        (anchor.get("href") or "").startswith("#") for anchor in element.iterchildren("a")
+    ) and element.tag in ("span", "sup")
+
+
+def _is_backlink_anchor(anchor: HtmlElement) -> bool:
+    if anchor.get("role") == "doc-backlink" or _BACKLINK_TEXT.match(anchor.text_content()):
+        return True
+    element: HtmlElement | None = anchor
+    for _ in range(4):
+        if element is None:
+            return False
+        if _BACKLINK_HINT.search(element.get("class") or ""):
+            return True
+        element = element.getparent()
+    return False
 
 
 def _looks_like_marker(anchor: HtmlElement) -> bool:
@@ -222,7 +269,17 @@ def _is_hidden(element: HtmlElement) -> bool:
     return "display:none" in style or bool(_HIDDEN_CLASS.search(element.get("class") or ""))
 
 
-def _walk(element: HtmlElement, body: Body, notes: _Notes, note_elements: set[HtmlElement]) -> None:
+_RP_PAGES = re.compile(r"^\s*:\s*(?:pp?\.|pages?|at|§)?\s*[\w\u2013,-]+\s*$")
+_MAX_DEPTH = 400
+
+
+def _walk(
+    element: HtmlElement,
+    body: Body,
+    notes: _Notes,
+    note_elements: set[HtmlElement],
+    depth: int = 0,
+) -> None:
     """Append the element's running text to `body`, markers as markers, notes left out."""
     tag = element.tag if isinstance(element.tag, str) else ""
     skip = not tag or tag in _SKIPPED_TAGS or element in note_elements or _is_hidden(element)
@@ -230,21 +287,34 @@ def _walk(element: HtmlElement, body: Body, notes: _Notes, note_elements: set[Ht
         block = tag in _BLOCK_TAGS
         if block:
             body.paragraph_break()
+        if tag in ("td", "th") and _previous_cell(element):
+            body.append(" | ")  # the cells of a table row read as one line
         if element in notes.marker_notes:
             body.add_marker(notes.labels[notes.marker_notes[element]], element.sourceline or 0)
         elif tag == "sup" and _is_marker_sup(element):
             # A <sup> of markers ("[1][2]", "1, 3"): its brackets and commas are not prose.
             for anchor in _marker_anchors(element, notes):
                 body.add_marker(notes.labels[notes.marker_notes[anchor]], anchor.sourceline or 0)
+        elif tag == "sup" and _RP_PAGES.match(element.text_content()):
+            pass  # a page number after a marker (":p. 234"), not prose
+        elif depth > _MAX_DEPTH:
+            body.append(element.text_content())  # pathological nesting: keep the text only
         else:
             if tag == "br":
                 body.append("\n")
             body.append(element.text or "")
             for child in element:
-                _walk(child, body, notes, note_elements)
+                _walk(child, body, notes, note_elements, depth + 1)
         if block:
             body.paragraph_break()
     body.append(element.tail or "")
+
+
+def _previous_cell(cell: HtmlElement) -> bool:
+    previous = cell.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()
+    return previous is not None and previous.tag in ("td", "th")
 
 
 def _is_marker_sup(sup: HtmlElement) -> bool:
@@ -259,15 +329,46 @@ def _marker_anchors(sup: HtmlElement, notes: _Notes) -> list[HtmlElement]:
     return [anchor for anchor in sup.iter("a") if anchor in notes.marker_notes]
 
 
-def _note_text(note: HtmlElement) -> NoteText:
+def _note_text(note: HtmlElement, base_url: str | None, mediawiki: bool) -> NoteText:
     parts: list[str] = []
-    links: list[tuple[str, str]] = []
+    links: list[tuple[str, str, bool]] = []
     _collect_note(note, parts, links, top=True)
-    return NoteText(text=" ".join("".join(parts).split()), links=tuple(links))
+    # MediaWiki marks every off-site link "external"; the rest are wiki pages (authors, ISBN
+    # lookups), not what the note cites.
+    if mediawiki or any(external for _, _, external in links):
+        links = [link for link in links if link[2]]
+    return NoteText(
+        text=" ".join("".join(parts).split()),
+        links=tuple((_absolute(href, base_url), anchor) for href, anchor, _ in links),
+    )
+
+
+def _absolute(href: str, base_url: str | None) -> str:
+    """Protocol- and root-relative links made absolute; other relative links stay as
+    written (the pipeline resolves them against the article's folder)."""
+    if href.startswith("//"):
+        scheme = urlsplit(base_url).scheme if base_url else ""
+        return f"{scheme or 'https'}:{href}"
+    if href.startswith("/") and base_url:
+        return urljoin(base_url, href)
+    return href
+
+
+def _base_url(root: HtmlElement) -> str | None:
+    """Where the page says it lives (<base href>, canonical link, og:url), if absolute."""
+    for xpath in (
+        "//base/@href",
+        "//link[@rel='canonical']/@href",
+        "//meta[@property='og:url']/@content",
+    ):
+        for value in root.xpath(xpath):
+            if str(value).startswith(("http://", "https://")):
+                return str(value)
+    return None
 
 
 def _collect_note(
-    element: HtmlElement, parts: list[str], links: list[tuple[str, str]], top: bool
+    element: HtmlElement, parts: list[str], links: list[tuple[str, str, bool]], top: bool
 ) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
     if not top and (not tag or tag in _SKIPPED_TAGS or _is_backlink(element)):
@@ -281,7 +382,8 @@ def _collect_note(
     if tag == "a":
         href = (element.get("href") or "").strip()
         if href and not href.startswith(("#", "javascript:", "mailto:")):
-            links.append((href, " ".join(element.text_content().split())))
+            external = "external" in (element.get("class") or "").split()
+            links.append((href, " ".join(element.text_content().split()), external))
     if not top:
         parts.append(element.tail or "")
 

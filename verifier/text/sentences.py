@@ -214,6 +214,46 @@ def _sentence_end(text: str, term_start: int, term_end: int, block_end: int) -> 
     return cursor
 
 
+# Words that almost always start a sentence: after "B." or "U.S." they mean the period
+# ended one ("...matrix B. This is...", "...in the U.S. The...").
+_SENTENCE_STARTERS = frozenset(
+    {
+        "The",
+        "This",
+        "These",
+        "That",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "In",
+        "On",
+        "At",
+        "But",
+        "However",
+        "Although",
+        "When",
+        "While",
+        "After",
+        "Before",
+        "There",
+        "Then",
+        "Thus",
+        "Therefore",
+        "A",
+        "An",
+        "As",
+        "If",
+        "For",
+        "Since",
+    }
+)
+
+
 def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
     # A bounded look-back keeps splitting linear on long texts.
     word_match = _WORD_BEFORE_DOT.search(text[max(0, dot - 40) : dot])
@@ -226,10 +266,19 @@ def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
         return True
     if bare in _NUMBER_ABBREVIATIONS:
         return next_char.isdigit()
-    if len(word) == 1 and word.isupper():
-        return True  # an initial: "J. Smith"
+    initial = len(word) == 1 and word.isupper()  # "J. Smith"
     # Dotted acronyms and abbreviations ("U.S", "e.g", "i.e", "Ph.D"): letters joined by dots.
-    return bool(re.fullmatch(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}", word))
+    acronym = bool(re.fullmatch(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}", word))
+    if not (initial or acronym):
+        return False
+    if bare in ("e.g", "i.e", "cf", "viz"):
+        return True
+    return _next_word(text, dot) not in _SENTENCE_STARTERS
+
+
+def _next_word(text: str, dot: int) -> str:
+    match = re.match(r"[^\w]*?\s+[\"'\u201c\u2018(]?(\w+)", text[dot + 1 : dot + 40])
+    return match.group(1) if match else ""
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
