@@ -24,7 +24,15 @@ from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
 from verifier.fetch import Fetcher
 from verifier.ledger import Ledger
-from verifier.model import ExtractionWarning, Finding, SourceResult, Verdict
+from verifier.model import (
+    Capture,
+    Claim,
+    ExtractionWarning,
+    FetchFailure,
+    Finding,
+    SourceResult,
+    Verdict,
+)
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 2
@@ -64,7 +72,7 @@ class Console:
         if self.verbosity > 0:
 
             def line(url: str, result: SourceResult) -> None:
-                state = getattr(result, "via", None) or result.describe()  # type: ignore[union-attr]
+                state = result.via if isinstance(result, Capture) else result.describe()
                 click.echo(f"{label} {url}: {state}", err=True)
 
             return line
@@ -155,7 +163,7 @@ def fetch(ctx: Context, refresh: bool) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
     sources = _fetch(ctx, ledger, offline=False, refresh=refresh)
-    failed = sum(1 for s in sources.values() if not hasattr(s, "text"))
+    failed = sum(1 for s in sources.values() if isinstance(s, FetchFailure))
     ctx.console.info(f"{len(sources)} sources: {len(sources) - failed} readable, {failed} unavailable")
     return EXIT_OK
 
@@ -312,7 +320,7 @@ def _where(finding: Finding) -> str:
     return f"{claim.article}:{claim.line}" if claim.line else claim.article
 
 
-def _claim_json(claim: Any) -> dict[str, Any]:
+def _claim_json(claim: Claim) -> dict[str, Any]:
     return {
         "id": claim.id,
         "article": claim.article,
