@@ -10,7 +10,7 @@ import pytest
 from fixtures.report import samples
 
 from verifier.model import Claim, ExtractionWarning, Finding, Flag, Verdict
-from verifier.report import article_slug, results_document, write_reports
+from verifier.report import article_slug, history, results_document, write_reports
 from verifier.report.markdown import escape, highlight
 from verifier.report.pages import plan_pages
 
@@ -144,3 +144,52 @@ def test_a_flag_whose_source_text_is_missing_shows_a_dash(tmp_path: Path) -> Non
     page = (tmp_path / "a.md").read_text(encoding="utf-8")
     assert "| number | $5 million | — |" in page
     assert "It cost $5 **million**" not in page and "It cost **$5 million**." in page
+
+
+GOLDEN_SINCE = Path(__file__).parent / "fixtures" / "report" / "golden-since" / "index.md"
+PREVIOUS = Path(__file__).parent / "fixtures" / "report" / "previous-results.json"
+
+
+def test_index_lists_new_and_fixed_since_the_previous_results(tmp_path: Path) -> None:
+    (tmp_path / "results.json").write_bytes(PREVIOUS.read_bytes())
+    write_reports(samples.all_findings(), tmp_path, generated_at=GENERATED_AT)
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    if UPDATE:
+        GOLDEN_SINCE.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN_SINCE.write_text(index, encoding="utf-8")
+    assert index == GOLDEN_SINCE.read_text(encoding="utf-8")
+
+
+def test_history_classifies_new_and_fixed() -> None:
+    previous = json.loads(PREVIOUS.read_text(encoding="utf-8"))
+    changes = history.compare(previous, samples.all_findings())
+    assert changes is not None and changes.since == "2026-11-21T00:00:00Z"
+    assert {(c.id, c.before, c.now) for c in changes.new} == {
+        ("c-3f9a1e", "supported", "contradicted"),
+        ("c-hand01", None, "partial"),
+    }
+    assert {(c.id, c.before, c.now) for c in changes.fixed} == {
+        ("c-gone01", "contradicted", "removed"),
+        ("c-0b1c2d", "unsupported", "supported"),
+        ("c-acc001", "unsupported", "accepted"),
+    }
+    assert history.compare(None, samples.all_findings()) is None
+
+
+def test_a_damaged_previous_results_file_only_loses_the_comparison(tmp_path: Path) -> None:
+    (tmp_path / "results.json").write_text("{not json", encoding="utf-8")
+    write_reports(samples.all_findings(), tmp_path, generated_at=GENERATED_AT)
+    assert "Since last run" not in (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["claims"]
+
+
+def test_sources_link_to_the_archived_copy_when_the_archive_is_known(tmp_path: Path) -> None:
+    out_dir = tmp_path / "reports"
+    write_reports(
+        [samples.contradicted()],
+        out_dir,
+        generated_at=GENERATED_AT,
+        archive_dir=tmp_path / "archive",
+    )
+    page = (out_dir / "examples-iwaya.md").read_text(encoding="utf-8")
+    assert "[archived copy](<../archive/archive/2026/11/20.warc.gz>)" in page

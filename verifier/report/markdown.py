@@ -9,11 +9,12 @@ Article pages carry no timestamp, so a re-run with nothing changed leaves them b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import Capture, Citation, Evidence, ExtractionWarning, Finding, Verdict
+from verifier.report.history import Change, RunChanges
 from verifier.report.results import ordered
 
 VERDICTS_WORST_FIRST: tuple[Verdict, ...] = tuple(sorted(Verdict, key=lambda v: -v.severity))
@@ -202,6 +203,7 @@ def render_index(
     *,
     generated_at: str,
     warnings: Sequence[ExtractionWarning] = (),
+    changes: RunChanges | None = None,
 ) -> str:
     lines = ["# Citation report", "", f"Generated {generated_at} · {_scope_line(findings)}", ""]
     counts = _counts(findings)
@@ -210,6 +212,9 @@ def render_index(
         ["---", "--:"],
         [[v.value, str(counts[v])] for v in VERDICTS_WORST_FIRST],
     )
+
+    if changes is not None:
+        lines += _changes_section(changes, pages, {f.claim.id for f in findings})
 
     attention = [
         f
@@ -254,6 +259,41 @@ def render_index(
     return "\n".join(lines) + "\n"
 
 
+def _change_where(change: Change) -> str:
+    if change.article is None:
+        return "hand-written"
+    return f"{change.article}:{change.line}" if change.line is not None else change.article
+
+
+def _changes_section(
+    changes: RunChanges, pages: Mapping[str | None, Page], present: set[str]
+) -> list[str]:
+    since = f"the run of {changes.since}" if changes.since else "the previous run"
+    lines = [
+        "",
+        "## Since last run",
+        "",
+        f"Compared with {since}: {len(changes.new)} new · {len(changes.fixed)} fixed.",
+    ]
+    for title, rows, first in (("New", changes.new, "Verdict"), ("Fixed", changes.fixed, "Now")):
+        if not rows:
+            continue
+        lines += ["", f"### {title}", ""]
+        table_rows = []
+        for change in rows[:INDEX_ROWS]:
+            label = escape(snippet(change.text))
+            page = pages.get(change.article)
+            if change.id in present and page is not None:
+                label = f"[{label}]({page.file_name}#{change.id})"
+            table_rows.append(
+                [change.now, change.before or "new claim", label, escape(_change_where(change))]
+            )
+        lines += table([first, "Was", "Claim", "Where"], ["---", "---", "---", "---"], table_rows)
+        if len(rows) > INDEX_ROWS:
+            lines += ["", f"… and {len(rows) - INDEX_ROWS} more."]
+    return lines
+
+
 def _claim_link(finding: Finding, pages: Mapping[str | None, Page]) -> str:
     page = pages[finding.claim.article]
     return f"[{escape(snippet(finding.claim.text))}]({page.file_name}#{finding.claim.id})"
@@ -292,7 +332,13 @@ def _article_rows(findings: Sequence[Finding], pages: Mapping[str | None, Page])
     return rows
 
 
-def render_article(page: Page, findings: Sequence[Finding]) -> str:
+ArchiveLink = Callable[[str], str]
+"""Maps a Capture's `warc_file` (relative to the archive) to a link target from the page."""
+
+
+def render_article(
+    page: Page, findings: Sequence[Finding], *, archive_link: ArchiveLink | None = None
+) -> str:
     in_order = ordered(findings)
     lines = [f"# {escape(page.title)}", "", f"[Index](index.md) · {_count_line(in_order)}", ""]
     lines += table(
@@ -309,11 +355,11 @@ def render_article(page: Page, findings: Sequence[Finding]) -> str:
         ],
     )
     for finding in in_order:
-        lines += ["", *render_finding(finding)]
+        lines += ["", *render_finding(finding, archive_link=archive_link)]
     return "\n".join(lines) + "\n"
 
 
-def render_finding(finding: Finding) -> list[str]:
+def render_finding(finding: Finding, *, archive_link: ArchiveLink | None = None) -> list[str]:
     claim = finding.claim
     heading_facts = [f"**{finding.verdict.value}**"]
     if finding.verdict is not Verdict.UNAVAILABLE:
@@ -348,7 +394,7 @@ def render_finding(finding: Finding) -> list[str]:
     if finding.evidence is not None:
         lines += ["", f"Evidence{_evidence_origin(finding)}:", ""]
         lines.append(quote(_evidence_markdown(finding.evidence, finding)))
-    sources = _source_lines(finding)
+    sources = _source_lines(finding, archive_link)
     if sources:
         lines += ["", "Sources:", "", *sources]
     return lines
@@ -370,7 +416,7 @@ def _cited(claim_citations: Sequence[Citation], url: str | None) -> Citation | N
     return next((c for c in claim_citations if c.url == url), None)
 
 
-def _source_lines(finding: Finding) -> list[str]:
+def _source_lines(finding: Finding, archive_link: ArchiveLink | None) -> list[str]:
     lines: list[str] = []
     checked_urls = {check.url for check in finding.checks}
     for number, check in enumerate(finding.checks, start=1):
@@ -396,7 +442,9 @@ def _source_lines(finding: Finding) -> list[str]:
             facts.append(f"via {source.via}")
             if source.final_url != source.url:
                 facts.append(f"final URL {code(source.final_url)}")
-            if source.warc_file:
+            if source.warc_file and archive_link is not None:
+                facts.append(link("archived copy", archive_link(source.warc_file)))
+            elif source.warc_file:
                 facts.append(f"archived in {code(source.warc_file)}")
         else:
             facts.append(f"**unavailable**: {escape(source.describe())}")
