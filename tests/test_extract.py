@@ -79,7 +79,7 @@ def test_article_without_footnotes_is_not_an_error(tmp_path: Path) -> None:
 
 
 def test_empty_files_give_no_claims(tmp_path: Path) -> None:
-    for name in ("empty.txt", "empty.md", "empty.html"):
+    for name in ("empty.txt", "empty.md", "empty.html", "empty.wiki", "empty.rst"):
         (tmp_path / name).write_text("")
         assert extract_article(tmp_path / name, name).claims == ()
 
@@ -126,11 +126,22 @@ def test_utf16_and_bom_and_crlf_are_read(tmp_path: Path) -> None:
     [
         ("Text.[^1]\n\n[^1]: note\n", "markdown"),
         ("<p>Text<sup><a href='#n1'>1</a></sup></p>", "html"),
+        ("Text.<ref>{{cite web |url=https://a.example}}</ref>", "wikitext"),
+        ("Text [1]_.\n\n.. [1] note\n", "rst"),
         ("Text.[1]\n\n[1] note\n", "text"),
     ],
 )
 def test_sniffing_the_format_of_an_unknown_suffix(source: str, expected: str) -> None:
     assert sniff_format(source) == expected
+
+
+def test_txt_file_holding_wikitext_is_read_as_wikitext(tmp_path: Path) -> None:
+    article = tmp_path / "saved.txt"
+    article.write_text("A claim.<ref>[https://a.example.org/p A page]</ref>\n")
+    claims = extract_article(article, "saved.txt").claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("A claim.", ("https://a.example.org/p",))
+    ]
 
 
 def test_unknown_suffix_is_sniffed(tmp_path: Path) -> None:

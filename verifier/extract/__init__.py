@@ -24,7 +24,7 @@ from verifier.model import Extraction
 
 __all__ = ["FORMATS", "extract_article", "extract_source", "sniff_format"]
 
-FORMATS = ("text", "markdown", "html", "wikitext")
+FORMATS = ("text", "markdown", "html", "wikitext", "rst")
 _SUFFIX_FORMATS = {
     ".txt": "text",
     ".text": "text",
@@ -37,6 +37,8 @@ _SUFFIX_FORMATS = {
     ".wiki": "wikitext",
     ".wikitext": "wikitext",
     ".mediawiki": "wikitext",
+    ".rst": "rst",
+    ".rest": "rst",
 }
 
 
@@ -72,6 +74,10 @@ def _parser(article_format: str) -> Callable[[str, str], Extraction]:
         from verifier.extract.wikitext import extract_wikitext
 
         return extract_wikitext
+    if article_format == "rst":
+        from verifier.extract.rst import extract_rst
+
+        return extract_rst
     raise ValueError(f"unknown article format {article_format!r}; expected one of {FORMATS}")
 
 
@@ -84,6 +90,8 @@ def sniff_format(source: str) -> str:
         return "html"
     if re.search(r"^[ \t]{0,3}\[\^[^\]\s]+\]:", source, re.M) or "^[" in head:
         return "markdown"
+    if re.search(r"^\.\. \[[^\]\s]+\]\s", source, re.M) and re.search(r"\[[^\]\s]+\]_", source):
+        return "rst"
     return "text"
 
 
