@@ -14,6 +14,12 @@ INTERFACE:
             Append warcinfo (once per file), request + response for every hop and the
             extracted text as a conversion record, one gzip member each, synced before
             the index line is written: a killed run leaves every indexed record readable.
+        def verify(self) -> VerifyReport
+            Re-reads every record, re-checks block and payload digests, and checks that
+            every index entry points at the right record. `report.ok`, `report.problems`.
+        def repair(self) -> list[tuple[Path, int]]
+            Cuts the torn tail a killed run left on its WARC file (only files no live run
+            holds locked); run automatically before an Archive first writes.
         def entries(self) -> list[IndexEntry]; def warc_files(self) -> list[Path]
         def close(self) -> None   (also a context manager)
 
@@ -22,7 +28,8 @@ object, so concurrent runs never share a file) and index.jsonl (shared, locked a
 """
 
 from verifier.archive.index import IndexEntry
+from verifier.archive.integrity import VerifyReport
 from verifier.archive.records import HttpExchange
 from verifier.archive.store import Archive, ArchiveError
 
-__all__ = ["Archive", "ArchiveError", "HttpExchange", "IndexEntry"]
+__all__ = ["Archive", "ArchiveError", "HttpExchange", "IndexEntry", "VerifyReport"]

@@ -38,6 +38,8 @@ class IndexEntry:
     failure_detail: str = ""
     via: str = "live"
     extractor: str = ""
+    group_end: int | None = None
+    """Offset just past this fetch's last record: everything before it is complete."""
 
     @property
     def readable(self) -> bool:

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 
 from verifier.archive.index import Index, IndexEntry
+from verifier.archive.integrity import VerifyReport, repair_torn_tails, verify_archive
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
@@ -124,6 +125,7 @@ class Archive:
             failure_detail=failure.detail if failure else "",
             via=via,
             extractor=extractor,
+            group_end=base + len(group),
         )
         self._index.append(entry)
         if failure is not None:
@@ -141,6 +143,19 @@ class Archive:
             via=via,
             warc_file=entry.warc_file,
         )
+
+    def verify(self) -> VerifyReport:
+        """Re-check every record's digests and every index entry's offsets (read-only)."""
+        return verify_archive(self.root, self.warc_files(), self._index.entries())
+
+    def repair(self) -> list[tuple[Path, int]]:
+        """Cut torn tails off WARC files left by killed runs (never a file in use).
+
+        Runs before this Archive first writes; returns (file, bytes removed) pairs.
+        """
+        if not (self.root / WARC_DIR).exists():
+            return []
+        return repair_torn_tails(self.warc_files(), self._index.entries(), self.root)
 
     def close(self) -> None:
         with self._lock:
@@ -178,6 +193,7 @@ class Archive:
 
     def _open_writer(self) -> _WarcFileWriter:
         if self._writer is None:
+            self.repair()
             self._writer = _WarcFileWriter(self.root)
         return self._writer
 
@@ -192,8 +208,9 @@ class _WarcFileWriter:
         directory.mkdir(parents=True, exist_ok=True)
         self.relative_name = f"{WARC_DIR}/{name}"
         self._handle: BinaryIO = open(directory / name, "xb")  # noqa: SIM115 - held for the run
-        # The lock tells other runs (and repair) that this file is still being written.
-        fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # The lock tells other runs (and their repair) that this file is still being written;
+        # blocking, because another run's repair may hold it for a moment.
+        fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
         info = warcinfo_bytes(name, SOFTWARE)
         self.warcinfo_id = _first_record_id(info)
         self.append(info)
