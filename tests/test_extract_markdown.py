@@ -102,7 +102,7 @@ def test_inline_markup_is_flattened_in_the_claim() -> None:
 
 
 def test_label_with_space_is_not_a_footnote() -> None:
-    source = "Text [^ foo] here.\n\n[^ foo]: bar https://a.example.org/\n"
+    source = "Text [^ foo] here.\n\n[^ foo]: bar baz\n"
     assert extract(source).claims == ()
 
 
@@ -113,3 +113,31 @@ def test_note_in_list_item_and_blockquote() -> None:
         ("Item one cites.", 1),
         ("Quoted claim.", 4),
     ]
+
+
+def test_link_or_bare_url_ending_a_sentence_cites_it() -> None:
+    source = (
+        "The port opened in 2023 ([report](https://port.example.org/report)). "
+        "The [council](https://council.example.org) voted later.\n"
+        "Figures are at https://stats.example.org/figures. "
+        "A [reference-style link][ref] is mid-sentence here. It ends [here][ref].\n\n"
+        "[ref]: https://ref.example.org/page\n"
+    )
+    extraction = extract(source)
+    assert [(claim.text, claim.urls, claim.line) for claim in extraction.claims] == [
+        ("The port opened in 2023 (report).", ("https://port.example.org/report",), 1),
+        (
+            "Figures are at https://stats.example.org/figures.",
+            ("https://stats.example.org/figures",),
+            2,
+        ),
+        ("It ends here.", ("https://ref.example.org/page",), 2),
+    ]
+    assert extraction.warnings == ()
+
+
+def test_local_source_link_in_a_note_is_kept_relative() -> None:
+    source = "Claim.[^1]\n\n[^1]: [Minutes](sources/minutes.html), 3 May 2024.\n"
+    claim = extract(source).claims[0]
+    assert claim.urls == ("sources/minutes.html",)
+    assert claim.citations[0].title == "Minutes"

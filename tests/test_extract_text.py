@@ -151,3 +151,49 @@ def test_bracketed_prose_is_not_a_marker() -> None:
 def test_headings_and_bylines_do_not_join_the_first_sentence() -> None:
     source = "Breaking News\nBy A. Writer\nThe vote passed.[1]\n\n[1] https://a.example.org/\n"
     assert [claim.text for claim in extract(source).claims] == ["The vote passed."]
+
+
+def test_superscript_and_caret_markers_with_numbered_notes_under_a_heading() -> None:
+    source = (
+        "Rail freight fell by 12% in 2022.\u00b9 Passenger numbers rose.^2 "
+        "Prices rose 5%.\u00b3\n\n"
+        "The network is 400 km long.\u2074 It was electrified in 1990.\u2075\n\n"
+        "Notes\n"
+        '1. Smith, J., "Freight report", Rail Office, https://rail.example.org/freight\n'
+        "2 https://pass.example.org/\n"
+        '\u00b3 Jones, "Prices", https://prices.example.org/x\n'
+        "4. Smith, op. cit., p. 9.\n"
+        "5. Id.\n"
+    )
+    claims = extract(source).claims
+    freight = ("https://rail.example.org/freight",)
+    assert [(claim.footnote, claim.text, claim.urls) for claim in claims] == [
+        ("1", "Rail freight fell by 12% in 2022.", freight),
+        ("2", "Passenger numbers rose.", ("https://pass.example.org/",)),
+        ("3", "Prices rose 5%.", ("https://prices.example.org/x",)),
+        ("4", "The network is 400 km long.", freight),  # op. cit. -> Smith's earlier note
+        ("5", "It was electrified in 1990.", freight),  # Id. -> the note before
+    ]
+    assert claims[3].citations[0].note == "Smith, op. cit., p. 9."
+
+
+def test_numbered_lines_outside_a_notes_section_are_prose() -> None:
+    source = "Steps:\n1. Open the valve.[1]\n2. Wait.\n\n[1] https://valve.example.org/\n"
+    claims = extract(source).claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("Open the valve.", ("https://valve.example.org/",))
+    ]
+
+
+def test_original_and_archive_urls_are_one_citation() -> None:
+    source = (
+        "Claim.[1]\n\n[1] Report, https://r.example.org/a, archived at "
+        "https://web.archive.org/web/20200101000000/https://r.example.org/a\n"
+    )
+    citations = extract(source).claims[0].citations
+    assert [(c.url, c.archive_url) for c in citations] == [
+        (
+            "https://r.example.org/a",
+            "https://web.archive.org/web/20200101000000/https://r.example.org/a",
+        )
+    ]

@@ -35,6 +35,9 @@ class Marker:
     """Where the marker stood in `Body.text` (the marker itself is not in the text)."""
     line: int
     column: int = 1
+    sentence_end_only: bool = False
+    """An inline link or bare URL: it cites its sentence only when nothing but punctuation
+    follows it there ("... in 2023 ([report](https://...))."); mid-sentence it is a link."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Note:
     label: str
     content: NoteText
     line: int
+    implicit: bool = False
+    """Made from an inline link, not written as a note: never warned about."""
 
 
 @dataclass
@@ -63,8 +68,18 @@ class Body:
         """End the current block: no sentence runs across it."""
         self.append(PARAGRAPH_BREAK)
 
-    def add_marker(self, label: str, line: int, column: int = 1) -> None:
-        self.markers.append(Marker(label=label, offset=self.length, line=line, column=column))
+    def add_marker(
+        self, label: str, line: int, column: int = 1, *, sentence_end_only: bool = False
+    ) -> None:
+        self.markers.append(
+            Marker(
+                label=label,
+                offset=self.length,
+                line=line,
+                column=column,
+                sentence_end_only=sentence_end_only,
+            )
+        )
 
     @property
     def text(self) -> str:
@@ -98,8 +113,12 @@ def assemble(
                 ExtractionWarning(article, marker.line, f"marker [{marker.label}] has no note")
             )
             continue
-        referenced.add(marker.label)
         index = _sentence_of(marker.offset, sentences, starts, text)
+        if marker.sentence_end_only and (
+            index is None or not _ends_sentence(text, marker.offset, sentences[index].end)
+        ):
+            continue
+        referenced.add(marker.label)
         if index is None:
             warnings.append(
                 ExtractionWarning(
@@ -109,8 +128,9 @@ def assemble(
             continue
         grouped.setdefault(index, []).append(marker)
 
+    implicit = {note.label for note in notes if note.implicit}
     for label, line in note_lines.items():
-        if label not in referenced:
+        if label not in referenced and label not in implicit:
             warnings.append(ExtractionWarning(article, line, f"note [{label}] is never referenced"))
 
     claims: list[ExtractedClaim] = []
@@ -157,6 +177,11 @@ def _resolve_notes(
                 )
             )
             continue
+        if note.implicit:
+            # A link in the text: not part of the note sequence "Ibid." refers back to.
+            citations_by_label[note.label] = citations_from_note(note.content)
+            note_lines[note.label] = note.line
+            continue
         citations = resolve_shorthand(note.content.text, previous, by_author)
         if citations is None:
             citations = citations_from_note(note.content)
@@ -171,6 +196,14 @@ def _resolve_notes(
         note_lines[note.label] = note.line
         previous = citations
     return citations_by_label, note_lines
+
+
+_TRAILING_PUNCTUATION = re.compile(r"[\s.,;:!?)\]}\"'\u201d\u2019\u2026-]*")
+
+
+def _ends_sentence(text: str, offset: int, sentence_end: int) -> bool:
+    """Nothing but closing punctuation between `offset` and the end of its sentence."""
+    return _TRAILING_PUNCTUATION.fullmatch(text, offset, max(offset, sentence_end)) is not None
 
 
 def _sentence_of(

@@ -17,6 +17,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from verifier.extract.assemble import Body, Note, assemble
 from verifier.extract.notes import NoteText
+from verifier.extract.urls import find_urls
 from verifier.model import Extraction, ExtractionWarning
 
 _DEFINITION_LINE = re.compile(r"^[ \t]{0,3}(?:>[ \t]*)*\[\^(?P<label>[^\]\s]+)\]:")
@@ -38,6 +39,7 @@ def extract_markdown(source: str, article: str) -> Extraction:
     listed: dict[int, dict[str, Any]] = footnotes.get("list", {})
     labels = {str(entry["label"]) for entry in listed.values() if entry.get("label") is not None}
     body = Body()
+    link_notes: list[Note] = []
     warnings: list[ExtractionWarning] = []
     note_tokens: dict[int, list[Token]] = {}
     note_first_line: dict[int, int] = {}
@@ -59,7 +61,7 @@ def extract_markdown(source: str, article: str) -> Extraction:
                 note_first_line[footnote_id] = token.map[0] + 1
             continue
         if token.type == "inline" and token.map:
-            _add_inline(body, token, listed, labels, warnings, article)
+            _add_inline(body, token, listed, labels, warnings, article, link_notes)
         elif token.nesting != 0 or token.type in _SKIPPED_BLOCKS:
             body.paragraph_break()
 
@@ -72,6 +74,7 @@ def extract_markdown(source: str, article: str) -> Extraction:
             line = _marker_lines(body, label) or line
         notes.append(Note(label, _note_text(children), line))
     listed_labels = {note.label for note in notes}
+    notes.extend(link_notes)
     for label, lines in definition_lines.items():
         if len(lines) > 1:
             for line in lines[1:]:
@@ -140,9 +143,11 @@ def _add_inline(
     labels: set[str],
     warnings: list[ExtractionWarning],
     article: str,
+    link_notes: list[Note],
 ) -> None:
     assert token.map is not None
     line = token.map[0] + 1
+    link: tuple[str, list[str]] | None = None
     for child in token.children or []:
         if child.type == "footnote_ref":
             footnote_id = int(child.meta["id"])
@@ -150,6 +155,11 @@ def _add_inline(
         elif child.type in ("softbreak", "hardbreak"):
             body.append("\n")
             line += 1
+        elif child.type == "link_open":
+            link = (str(child.attrs.get("href", "")), [])
+        elif child.type == "link_close" and link is not None:
+            _add_link_citation(body, link[0], "".join(link[1]), line, link_notes)
+            link = None
         elif child.type in ("text", "code_inline"):
             content = child.content
             if child.type == "text":
@@ -162,10 +172,40 @@ def _add_inline(
                         )
                     )
                 content = _UNRESOLVED_REFERENCE.sub("", content)
-            body.append(content)
+            if link is not None:
+                link[1].append(content)
+                body.append(content)
+            elif child.type == "text":
+                _add_text_with_bare_urls(body, content, line, link_notes)
+            else:
+                body.append(content)
         elif child.type == "image":
             body.append(child.content)
     body.paragraph_break()
+
+
+def _add_link_citation(
+    body: Body, href: str, anchor: str, line: int, link_notes: list[Note]
+) -> None:
+    """An inline or reference-style link: a citation if it ends its sentence."""
+    if not href or href.startswith(("#", "mailto:", "javascript:")):
+        return
+    label = f"link-{len(link_notes) + 1}"
+    content = NoteText(text=f"{anchor} <{href}>".strip(), links=((href, anchor),))
+    link_notes.append(Note(label, content, line, implicit=True))
+    body.add_marker(label, line, sentence_end_only=True)
+
+
+def _add_text_with_bare_urls(body: Body, text: str, line: int, link_notes: list[Note]) -> None:
+    position = 0
+    for url in find_urls(text):
+        found = text.find(url, position)
+        if found < 0 or not url.lower().startswith(("http://", "https://")):
+            continue
+        body.append(text[position : found + len(url)])
+        _add_link_citation(body, url, "", line, link_notes)
+        position = found + len(url)
+    body.append(text[position:])
 
 
 def _note_text(children: list[Token]) -> NoteText:
