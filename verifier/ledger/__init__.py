@@ -7,7 +7,8 @@ ledger.merge(extraction) -> MergeSummary             keeps ids, human fields, co
 ledger.save()                                        atomic; no write when nothing changed
 """
 
+from verifier.ledger.files import write_atomically
 from verifier.ledger.ids import claim_id
-from verifier.ledger.store import Ledger, MergeSummary, write_atomically
+from verifier.ledger.store import Ledger, MergeSummary
 
 __all__ = ["Ledger", "MergeSummary", "claim_id", "write_atomically"]

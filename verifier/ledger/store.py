@@ -1,18 +1,19 @@
 """claims.yaml: load and validate (errors name file, line and field), merge, write back.
 
-The file is a document people edit, so it is read and written with ruamel.yaml's
-round-trip mode: comments, key order and quoting survive every rewrite, and the tool only
-touches the keys it owns (article, line, footnote, text, urls, citations). Validation
-happens once, at load, so every later stage can trust `Ledger.claims`.
+The file is a document people edit, so the tool changes it surgically: the text is kept as
+a head (everything before the claims), one text block per claim entry, and a tail. Only
+entries the tool changes are rewritten, each through ruamel.yaml's round-trip mode on its
+own small block, so comments, key order and quoting survive; new entries are emitted in
+the file's own indentation; every other byte stays as it was. Validation happens on a full
+parse, once per distinct file content (see `cache`), so every later stage can trust
+`Ledger.claims` and a large unchanged ledger loads in milliseconds.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
-import tempfile
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,10 +25,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from verifier.errors import LedgerError
-from verifier.ledger import config
+from verifier.ledger import cache, config
+from verifier.ledger.emit import Indent, entry_lines
+from verifier.ledger.files import write_atomically
 from verifier.ledger.ids import normalize_text, unique_claim_id
 from verifier.model import Citation, Claim, ExtractedClaim, Extraction, Status
 from verifier.settings import DEFAULT_FAIL_ON, Settings
+
+__all__ = ["Ledger", "MergeSummary", "write_atomically"]
 
 TOP_KEYS = ("articles", "settings", "fetch", "claims")
 # The order keys are written in; a person's own order in an existing claim is kept.
@@ -47,11 +52,14 @@ CLAIM_KEYS = (
 MACHINE_KEYS = frozenset(("id", "article", "line", "footnote", "text", "urls", "citations"))
 CITATION_KEYS = ("url", "title", "author", "publisher", "accessed", "archive_url")
 
-_HEADER = (
-    "claims.yaml: the reviewable ledger of footnoted claims.\n"
-    "`verifier extract` adds and updates claims and keeps your comments, `status` and `note`.\n"
-    "`status: accepted` with a `note` silences a finding."
-)
+_HEADER = """\
+# claims.yaml: the reviewable ledger of footnoted claims.
+# `verifier extract` adds and updates claims and keeps your comments, `status` and `note`.
+# `status: accepted` with a `note` silences a finding.
+"""
+_EMPTY_CLAIMS = re.compile(r"^(?P<key>\s*claims:)[ \t]*(?:\[[ \t]*\]|null|~)?(?P<rest>[ \t]*#.*)?$")
+_REMOVE = object()
+"""A change that deletes the key."""
 
 
 @dataclass(frozen=True)
@@ -71,26 +79,26 @@ class MergeSummary:
         return bool(self.added or self.updated or self.removed)
 
 
-def _yaml(mapping_indent: int = 2, sequence_indent: int = 4, offset: int = 2) -> YAML:
+class _Entry:
+    """One claim: its plain values and the exact text it occupies in the file."""
+
+    __slots__ = ("lines", "plain")
+
+    def __init__(self, plain: dict[str, Any], lines: list[str]) -> None:
+        self.plain = plain
+        self.lines = lines
+
+
+_DEFAULT_INDENT = Indent()
+
+
+def _round_trip_yaml(indent: Indent = _DEFAULT_INDENT) -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     # Never fold a long claim sentence or URL across lines: one claim field, one line.
     yaml.width = 1 << 16
-    yaml.indent(mapping=mapping_indent, sequence=sequence_indent, offset=offset)
+    yaml.indent(mapping=2, sequence=indent.sequence, offset=indent.offset)
     return yaml
-
-
-def _guess_indent(text: str) -> tuple[int, int]:
-    """(sequence indent, dash offset) of the first block sequence, so rewrites keep the style."""
-    for raw in text.splitlines():
-        stripped = raw.lstrip(" ")
-        if stripped.startswith("- ") and not raw.lstrip().startswith("#"):
-            dash = len(raw) - len(stripped)
-            after = len(stripped) - len(stripped[1:].lstrip(" ")) + dash
-            if dash == 0:
-                return 2, 0
-            return max(after - dash, 2) + dash, dash
-    return 4, 2
 
 
 def _line_of(node: object, key: object = None) -> int | None:
@@ -105,22 +113,55 @@ def _line_of(node: object, key: object = None) -> int | None:
         return None
 
 
-class Ledger:
-    """claims.yaml in memory: validated values plus the round-trip document they came from."""
+def _plain(value: object) -> Any:
+    """ruamel values -> JSON-compatible values (dates as ISO strings)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
-    def __init__(self, path: Path, document: CommentedMap, *, original: str | None) -> None:
+
+def _is_filler(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+class Ledger:
+    """claims.yaml in memory: validated values plus the text they came from."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        original: str | None,
+        head: list[str],
+        entries: list[_Entry],
+        tail: list[str],
+        indent: Indent,
+        claims_line: int | None,
+        sections: Mapping[str, Any],
+        articles: tuple[str, ...],
+    ) -> None:
         self.path = path
-        self._document = document
         self._original = original
+        self._head = head
+        self._entries = entries
+        self._tail = tail
+        self._indent = indent
+        self._claims_line = claims_line
+        self._sections = dict(sections)
+        self._settings = _settings_from(sections, path)
+        self._articles = articles
         self._dirty = original is None
-        sequence_indent, offset = _guess_indent(original) if original else (4, 2)
-        self._yaml = _yaml(2, sequence_indent, offset)
-        self._settings = self._parse_settings()
-        self._articles = self._parse_articles()
-        self._entries = self._claim_entries()
-        self._validate_claims()
-        self._assign_missing_ids()
         self._claims_cache: list[Claim] | None = None
+        self._assign_missing_ids()
 
     # -- construction ---------------------------------------------------------------------
 
@@ -137,40 +178,68 @@ class Ledger:
             ) from None
         except OSError as error:
             raise LedgerError(f"cannot read: {error.strerror}", path=str(path)) from None
-        try:
-            document = _yaml().load(text)
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            problem = error.problem or error.context or "invalid YAML"
-            raise LedgerError(
-                f"invalid YAML: {problem}",
-                path=str(path),
-                line=mark.line + 1 if mark is not None else None,
-                hint="fix the YAML syntax; nothing was changed",
-            ) from None
-        except YAMLError as error:
-            raise LedgerError(f"invalid YAML: {error}", path=str(path)) from None
-        if document is None:
-            document = CommentedMap()
-        if not isinstance(document, CommentedMap):
-            raise LedgerError(
-                "must be a mapping with articles, settings, fetch and claims",
-                path=str(path),
-                line=1,
-            )
-        return cls(path, document, original=text)
+        key = cache.content_key(text)
+        cached = cache.read(path, key)
+        if cached is not None:
+            try:
+                return cls._from_payload(path, text, cached)
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                pass  # written by another version of the layout: parse afresh below
+        payload, text_used = _parse(path, text)
+        if text_used == text:
+            cache.write(path, key, payload)
+        ledger = cls._from_payload(path, text_used, payload)
+        if text_used != text:
+            ledger._original = text
+            ledger._dirty = True  # the claims list was rewritten in block style
+        return ledger
+
+    @classmethod
+    def _from_payload(cls, path: Path, text: str, payload: Mapping[str, Any]) -> Ledger:
+        lines = text.splitlines(keepends=True)
+        layout = payload["layout"]
+        starts: list[int] = list(layout["starts"])
+        bounds = [*starts, int(layout["block_end"])]
+        claims = payload["claims"]
+        if len(claims) != len(starts):
+            raise ValueError("cache does not match its layout")
+        entries = [
+            _Entry(dict(plain), lines[bounds[i] : bounds[i + 1]]) for i, plain in enumerate(claims)
+        ]
+        return cls(
+            path,
+            original=text,
+            head=lines[: int(layout["head_end"])],
+            entries=entries,
+            tail=lines[int(layout["block_end"]) :],
+            indent=Indent(*layout["indent"]),
+            claims_line=layout["claims_line"],
+            sections={"settings": payload["settings"], "fetch": payload["fetch"]},
+            articles=tuple(payload["articles"]),
+        )
 
     @classmethod
     def new(cls, path: Path) -> Ledger:
         """An empty ledger for a claims.yaml that does not exist yet (written on `save`)."""
-        document = CommentedMap()
-        document.yaml_set_start_comment(_HEADER)
-        document["articles"] = _flow([])
-        settings = CommentedMap()
-        settings["fail_on"] = _flow([verdict.value for verdict in DEFAULT_FAIL_ON])
-        document["settings"] = settings
-        document["claims"] = CommentedSeq()
-        return cls(path, document, original=None)
+        fail_on = ", ".join(verdict.value for verdict in DEFAULT_FAIL_ON)
+        head = [
+            *_HEADER.splitlines(keepends=True),
+            "articles: []\n",
+            "settings:\n",
+            f"  fail_on: [{fail_on}]\n",
+            "claims:\n",
+        ]
+        return cls(
+            path,
+            original=None,
+            head=head,
+            entries=[],
+            tail=[],
+            indent=Indent(),
+            claims_line=len(head) - 1,
+            sections={"settings": {"fail_on": [v.value for v in DEFAULT_FAIL_ON]}, "fetch": None},
+            articles=(),
+        )
 
     # -- read access ----------------------------------------------------------------------
 
@@ -185,115 +254,76 @@ class Ledger:
     @property
     def claims(self) -> list[Claim]:
         if self._claims_cache is None:
-            self._claims_cache = [_claim_from_entry(entry) for entry in self._entries]
+            self._claims_cache = [_claim_from_entry(entry.plain) for entry in self._entries]
         return list(self._claims_cache)
 
     def claim(self, claim_id: str) -> Claim | None:
         return next((c for c in self.claims if c.id == claim_id), None)
 
-    # -- validation -----------------------------------------------------------------------
-
-    def _error(
-        self, message: str, node: object = None, key: object = None, hint: str | None = None
-    ) -> LedgerError:
-        line = _line_of(node, key) if node is not None else None
-        return LedgerError(message, path=str(self.path), line=line, hint=hint)
-
-    def _check_top_keys(self) -> None:
-        for key in self._document:
-            if key not in TOP_KEYS:
-                raise self._error(
-                    f"unknown key {key!r}",
-                    self._document,
-                    key,
-                    hint=f"top-level keys are: {', '.join(TOP_KEYS)}",
-                )
-
-    def _parse_settings(self) -> Settings:
-        self._check_top_keys()
-        settings = Settings()
-        for section in config.sections_of(self._document):
-            node = self._document[section]
-            if node is None:
-                continue
-            if not isinstance(node, CommentedMap):
-                raise self._error(f"{section} must be a mapping", self._document, section)
-            for key, value in node.items():
-                try:
-                    option = config.find_option(section, key)
-                    settings = config.apply_value(settings, option, value)
-                except config.InvalidValue as problem:
-                    error = self._error(
-                        f"{section}.{key}: {problem}",
-                        node,
-                        key,
-                        hint=f"{section} keys are: {config.known_keys(section)}",
-                    )
-                    error.line = problem.line or error.line
-                    raise error from None
-        return settings
-
-    def _parse_articles(self) -> tuple[str, ...]:
-        patterns = self._document.get("articles")
-        if patterns is None:
-            return ()
-        if not isinstance(patterns, list) or not all(
-            isinstance(p, str) and p.strip() for p in patterns
-        ):
-            raise self._error(
-                "articles must be a list of paths or glob patterns",
-                self._document,
-                "articles",
-                hint="e.g. articles: [articles/*.md]",
-            )
-        return tuple(patterns)
-
-    def _claim_entries(self) -> CommentedSeq:
-        if "claims" not in self._document or self._document["claims"] is None:
-            self._document["claims"] = CommentedSeq()
-        entries = self._document["claims"]
-        if not isinstance(entries, CommentedSeq):
-            raise self._error("claims must be a list", self._document, "claims")
-        return entries
-
-    def _validate_claims(self) -> None:
-        seen: dict[str, int | None] = {}
-        for index, entry in enumerate(self._entries):
-            where = _line_of(self._entries, index)
-            if not isinstance(entry, CommentedMap):
-                raise LedgerError(
-                    "each claim must be a mapping with at least text and urls",
-                    path=str(self.path),
-                    line=where,
-                )
-            try:
-                claim = _claim_from_entry(entry, validate=True)
-            except _FieldError as problem:
-                raise self._error(
-                    f"claim {index + 1}: {problem.field}: {problem.message}",
-                    entry if problem.field in entry else self._entries,
-                    problem.field if problem.field in entry else index,
-                    hint=problem.hint,
-                ) from None
-            if claim.id:
-                if claim.id in seen:
-                    raise self._error(
-                        f"duplicate id {claim.id!r} (first used on line {seen[claim.id]})",
-                        entry,
-                        "id",
-                        hint="give each claim its own id, or delete the id to have one assigned",
-                    )
-                seen[claim.id] = _line_of(entry, "id")
+    # -- editing --------------------------------------------------------------------------
 
     def _assign_missing_ids(self) -> None:
-        taken = {entry["id"] for entry in self._entries if entry.get("id")}
+        if all(entry.plain.get("id") for entry in self._entries):
+            return
+        taken = {str(entry.plain["id"]) for entry in self._entries if entry.plain.get("id")}
         for entry in self._entries:
-            if entry.get("id"):
+            if entry.plain.get("id"):
                 continue
-            new_id = unique_claim_id(entry.get("article"), entry["text"], taken)
+            new_id = unique_claim_id(entry.plain.get("article"), entry.plain["text"], taken)
             taken.add(new_id)
-            entry.insert(0, "id", new_id)
-            self._dirty = True
+            self._rewrite(entry, {"id": new_id})
+
+    def _rewrite(self, entry: _Entry, changes: Mapping[str, object]) -> None:
+        """Apply `changes` to one entry through a round trip of its own text only."""
+        # Blank lines and comments above the dash are kept byte for byte: ruamel would
+        # drop a leading blank line.
+        lead = 0
+        while lead < len(entry.lines) and _is_filler(entry.lines[lead]):
+            lead += 1
+        yaml = _round_trip_yaml(self._indent)
+        document = yaml.load("".join(entry.lines[lead:]))
+        node = document[0]
+        for key, value in changes.items():
+            if value is _REMOVE:
+                if key in node:
+                    del node[key]
+                continue
+            ruamel_value = _ruamel_value(key, value)
+            if key in node:
+                node[key] = ruamel_value
+            else:
+                node.insert(_canonical_position(node, key), key, ruamel_value)
+        buffer = io.StringIO()
+        yaml.dump(document, buffer)
+        body = _shift_dash(buffer.getvalue().splitlines(keepends=True), self._indent)
+        entry.lines = entry.lines[:lead] + body
+        entry.plain = _plain(node)
+        self._dirty = True
+        self._claims_cache = None
+
+    def _insert(self, position: int, plain: dict[str, Any]) -> None:
+        if not self._entries:
+            self._open_claims_list()
+        if position == len(self._entries) and self._entries:
+            last = self._entries[-1].lines
+            if last and not last[-1].endswith("\n"):
+                last[-1] += "\n"
+        self._entries.insert(position, _Entry(plain, entry_lines(plain, self._indent)))
+        self._dirty = True
+        self._claims_cache = None
+
+    def _open_claims_list(self) -> None:
+        """Make the head end in a bare `claims:` line that block entries can follow."""
+        if self._head and not self._head[-1].endswith("\n"):
+            self._head[-1] += "\n"
+        if self._claims_line is None:
+            self._head.append("claims:\n")
+            self._claims_line = len(self._head) - 1
+            return
+        line = self._head[self._claims_line].rstrip("\n")
+        match = _EMPTY_CLAIMS.match(line)
+        if match is not None:
+            self._head[self._claims_line] = match.group("key") + (match.group("rest") or "") + "\n"
 
     # -- merge ----------------------------------------------------------------------------
 
@@ -310,14 +340,14 @@ class Ledger:
         candidates = [
             index
             for index, entry in enumerate(entries)
-            if entry.get("article") == article and _is_extracted(entry)
+            if entry.plain.get("article") == article and _is_extracted(entry.plain)
         ]
         found = list(extraction.claims)
         matches: list[int | None] = [None] * len(found)
 
         by_text: dict[str, deque[int]] = defaultdict(deque)
         for index in candidates:
-            by_text[normalize_text(entries[index]["text"])].append(index)
+            by_text[normalize_text(entries[index].plain["text"])].append(index)
         for position, extracted in enumerate(found):
             queue = by_text.get(normalize_text(extracted.text))
             if queue:
@@ -325,7 +355,7 @@ class Ledger:
         used = {index for index in matches if index is not None}
         by_footnote: dict[str, deque[int]] = defaultdict(deque)
         for index in candidates:
-            footnote = entries[index].get("footnote")
+            footnote = entries[index].plain.get("footnote")
             if index not in used and footnote is not None:
                 by_footnote[str(footnote)].append(index)
         for position, extracted in enumerate(found):
@@ -342,31 +372,34 @@ class Ledger:
             matched = matches[position]
             if matched is None:
                 continue
-            if _update_entry(entries[matched], extracted):
-                updated.append(str(entries[matched]["id"]))
+            changes = _machine_changes(entries[matched].plain, extracted)
+            if changes:
+                self._rewrite(entries[matched], changes)
+                updated.append(str(entries[matched].plain["id"]))
             else:
                 unchanged += 1
 
         gone = [index for index in candidates if index not in used]
-        kept = [str(entries[index]["id"]) for index in gone if _has_human_fields(entries[index])]
-        removed_indices = [index for index in gone if not _has_human_fields(entries[index])]
-        removed = [str(entries[index]["id"]) for index in removed_indices]
+        kept = [str(entries[i].plain["id"]) for i in gone if _has_human_fields(entries[i].plain)]
+        removed_indices = [i for i in gone if not _has_human_fields(entries[i].plain)]
+        removed = [str(entries[index].plain["id"]) for index in removed_indices]
         for index in sorted(removed_indices, reverse=True):
             del entries[index]
             matches = [_shift_after_delete(m, index) for m in matches]
 
-        taken = {str(entry["id"]) for entry in entries}
         added: list[str] = []
-        for position, extracted in enumerate(found):
-            if matches[position] is not None:
-                continue
-            at = self._insertion_point(article, matches, position)
-            new_id = unique_claim_id(article, extracted.text, taken)
-            taken.add(new_id)
-            entries.insert(at, _new_entry(new_id, extracted))
-            matches = [m + 1 if m is not None and m >= at else m for m in matches]
-            matches[position] = at
-            added.append(new_id)
+        if any(m is None for m in matches):
+            taken = {str(entry.plain["id"]) for entry in entries}
+            for position, extracted in enumerate(found):
+                if matches[position] is not None:
+                    continue
+                at = self._insertion_point(article, matches, position)
+                new_id = unique_claim_id(article, extracted.text, taken)
+                taken.add(new_id)
+                self._insert(at, {"id": new_id, **_machine_values(extracted)})
+                matches = [m + 1 if m is not None and m >= at else m for m in matches]
+                matches[position] = at
+                added.append(new_id)
 
         summary = MergeSummary(
             article=article,
@@ -389,7 +422,9 @@ class Ledger:
         later = [m for m in matches[position:] if m is not None]
         if later:
             return min(later)
-        same_article = [i for i, e in enumerate(self._entries) if e.get("article") == article]
+        same_article = [
+            i for i, entry in enumerate(self._entries) if entry.plain.get("article") == article
+        ]
         return same_article[-1] + 1 if same_article else len(self._entries)
 
     # -- acceptance -----------------------------------------------------------------------
@@ -407,72 +442,309 @@ class Ledger:
                 path=str(self.path),
                 hint='verifier accept ID --note "checked against the print edition"',
             )
-        entry = next((e for e in self._entries if e.get("id") == claim_id), None)
+        entry = next((e for e in self._entries if e.plain.get("id") == claim_id), None)
         if entry is None:
             raise LedgerError(
                 f"no claim with id {claim_id!r}",
                 path=str(self.path),
                 hint="ids are in reports/results.json and on the report pages",
             )
-        values: dict[str, object] = {"status": Status.ACCEPTED.value, "note": note}
-        if accepted_for is not None:
-            values["accepted_for"] = accepted_for
-        elif "accepted_for" in entry:
-            del entry["accepted_for"]
-            self._dirty = True
-        for key, value in values.items():
-            if entry.get(key) == value:
-                continue
-            if key in entry:
-                entry[key] = value
-            else:
-                entry.insert(_canonical_position(entry, key), key, value)
-            self._dirty = True
-        self._claims_cache = None
-        return _claim_from_entry(entry)
+        wanted: dict[str, object] = {
+            "status": Status.ACCEPTED.value,
+            "note": note,
+            "accepted_for": accepted_for if accepted_for is not None else _REMOVE,
+        }
+        changes = {
+            key: value
+            for key, value in wanted.items()
+            if (key in entry.plain if value is _REMOVE else entry.plain.get(key) != value)
+        }
+        if changes:
+            self._rewrite(entry, changes)
+        return _claim_from_entry(entry.plain)
 
     # -- write ----------------------------------------------------------------------------
 
     def dumps(self) -> str:
-        buffer = io.StringIO()
-        self._yaml.dump(self._document, buffer)
-        return buffer.getvalue()
+        pieces = list(self._head)
+        if pieces and self._entries and not pieces[-1].endswith("\n"):
+            pieces[-1] += "\n"
+        for entry in self._entries:
+            pieces.extend(entry.lines)
+        if self._tail and pieces and not pieces[-1].endswith("\n"):
+            pieces[-1] += "\n"
+        pieces.extend(self._tail)
+        return "".join(pieces)
 
     def save(self) -> None:
-        """Write claims.yaml atomically, only if something changed."""
+        """Write claims.yaml atomically, only if something changed; refresh the parse cache."""
         if not self._dirty:
             return
         text = self.dumps()
         if text != self._original:
             write_atomically(self.path, text)
+            cache.write(self.path, cache.content_key(text), self._payload())
         self._original = text
         self._dirty = False
 
+    def _payload(self) -> dict[str, Any]:
+        """The parse of `dumps()`, as the cache stores it: known without parsing again."""
+        head_end = len(self._head)
+        starts: list[int] = []
+        line = head_end
+        for entry in self._entries:
+            starts.append(line)
+            line += len(entry.lines)
+        return {
+            "articles": list(self._articles),
+            "settings": self._sections.get("settings"),
+            "fetch": self._sections.get("fetch"),
+            "claims": [entry.plain for entry in self._entries],
+            "layout": {
+                "head_end": head_end,
+                "starts": starts,
+                "block_end": line,
+                "indent": [
+                    self._indent.dash_column,
+                    self._indent.sequence,
+                    self._indent.offset,
+                ],
+                "claims_line": self._claims_line,
+            },
+        }
 
-def write_atomically(path: Path, text: str, *, durable: bool = True) -> None:
-    """Write via a temporary file in the same folder and os.replace: never a half-written file.
 
-    `durable` also flushes to disk before the rename, so a power cut leaves the old or the
-    new file; files that are regenerated every run can skip that cost.
+# -- full parse and validation -------------------------------------------------------------
+
+
+def _parse(path: Path, text: str) -> tuple[dict[str, Any], str]:
+    """Parse and validate `text`; returns the cache payload and the text it describes.
+
+    The text differs from the input only when a flow-style claims list (`claims: [{...}]`)
+    had to be rewritten in block style, where entries can be edited one by one.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        document = _round_trip_yaml().load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        raise LedgerError(
+            f"invalid YAML: {problem}",
+            path=str(path),
+            line=mark.line + 1 if mark is not None else None,
+            hint="fix the YAML syntax; nothing was changed",
+        ) from None
+    except YAMLError as error:
+        raise LedgerError(f"invalid YAML: {error}", path=str(path)) from None
+    if document is None:
+        document = CommentedMap()
+    if not isinstance(document, CommentedMap):
+        raise LedgerError(
+            "must be a mapping with articles, settings, fetch and claims", path=str(path), line=1
+        )
+    validator = _Validator(path, document)
+    validator.check()
+    entries = document.get("claims")
+    if isinstance(entries, CommentedSeq) and entries and entries.fa.flow_style():
+        entries.fa.set_block_style()
+        for entry in entries:
+            entry.fa.set_block_style()
+        buffer = io.StringIO()
+        _round_trip_yaml().dump(document, buffer)
+        return _parse(path, buffer.getvalue())
+    payload = {
+        "articles": list(validator.articles),
+        "settings": _plain(document.get("settings")),
+        "fetch": _plain(document.get("fetch")),
+        "claims": [_plain(entry) for entry in entries or ()],
+        "layout": _layout(document, text),
+    }
+    return payload, text
+
+
+def _layout(document: CommentedMap, text: str) -> dict[str, Any]:
+    """Where the claims sit in `text`: head | entry blocks | tail, and the indentation."""
+    lines = text.splitlines(keepends=True)
+    if "claims" not in document:
+        return {
+            "head_end": len(lines),
+            "starts": [],
+            "block_end": len(lines),
+            "indent": [2, 4, 2],
+            "claims_line": None,
+        }
+    claims_line, claims_column = document.lc.key("claims")
+    entries = document["claims"]
+    if not entries:
+        after = claims_line + 1
+        return {
+            "head_end": after,
+            "starts": [],
+            "block_end": after,
+            "indent": [claims_column + 2, 4, 2],
+            "claims_line": claims_line,
+        }
+    dash_lines: list[int] = []
+    dash_column = claims_column + 2
+    content_column = dash_column + 2
+    for index in range(len(entries)):
+        item_line, item_column = entries.lc.item(index)
+        dash_line = item_line
+        for candidate in range(item_line, max(item_line - 3, claims_line), -1):
+            if lines[candidate].lstrip().startswith("-"):
+                dash_line = candidate
+                break
+        dash_lines.append(dash_line)
+        if index == 0:
+            dash_column = _indentation(lines[dash_line])
+            content_column = item_column
+    starts: list[int] = []
+    bound = claims_line
+    for dash_line in dash_lines:
+        start = dash_line
+        while start - 1 > bound and _is_filler(lines[start - 1]):
+            start -= 1
+        starts.append(start)
+        bound = dash_line
+    block_end = len(lines)
+    for number in range(dash_lines[-1] + 1, len(lines)):
+        line = lines[number]
+        if _is_filler(line) or _indentation(line) > claims_column:
+            continue
+        if _indentation(line) == dash_column and line.lstrip().startswith("-"):
+            continue
+        block_end = number
+        break
+    while (
+        block_end - 1 > dash_lines[-1]
+        and _is_filler(lines[block_end - 1])
+        and _indentation(lines[block_end - 1]) <= claims_column
+    ):
+        block_end -= 1
+    return {
+        "head_end": starts[0],
+        "starts": starts,
+        "block_end": block_end,
+        "indent": [
+            dash_column,
+            content_column - claims_column,
+            dash_column - claims_column,
+        ],
+        "claims_line": claims_line,
+    }
+
+
+class _Validator:
+    """Checks a round-trip document; every error names the line of the offending key."""
+
+    def __init__(self, path: Path, document: CommentedMap) -> None:
+        self.path = path
+        self.document = document
+        self.articles: tuple[str, ...] = ()
+
+    def error(
+        self, message: str, node: object = None, key: object = None, hint: str | None = None
+    ) -> LedgerError:
+        line = _line_of(node, key) if node is not None else None
+        return LedgerError(message, path=str(self.path), line=line, hint=hint)
+
+    def check(self) -> None:
+        for key in self.document:
+            if key not in TOP_KEYS:
+                raise self.error(
+                    f"unknown key {key!r}",
+                    self.document,
+                    key,
+                    hint=f"top-level keys are: {', '.join(TOP_KEYS)}",
+                )
+        self.check_settings()
+        self.check_articles()
+        self.check_claims()
+
+    def check_settings(self) -> None:
+        settings = Settings()
+        for section in config.sections_of(self.document):
+            node = self.document[section]
+            if node is None:
+                continue
+            if not isinstance(node, CommentedMap):
+                raise self.error(f"{section} must be a mapping", self.document, section)
+            for key, value in node.items():
+                try:
+                    option = config.find_option(section, key)
+                    settings = config.apply_value(settings, option, value)
+                except config.InvalidValue as problem:
+                    error = self.error(
+                        f"{section}.{key}: {problem}",
+                        node,
+                        key,
+                        hint=f"{section} keys are: {config.known_keys(section)}",
+                    )
+                    error.line = problem.line or error.line
+                    raise error from None
+
+    def check_articles(self) -> None:
+        patterns = self.document.get("articles")
+        if patterns is None:
+            return
+        if not isinstance(patterns, list) or not all(
+            isinstance(p, str) and p.strip() for p in patterns
+        ):
+            raise self.error(
+                "articles must be a list of paths or glob patterns",
+                self.document,
+                "articles",
+                hint="e.g. articles: [articles/*.md]",
+            )
+        self.articles = tuple(patterns)
+
+    def check_claims(self) -> None:
+        entries = self.document.get("claims")
+        if entries is None:
+            return
+        if not isinstance(entries, CommentedSeq):
+            raise self.error("claims must be a list", self.document, "claims")
+        seen: dict[str, int | None] = {}
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, CommentedMap):
+                raise LedgerError(
+                    "each claim must be a mapping with at least text and urls",
+                    path=str(self.path),
+                    line=_line_of(entries, index),
+                )
+            try:
+                claim = _claim_from_entry(entry, validate=True)
+            except _FieldError as problem:
+                raise self.error(
+                    f"claim {index + 1}: {problem.field}: {problem.message}",
+                    entry if problem.field in entry else entries,
+                    problem.field if problem.field in entry else index,
+                    hint=problem.hint,
+                ) from None
+            if claim.id:
+                if claim.id in seen:
+                    raise self.error(
+                        f"duplicate id {claim.id!r} (first used on line {seen[claim.id]})",
+                        entry,
+                        "id",
+                        hint="give each claim its own id, or delete the id to have one assigned",
+                    )
+                seen[claim.id] = _line_of(entry, "id")
+
+
+def _settings_from(sections: Mapping[str, Any], path: Path) -> Settings:
+    """Settings from already validated plain sections (a cache hit or a checked document)."""
+    settings = Settings()
+    for section in ("settings", "fetch"):
+        values = sections.get(section)
+        if not values:
+            continue
+        for key, value in values.items():
+            try:
+                settings = config.apply_value(settings, config.find_option(section, key), value)
+            except config.InvalidValue as problem:
+                raise LedgerError(f"{section}.{key}: {problem}", path=str(path)) from None
+    return settings
 
 
 # -- claims <-> entries --------------------------------------------------------------------
@@ -611,76 +883,59 @@ def _shift_after_delete(index: int | None, deleted: int) -> int | None:
     return index - 1 if index > deleted else index
 
 
-def _flow(items: Sequence[object]) -> CommentedSeq:
-    sequence = CommentedSeq(items)
-    sequence.fa.set_flow_style()
-    return sequence
-
-
-def _citation_entries(extracted: ExtractedClaim) -> CommentedSeq | None:
-    rows = CommentedSeq()
+def _citation_rows(extracted: ExtractedClaim) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
     for citation in extracted.citations:
-        row = CommentedMap()
-        for key in CITATION_KEYS:
-            value = getattr(citation, key)
-            if value:
-                row[key] = value
+        row = {key: getattr(citation, key) for key in CITATION_KEYS if getattr(citation, key)}
         # A bare URL is already in `urls`; only metadata a report can show is worth a row.
         if any(key != "url" for key in row):
             rows.append(row)
-    return rows if rows else None
+    return rows
 
 
-def _machine_values(extracted: ExtractedClaim) -> dict[str, object]:
-    return {
+def _machine_values(extracted: ExtractedClaim) -> dict[str, Any]:
+    values: dict[str, Any] = {
         "article": extracted.article,
         "line": extracted.line,
         "footnote": extracted.footnote,
         "text": extracted.text,
-        "urls": _flow(list(extracted.urls)),
-        "citations": _citation_entries(extracted),
+        "urls": list(extracted.urls),
     }
+    rows = _citation_rows(extracted)
+    if rows:
+        values["citations"] = rows
+    return values
 
 
-def _new_entry(claim_id: str, extracted: ExtractedClaim) -> CommentedMap:
-    entry = CommentedMap()
-    entry["id"] = claim_id
-    for key, value in _machine_values(extracted).items():
-        if value is not None:
-            entry[key] = value
-    return entry
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _update_entry(entry: CommentedMap, extracted: ExtractedClaim) -> bool:
-    """Set the machine-owned fields that differ; True when anything changed."""
-    changed = False
-    for key, value in _machine_values(extracted).items():
-        if value is None:
-            if key in entry:
-                del entry[key]
-                changed = True
-            continue
-        current = entry.get(key)
+def _machine_changes(plain: Mapping[str, Any], extracted: ExtractedClaim) -> dict[str, object]:
+    """The machine-owned fields of an entry that differ from what extraction found."""
+    wanted = _machine_values(extracted)
+    changes: dict[str, object] = {}
+    for key in ("article", "line", "footnote", "text", "urls", "citations"):
+        current = plain.get(key)
         if key == "footnote" and current is not None:
             current = str(current)
-        if key in entry and _plain(current) == _plain(value):
-            continue
-        if key in entry:
-            entry[key] = value
-        else:
-            entry.insert(_canonical_position(entry, key), key, value)
-        changed = True
-    return changed
+        if key not in wanted:
+            if key in plain:
+                changes[key] = _REMOVE
+        elif key not in plain or current != wanted[key]:
+            changes[key] = wanted[key]
+    return changes
+
+
+def _ruamel_value(key: str, value: object) -> object:
+    if key == "urls" and isinstance(value, list):
+        sequence = CommentedSeq(value)
+        sequence.fa.set_flow_style()
+        return sequence
+    if key == "citations" and isinstance(value, list):
+        rows = CommentedSeq()
+        for row in value:
+            mapping = CommentedMap()
+            mapping.update(row)
+            rows.append(mapping)
+        return rows
+    return value
 
 
 def _canonical_position(entry: CommentedMap, key: str) -> int:
@@ -691,3 +946,22 @@ def _canonical_position(entry: CommentedMap, key: str) -> int:
         if existing in CLAIM_KEYS and CLAIM_KEYS.index(existing) < rank:
             position = index + 1
     return position
+
+
+def _shift_dash(lines: list[str], indent: Indent) -> list[str]:
+    """Move a dumped entry so its dash sits in the ledger's dash column (comments stay)."""
+    dash_line = next((line for line in lines if line.lstrip().startswith("-")), None)
+    if dash_line is None:
+        return lines
+    delta = indent.dash_column - _indentation(dash_line)
+    if delta == 0:
+        return lines
+    shifted: list[str] = []
+    for line in lines:
+        if _is_filler(line):
+            shifted.append(line)
+        elif delta > 0:
+            shifted.append(" " * delta + line)
+        else:
+            shifted.append(line[min(-delta, _indentation(line)) :])
+    return shifted

@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from verifier.ledger.store import write_atomically
+from verifier.ledger.files import write_atomically
 from verifier.model import ExtractionWarning, Finding
 from verifier.report import history
 from verifier.report.markdown import render_article, render_index

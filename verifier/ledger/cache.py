@@ -1,0 +1,83 @@
+"""A parse cache for claims.yaml, so loading a large unchanged ledger takes milliseconds.
+
+YAML parsing is slow (seconds for 10,000 claims), and most runs read a ledger that has not
+changed since the last one. The cache is keyed by the SHA-256 of the file's bytes and the
+verifier version, so it can never describe another text: a hand edit is simply a miss.
+It lives in `.verifier-cache/` beside claims.yaml (or $VERIFIER_CACHE_DIR), a folder that
+ignores itself in git, and losing it costs only time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from verifier import __version__
+from verifier.ledger.files import write_atomically
+
+CACHE_FORMAT = 1
+CACHE_DIR_NAME = ".verifier-cache"
+CACHE_DIR_VARIABLE = "VERIFIER_CACHE_DIR"
+DISABLE_VARIABLE = "VERIFIER_NO_CACHE"
+
+
+def cache_dir(ledger_path: Path, environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where caches for this ledger live; None when caching is turned off."""
+    environ = os.environ if environ is None else environ
+    if environ.get(DISABLE_VARIABLE, "") not in ("", "0"):
+        return None
+    configured = environ.get(CACHE_DIR_VARIABLE)
+    return Path(configured) if configured else ledger_path.resolve().parent / CACHE_DIR_NAME
+
+
+def ensure_cache_dir(directory: Path) -> None:
+    """Create the folder with a .gitignore of "*" and a CACHEDIR.TAG, as other tools do."""
+    if directory.is_dir():
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / ".gitignore").write_text("# Created by verifier\n*\n", encoding="utf-8")
+    (directory / "CACHEDIR.TAG").write_text(
+        "Signature: 8a477f597d28d172789f06886806bc55\n# verifier cache\n", encoding="utf-8"
+    )
+
+
+def content_key(text: str) -> str:
+    return hashlib.sha256(f"{CACHE_FORMAT}\n{__version__}\n{text}".encode()).hexdigest()
+
+
+def _file_for(directory: Path, ledger_path: Path) -> Path:
+    name = hashlib.sha1(str(ledger_path.resolve()).encode("utf-8")).hexdigest()[:16]
+    return directory / f"ledger-{name}.json"
+
+
+def read(ledger_path: Path, key: str) -> dict[str, Any] | None:
+    """The cached parse of the ledger text with this key, or None."""
+    directory = cache_dir(ledger_path)
+    if directory is None:
+        return None
+    try:
+        document = json.loads(_file_for(directory, ledger_path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None  # a damaged cache is a miss; the next write replaces it
+    if not isinstance(document, dict) or document.get("key") != key:
+        return None
+    return document
+
+
+def write(ledger_path: Path, key: str, payload: Mapping[str, Any]) -> None:
+    """Store the parse of the ledger text with this key (one file per ledger)."""
+    directory = cache_dir(ledger_path)
+    if directory is None:
+        return
+    try:
+        ensure_cache_dir(directory)
+        text = json.dumps({"key": key, **payload}, ensure_ascii=False, separators=(",", ":"))
+        write_atomically(_file_for(directory, ledger_path), text, durable=False)
+    except OSError:
+        pass  # a read-only checkout still works, only without the speed-up
