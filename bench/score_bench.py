@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from match_data import (  # noqa: E402
+from match_data import (
     REPO,
     SHARED,
     WICE_LABELS,
@@ -39,7 +39,7 @@ from match_data import (  # noqa: E402
     wice_tokens,
 )
 
-from verifier.match import score_records  # noqa: E402
+from verifier.match import score_records
 
 REPEATS = 3
 

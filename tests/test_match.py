@@ -138,12 +138,12 @@ def test_misquote_is_flagged_and_exact_quote_with_ellipsis_is_not() -> None:
 
 
 def test_unsupported_part_is_flagged_with_offsets() -> None:
-    claim = "The Port of Wellsby is a deep-water harbour famous for its lighthouse."
+    claim = "The Port of Wellsby is a deep-water harbour that the Romans built to export tin."
     assessment = assess(claim, HARBOUR)
-    assert assessment.verdict in (Verdict.PARTIAL, Verdict.UNSUPPORTED)
+    assert assessment.verdict is Verdict.PARTIAL
     spans = [claim[f.start : f.end] for f in flags_of(assessment, "unsupported")]
-    assert any("lighthouse" in span for span in spans)
-    assert not any("harbour" in span for span in spans)
+    assert any("Romans" in span and "tin" in span for span in spans)
+    assert not any("harbour" in span or "Wellsby" in span for span in spans)
 
 
 def test_unrelated_claim_is_unsupported_with_low_score() -> None:

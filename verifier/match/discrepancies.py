@@ -142,26 +142,29 @@ def _same_role(claim_role: tuple[str, ...], source_role: tuple[str, ...]) -> boo
     return claim_role[-1] == source_role[-1] and set(claim_role) <= set(source_role)
 
 
-def slot_flags(alignment: Alignment, claim_text: str, source_text: str) -> list[Flag]:
-    """Titles, names and negations that differ at the same aligned place."""
+def slot_flags(
+    alignment: Alignment,
+    claim_text: str,
+    source_text: str,
+    on_page: Callable[[Token], bool],
+) -> list[Flag]:
+    """Titles, names and negations that differ at the same aligned place.
+
+    `on_page(token)` says whether the page states a claim word anywhere: a name the page
+    does give elsewhere is not contradicted by a different one in this passage.
+    """
     flags: list[Flag] = []
     claim, source = alignment.claim, alignment.source
     for slot in alignment.slots():
         claim_words = claim[slot.claim_start : slot.claim_end]
         source_words = source[slot.source_start : slot.source_end]
-        claim_negated = any(t.norm in NEGATIONS for t in claim_words)
-        source_negated = any(t.norm in NEGATIONS for t in source_words)
-        if claim_negated != source_negated and (slot.bounded or claim_negated):
-            flags.append(
-                _negation_flag(
-                    alignment,
-                    slot.claim_start,
-                    slot.claim_end,
-                    claim_text,
-                    source_text,
-                    source_words,
-                )
-            )
+        negation = _negated_match(alignment, slot.claim_start, slot.claim_end)
+        if negation is not None and not any(t.norm in NEGATIONS for t in source_words):
+            flags.append(_negation_flag(alignment, negation, claim_text, source_text))
+            continue
+        if any(t.norm in NEGATIONS for t in (*claim_words, *source_words)):
+            continue  # a negation facing other words: not the same statement
+        if all(on_page(t) for t in claim_words):
             continue
         if not source_words or not slot.bounded:
             continue
@@ -205,29 +208,28 @@ def slot_flags(alignment: Alignment, claim_text: str, source_text: str) -> list[
     return flags
 
 
-def _negation_flag(
-    alignment: Alignment,
-    claim_start: int,
-    claim_end: int,
-    claim_text: str,
-    source_text: str,
-    source_words: list[Token],
-) -> Flag:
+def _negated_match(alignment: Alignment, claim_start: int, claim_end: int) -> int | None:
+    """Index of a claim negation in the slot whose governed word the source states plainly.
+
+    "never abdicated" against "he abdicated": the source says the opposite. "not a musician"
+    against "a football player" is no contradiction: the source does not mention musicians.
+    """
     claim = alignment.claim
-    negations = [i for i in range(claim_start, claim_end) if claim[i].norm in NEGATIONS]
-    first_index = negations[0] if negations else claim_start
-    # "not agree": the negation with the word it governs.
-    last_index = min(first_index + 1, len(claim) - 1) if negations else claim_end - 1
-    first, last = claim[first_index], claim[last_index]
-    source_phrase: str | None = None
-    if source_words:
-        source_phrase = source_text[source_words[0].start : source_words[-1].end]
-    elif claim_end in alignment.pairs:
-        verb = alignment.source[alignment.pairs[claim_end]]
-        source_phrase = source_text[verb.start : verb.end]
-    return Flag(
-        first.start, last.end, "negation", claim_text[first.start : last.end], source_phrase
-    )
+    for index in range(claim_start, claim_end):
+        if claim[index].norm in NEGATIONS:
+            governed = index + 1
+            if governed < len(claim) and governed in alignment.pairs:
+                return index
+            return None
+    return None
+
+
+def _negation_flag(alignment: Alignment, negation: int, claim_text: str, source_text: str) -> Flag:
+    """Flag "not agree" (the negation and the word it governs) against the source's "agreed"."""
+    first, last = alignment.claim[negation], alignment.claim[negation + 1]
+    verb = alignment.source[alignment.pairs[negation + 1]]
+    phrase = claim_text[first.start : last.end]
+    return Flag(first.start, last.end, "negation", phrase, source_text[verb.start : verb.end])
 
 
 def _slot_kind(
@@ -347,8 +349,11 @@ def quote_flags(claim_text: str, page_words: str, page_text: str) -> list[Flag]:
     for match in _QUOTE.finditer(claim_text):
         group = "body" if match.group("body") is not None else "single"
         body = match.group(group)
-        if len(body.split()) < 2:
+        words = body.split()
+        if len(words) < 2:
             continue
+        if sum(word[:1].isupper() for word in words) * 2 > len(words):
+            continue  # a quoted title ("Master of Puppets") is a name, not a quotation
         parts = [p for p in re.split(_ELLIPSIS.pattern + "|" + _BRACKETED.pattern, body) if p]
         cursor = 0
         verbatim = True
@@ -385,7 +390,7 @@ def _whole_words(text: str, start: int, end: int) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [fold(word) for word in _WORD.findall(text)]
+    return [fold(word) for word in _WORD.findall(text.replace("&", " and "))]
 
 
 def page_word_string(page_text: str) -> str:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
-
-from rapidfuzz import fuzz
 
 from verifier.match import discrepancies
 from verifier.match.alignment import Alignment, align
@@ -20,8 +18,8 @@ from verifier.match.quantities import (
     find_numbers,
     index_words,
 )
-from verifier.match.scoring import CONFLICT_KINDS, MatchModel, packaged_model
-from verifier.match.tokens import STOPWORDS, Token, tokenize
+from verifier.match.scoring import CONFLICT_KINDS, FEATURE_NAMES, MatchModel, packaged_model
+from verifier.match.tokens import LIGHT_WORDS, STOPWORDS, Token, tokenize
 from verifier.model import Assessment, Evidence, Flag, Verdict
 
 
@@ -91,6 +89,10 @@ class Analysis:
 
     assessment: Assessment
     features: dict[str, float]
+    content: tuple[Token, ...] = ()
+    """The claim's content words; bit i of each mask in `coverage` is content[i]."""
+    coverage: dict[str, int] = field(default_factory=dict)
+    """Which content words the window, the passages and the page back."""
 
 
 def assess(claim: str, source: str, model: MatchModel | None = None) -> Assessment:
@@ -123,35 +125,75 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         like = source.mentions_like([*claim_dates, *claim_numbers])
         page_values = (_union(like[0], window[0]), _union(like[1], window[1]))
         values = Values(claim_dates, claim_numbers, page_values, window)
-    flags = _discrepancy_flags(claim, claim_tokens, content, source, alignment, values)
+    # Values the page does not state, with nothing conflicting, are left to the unsupported
+    # spans below (which join them with their neighbours: "on 24 October 1996").
+    flags = [
+        flag
+        for flag in _discrepancy_flags(claim, claim_tokens, content, source, alignment, values)
+        if flag.kind != "unsupported"
+    ]
     # Quantities the page states in other words ("1.5 million" for "1,500,000") are backed
     # even though their tokens differ.
-    in_page, in_window = _value_backed(content, values)
-    window_mask = retrieval.window_mask | in_window
-    passages_mask = retrieval.passages_mask | in_page
-    page_mask = retrieval.page_mask | in_page
-    flags.extend(_unsupported_flags(claim, claim_tokens, content, passages_mask, model, flags))
+    # Words of dates and numbers count as backed only when the value is: "27 July 2018" is not
+    # backed by a "27", a "July" and a "2018" scattered over the page.
+    in_page, in_window, value_words, unbacked_values = _value_backed(content, values)
+    window_mask = (retrieval.window_mask & ~value_words) | in_window
+    passages_mask = (retrieval.passages_mask & ~value_words) | in_page
+    page_mask = (retrieval.page_mask & ~value_words) | in_page
+    # Unsupported words are judged against the evidence and the lines around it: a word found
+    # only in some other part of the page is rarely said there about this claim.
+    first, end = retrieval.window
+    around = (
+        retrieval.unit_masks.get(first - 1, 0) | retrieval.unit_masks.get(end, 0)
+    ) & ~value_words
+    flags.extend(
+        _unsupported_flags(claim, claim_tokens, content, window_mask | around, model, flags)
+    )
     flags.sort(key=lambda flag: (flag.start, flag.end))
 
     total = sum(weights)
     features = {
+        # How much of the claim (by weight) the best passage, and a few passages, back.
         "coverage_window": _weight(window_mask, weights) / total,
         "coverage_passages": _weight(passages_mask, weights) / total,
-        "coverage_page": _weight(page_mask, weights) / total,
-        "fuzz_window": fuzz.token_set_ratio(claim, evidence.text) / 100.0 if evidence else 0.0,
+        # How much is left unbacked, absolutely: one missing detail makes a claim partial
+        # however long it is.
+        "missing_passages": math.log1p(total - _weight(passages_mask, weights)),
+        "missing_values": float(unbacked_values),
         "missing_names": _missing_share(content, page_mask, lambda t: t.is_capitalised),
-        "missing_numbers": _missing_share(content, page_mask, lambda t: t.is_number),
-        "conflicts": float(sum(1 for f in flags if f.kind in CONFLICT_KINDS)),
+        "conflicts": float(sum(1 for f in flags if _is_conflict(f))),
         "length": math.log1p(len(content)),
     }
     score = model.score(features)
     has_conflict = features["conflicts"] > 0
-    verdict = model.verdict(score, has_conflict, features["coverage_window"])
+    # A discrepancy is a contradiction when the rest of the claim is found around it.
+    in_conflict = sum(
+        1 << index
+        for index, token in enumerate(content)
+        if any(f.start <= token.start < f.end for f in flags if _is_conflict(f))
+    )
+    rest = total - _weight(in_conflict, weights)
+    anchored = _weight(window_mask & ~in_conflict, weights) / rest if rest > 0 else 0.0
+    verdict = model.verdict(score, has_conflict, anchored)
     if verdict is Verdict.CONTRADICTED:
         score = min(score, model.partial_threshold * 0.5)
     elif has_conflict and verdict is Verdict.SUPPORTED:
         verdict = Verdict.PARTIAL
-    return Analysis(Assessment(round(score, 4), verdict, evidence, tuple(flags)), features)
+    names = sum(1 << i for i, t in enumerate(content) if t.is_capitalised)
+    coverage = {
+        "window": window_mask,
+        "passages": passages_mask,
+        "page": page_mask,
+        "around": window_mask | around,
+        "window_names": window_mask | (page_mask & names),
+    }
+    assessment = Assessment(round(score, 4), verdict, evidence, tuple(flags))
+    return Analysis(assessment, features, tuple(content), coverage)
+
+
+def _is_conflict(flag: Flag) -> bool:
+    """A discrepancy with the source's own words; without them a flag is only unsupported."""
+    return flag.kind in CONFLICT_KINDS and flag.source is not None
 
 
 def _token_weight(token: Token, index: int, claim_tokens: list[Token], model: MatchModel) -> float:
@@ -159,6 +201,8 @@ def _token_weight(token: Token, index: int, claim_tokens: list[Token], model: Ma
         return model.number_weight
     if token.is_capitalised and token is not claim_tokens[0]:
         return model.capital_weight
+    if token.text.lower() in LIGHT_WORDS:
+        return model.light_weight
     return 1.0
 
 
@@ -166,8 +210,7 @@ def _weight(mask: int, weights: list[float]) -> float:
     return sum(w for index, w in enumerate(weights) if mask >> index & 1)
 
 
-def _missing_share(content: list[Token], page_mask: int, kind: object) -> float:
-    assert callable(kind)
+def _missing_share(content: list[Token], page_mask: int, kind: Callable[[Token], bool]) -> float:
     relevant = [index for index, token in enumerate(content) if kind(token)]
     if not relevant:
         return 0.0
@@ -201,7 +244,11 @@ def _discrepancy_flags(
         lambda norm: [page.tokens(unit) for unit in page.postings.get(norm, ())],
         source.text,
     )
-    flags.extend(discrepancies.slot_flags(alignment, claim, source.text))
+    flags.extend(
+        discrepancies.slot_flags(
+            alignment, claim, source.text, lambda token: bool(page.equivalents(token.norm))
+        )
+    )
     slot_of, closing = _slots_by_offset(
         alignment, content, [*values.claim_dates, *values.claim_numbers]
     )
@@ -231,9 +278,15 @@ def _discrepancy_flags(
     return _without_overlaps(flags)
 
 
-def _value_backed(content: list[Token], values: Values) -> tuple[int, int]:
-    """Bitmasks of claim words inside numbers/dates the page (and the evidence) states."""
-    in_page = in_window = 0
+def _value_backed(content: list[Token], values: Values) -> tuple[int, int, int, int]:
+    """Bitmasks of claim words inside numbers/dates the page (and the evidence) states, of
+    all words inside the claim's numbers/dates, and how many of those values are unbacked."""
+    in_page = in_window = value_words = 0
+    mentions: list[DateMention | NumberMention] = [*values.claim_numbers, *values.claim_dates]
+    for mention in mentions:
+        for index, token in enumerate(content):
+            if mention.start <= token.start < mention.end:
+                value_words |= 1 << index
     backed: list[tuple[int, int, bool]] = []
     for number in values.claim_numbers:
         if any(number.matches(other) for other in values.page[1]):
@@ -249,7 +302,8 @@ def _value_backed(content: list[Token], values: Values) -> tuple[int, int]:
                 in_page |= 1 << index
                 if inside_evidence:
                     in_window |= 1 << index
-    return in_page, in_window
+    unbacked = len(values.claim_numbers) + len(values.claim_dates) - len(backed)
+    return in_page, in_window, value_words, unbacked
 
 
 _Mention = TypeVar("_Mention", DateMention, NumberMention)
@@ -314,10 +368,21 @@ def _unsupported_flags(
     run_start: int | None = None
     run_end = 0
     gap = 0
-    for token in claim_tokens:
+    for position, token in enumerate(claim_tokens):
         if token.start in unbacked:
             if run_start is None:
                 run_start = token.start
+                # Take in the function words that open the phrase ("in 2017", "the two").
+                lead = position
+                while (
+                    lead > 0
+                    and position - lead < model.unsupported_lead
+                    and claim_tokens[lead - 1].norm in STOPWORDS
+                    and not any(f.start <= claim_tokens[lead - 1].start < f.end for f in typed)
+                    and not (spans and spans[-1][1] > claim_tokens[lead - 1].start)
+                ):
+                    lead -= 1
+                run_start = claim_tokens[lead].start
             run_end, gap = token.end, 0
         elif run_start is not None:
             if token.norm in STOPWORDS and gap < model.unsupported_gap:
@@ -340,13 +405,6 @@ def _whole_claim_flag(claim: str) -> Flag:
 
 
 def _empty_features() -> dict[str, float]:
-    return {
-        "coverage_window": 0.0,
-        "coverage_passages": 0.0,
-        "coverage_page": 0.0,
-        "fuzz_window": 0.0,
-        "missing_names": 1.0,
-        "missing_numbers": 0.0,
-        "conflicts": 0.0,
-        "length": 0.0,
-    }
+    features = dict.fromkeys(FEATURE_NAMES, 0.0)
+    features["missing_names"] = 1.0
+    return features

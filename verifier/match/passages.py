@@ -9,6 +9,7 @@ and a greedy pick of a few units far apart are then just bitmask ORs.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -23,6 +24,9 @@ _LINE_BREAK = re.compile(r"\n")
 _PREFIX = 4
 MAX_PASSAGES = 3
 """How many separate passages may jointly back a claim with several parts."""
+MIN_PASSAGE_SHARE = 0.4
+IDF_STRENGTH = 1.0
+"""Share of the claim's weight a unit must cover to count as a further passage."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,7 @@ class PageIndex:
         position = bisect_left(words, prefix)
         while position < len(words) and words[position].startswith(prefix):
             candidate = words[position]
-            if candidate != norm and (candidate.startswith(norm) or norm.startswith(candidate)):
+            if candidate != norm and _extends(candidate, norm):
                 found.append(candidate)
             position += 1
         if not found and len(norm) >= 5:
@@ -111,6 +115,15 @@ class PageIndex:
             ):
                 found.append(candidate)
         return found
+
+
+def _extends(one: str, other: str) -> bool:
+    """One word is the other plus an inflection ("japan"/"japanese", "model"/"modell"), not
+    merely sharing a short stem ("mari"/"marina")."""
+    shorter, longer = (one, other) if len(one) <= len(other) else (other, one)
+    if not longer.startswith(shorter):
+        return False
+    return len(shorter) >= 5 or len(longer) - len(shorter) <= 1
 
 
 def _unit_spans(text: str) -> list[tuple[int, int]]:
@@ -167,6 +180,32 @@ def retrieve(page: PageIndex, claim_words: list[str], weights: list[float]) -> R
             index += 1
         return total
 
+    # Choosing the passage, a claim word found in few units says more than one found all over
+    # the page (its subject): weight by inverse unit frequency.
+    spread = [0] * len(claim_words)
+    for mask in unit_masks.values():
+        index = 0
+        while mask:
+            if mask & 1:
+                spread[index] += 1
+            mask >>= 1
+            index += 1
+    units = max(len(page.units), 1)
+    selective = [
+        w * (1.0 + IDF_STRENGTH * math.log(units / count)) if count else w
+        for w, count in zip(weights, spread, strict=True)
+    ]
+
+    def selection_weight(mask: int) -> float:
+        total = 0.0
+        index = 0
+        while mask:
+            if mask & 1:
+                total += selective[index]
+            mask >>= 1
+            index += 1
+        return total
+
     best_window = (0, min(1, len(page.units)))
     best_mask = 0
     best_weight = -1.0
@@ -177,16 +216,23 @@ def retrieve(page: PageIndex, claim_words: list[str], weights: list[float]) -> R
             candidates.append(((unit, unit + 2), mask | following))
         for window, window_mask in candidates:
             # A pair must add claim words to beat a single unit: prefer the tighter passage.
-            score = weight(window_mask) - 0.01 * (window[1] - window[0]) - 1e-6 * window[0]
+            score = (
+                selection_weight(window_mask) - 0.01 * (window[1] - window[0]) - 1e-6 * window[0]
+            )
             if score > best_weight:
                 best_window, best_mask, best_weight = window, window_mask, score
 
     chosen = [best_window]
     covered = best_mask
+    # A further passage must be about the claim (share several of its words), not merely
+    # contain one common word of it somewhere.
+    min_share = MIN_PASSAGE_SHARE * sum(weights)
     for _ in range(MAX_PASSAGES - 1):
         gain_best = 0.0
         pick: int | None = None
         for unit, mask in unit_masks.items():
+            if weight(mask) < min_share:
+                continue
             gain = weight(mask & ~covered)
             if gain > gain_best + 1e-9:
                 gain_best, pick = gain, unit

@@ -19,10 +19,9 @@ from verifier.model import Verdict
 FEATURE_NAMES = (
     "coverage_window",
     "coverage_passages",
-    "coverage_page",
-    "fuzz_window",
+    "missing_passages",
+    "missing_values",
     "missing_names",
-    "missing_numbers",
     "conflicts",
     "length",
 )
@@ -43,13 +42,21 @@ class MatchModel:
     contradiction_min_coverage: float
     """A discrepancy means "contradicted" only when the passage is about the same thing."""
     unsupported_gap: int
+    unsupported_lead: int
+    """Function words just before unbacked words are flagged with them up to this many."""
     """Function words between unbacked words are flagged with them up to this many."""
     capital_weight: float
     number_weight: float
+    light_weight: float
+
+    coverage_floor: float
+    """Below this share of the claim backed by passages, the score shrinks in proportion: the
+    logistic fit has seen few claims the page says nothing about and must not guess high."""
 
     def score(self, features: dict[str, float]) -> float:
         total = self.bias + sum(self.weights.get(n, 0.0) * features[n] for n in FEATURE_NAMES)
-        return 1.0 / (1.0 + math.exp(-max(min(total, 40.0), -40.0)))
+        fitted = 1.0 / (1.0 + math.exp(-max(min(total, 40.0), -40.0)))
+        return fitted * min(1.0, features["coverage_passages"] / self.coverage_floor)
 
     def verdict(self, score: float, has_conflict: bool, coverage_window: float) -> Verdict:
         if has_conflict and coverage_window >= self.contradiction_min_coverage:
@@ -69,8 +76,11 @@ class MatchModel:
             partial_threshold=float(raw["partial_threshold"]),
             contradiction_min_coverage=float(raw["contradiction_min_coverage"]),
             unsupported_gap=int(raw["unsupported_gap"]),
+            unsupported_lead=int(raw.get("unsupported_lead", 1)),
             capital_weight=float(raw["capital_weight"]),
             number_weight=float(raw["number_weight"]),
+            light_weight=float(raw.get("light_weight", 1.0)),
+            coverage_floor=float(raw.get("coverage_floor", 0.5)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -81,8 +91,11 @@ class MatchModel:
             "partial_threshold": self.partial_threshold,
             "contradiction_min_coverage": self.contradiction_min_coverage,
             "unsupported_gap": self.unsupported_gap,
+            "unsupported_lead": self.unsupported_lead,
             "capital_weight": self.capital_weight,
             "number_weight": self.number_weight,
+            "light_weight": self.light_weight,
+            "coverage_floor": self.coverage_floor,
         }
 
 

@@ -36,11 +36,22 @@ STOPWORDS = word_set(
     this that these those there here which who whom whose what when where why how
     also too very just only such some any each both all most more other another own same
     can could may might must shall should will would s t d ll m re ve o y
-    itself himself herself themselves one's
+    itself himself herself themselves one's him while since because although though however
+    whether yet upon onto via per among amongst until unless whose whom thus
     lrb rrb lsb rsb lcb rcb
     """
 )
 """Function words: they carry no evidence on their own. Negations are deliberately absent."""
+
+LIGHT_WORDS = word_set(
+    """
+    later again eventually currently recently formerly previously originally initially finally
+    exclusively solely mainly mostly primarily largely generally widely particularly especially
+    several various many numerous certain main major notable noted famous popular successful
+    new first well still already often usually
+    """
+)
+"""Words that shade a claim rather than carry it: their absence weighs little."""
 
 NEGATIONS = word_set(
     "not no never none nobody nothing neither nor without cannot n't refused refuse "
@@ -108,7 +119,6 @@ _IRREGULAR = {
     "sold": "sell",
     "bought": "buy",
     "built": "build",
-    "found": "find",
     "founded": "found",
     "founder": "found",
     "co": "co",
@@ -167,6 +177,8 @@ def _normalise(word: str) -> str:
             folded = folded[: -len(suffix)]
             break
     folded = folded.replace("\u2019", "'")
+    if folded in STOPWORDS:
+        return folded  # "during" must stay a function word, not become "dur"
     if folded in _NUMBER_WORDS:
         return _NUMBER_WORDS[folded]
     if folded[:1].isdigit():
@@ -200,29 +212,29 @@ def _normalise_number(word: str) -> str:
 
 def stem(word: str) -> str:
     """A light suffix stripper: enough to meet "elected"/"elects", not a linguistic stemmer."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
+    word = _IRREGULAR.get(word, word)
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("ing") and len(word) > 5:
-        return _undouble(word[:-3])
-    if word.endswith("ed") and len(word) > 4:
+        word = word[:-3] + "i"
+    elif word.endswith("ing") and len(word) > 5:
+        word = _undouble(word[:-3])
+    elif word.endswith("ed") and len(word) > 4:
         base = word[:-2]
-        return _undouble(base) if not base.endswith("e") else base[:-1]
-    if word.endswith("es") and len(word) > 4 and word[-3] in "sxz":
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = base if base.endswith("e") else _undouble(base)  # "agreed" -> "agree"
+    elif word.endswith("es") and len(word) > 4 and word[-3] in "sxz":
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
-    if word.endswith("e") and len(word) > 4:
-        return word[:-1]
+    # Final e and y vary with inflection: "name"/"named", "movie"/"movies", "play"/"plays".
+    while word.endswith("e") and len(word) >= 4:
+        word = word[:-1]
+    if word.endswith("y") and len(word) >= 4:
+        word = word[:-1] + "i"
     return word
 
 
 def _undouble(base: str) -> str:
     if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "ls":
-        return base[:-1]
-    if base.endswith("e") and len(base) > 4:
         return base[:-1]
     return base

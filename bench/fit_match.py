@@ -1,0 +1,181 @@
+"""Fit the matcher's weights and thresholds on the development data; write model.json.
+
+    python bench/fit_match.py            # prints the fit, writes verifier/match/model.json
+    python bench/fit_match.py --dry-run  # prints only
+
+Supported-vs-rest logistic regression (IRLS, L2) over the matcher's features on WiCE
+claim_dev and FEVER-Symmetric dev, each data set weighted equally; the supported threshold
+maximises the mean of WiCE balanced accuracy and FEVER accuracy; the partial threshold
+maximises WiCE 3-way macro F1; the unsupported-flag gap maximises token F1 on nst_train
+(nst_dev is kept for the benchmark).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from match_data import (
+    REPO,
+    WICE_LABELS,
+    WICE_VERDICT_LABEL,
+    Item,
+    auroc,
+    balanced_accuracy,
+    fever,
+    flagged_tokens,
+    macro_f1,
+    prf,
+    wice_claims,
+    wice_tokens,
+)
+
+from verifier.match.matcher import Analysis, Source, analyse
+from verifier.match.scoring import FEATURE_NAMES, MatchModel, packaged_model
+from verifier.model import Verdict
+
+MODEL_PATH = REPO / "verifier" / "match" / "model.json"
+L2 = 1.0
+
+
+def analyses(items: Sequence[Item], model: MatchModel) -> list[Analysis]:
+    return [analyse(item.claim, Source.prepare(item.source), model) for item in items]
+
+
+def fit_logistic(
+    rows: Sequence[Sequence[float]], labels: Sequence[bool], sample_weights: Sequence[float]
+) -> list[float]:
+    """Weighted L2 logistic regression by Newton steps; returns [bias, *weights]."""
+    width = len(rows[0]) + 1
+    design = [[1.0, *row] for row in rows]
+    beta = [0.0] * width
+    for _ in range(50):
+        gradient = [0.0] * width
+        hessian = [[0.0] * width for _ in range(width)]
+        for x, y, w in zip(design, labels, sample_weights, strict=True):
+            z = sum(b * v for b, v in zip(beta, x, strict=True))
+            p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+            for i in range(width):
+                gradient[i] += w * (p - float(y)) * x[i]
+                for j in range(width):
+                    hessian[i][j] += w * p * (1 - p) * x[i] * x[j]
+        for i in range(1, width):
+            gradient[i] += L2 * beta[i]
+            hessian[i][i] += L2
+        step = _solve(hessian, gradient)
+        beta = [b - s for b, s in zip(beta, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-7:
+            break
+    return beta
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    size = len(vector)
+    augmented = [[*row, value] for row, value in zip(matrix, vector, strict=True)]
+    for column in range(size):
+        pivot = max(range(column, size), key=lambda r: abs(augmented[r][column]))
+        augmented[column], augmented[pivot] = augmented[pivot], augmented[column]
+        for row in range(size):
+            if row != column and augmented[column][column]:
+                factor = augmented[row][column] / augmented[column][column]
+                for k in range(column, size + 1):
+                    augmented[row][k] -= factor * augmented[column][k]
+    return [augmented[i][size] / augmented[i][i] for i in range(size)]
+
+
+def verdicts(found: Sequence[Analysis], model: MatchModel) -> list[Verdict]:
+    result = []
+    for analysis in found:
+        features = analysis.features
+        score = model.score(features)
+        result.append(model.verdict(score, features["conflicts"] > 0, features["coverage_window"]))
+    return result
+
+
+def token_f1(items: Sequence[Item], model: MatchModel) -> tuple[float, float, float]:
+    tp = fp = fn = 0
+    for item, analysis in zip(items, analyses(items, model), strict=True):
+        spans = [(flag.start, flag.end) for flag in analysis.assessment.flags]
+        for predicted, gold in zip(
+            flagged_tokens(item.claim, item.claim_tokens, spans),
+            item.unsupported_tokens,
+            strict=True,
+        ):
+            tp += predicted and gold
+            fp += predicted and not gold
+            fn += gold and not predicted
+    return prf(tp, fp, fn)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args()
+    model = packaged_model()
+    wice, pairs, nst_train = wice_claims(), fever(), wice_tokens("train")
+
+    gap, lead = max(
+        ((gap, lead) for gap in range(4) for lead in range(3)),
+        key=lambda pair: token_f1(
+            nst_train, replace(model, unsupported_gap=pair[0], unsupported_lead=pair[1])
+        )[2],
+    )
+    model = replace(model, unsupported_gap=gap, unsupported_lead=lead)
+    found = " ".join(f"{v:.3f}" for v in token_f1(nst_train, model))
+    print(f"unsupported_gap {gap}, unsupported_lead {lead}: nst_train token P/R/F1 {found}")
+
+    wice_found, fever_found = analyses(wice, model), analyses(pairs, model)
+    rows = [[a.features[n] for n in FEATURE_NAMES] for a in (*wice_found, *fever_found)]
+    labels = [i.label == "supported" for i in wice] + [i.label == "SUPPORTS" for i in pairs]
+    sample_weights = [1.0 / len(wice)] * len(wice) + [1.0 / len(pairs)] * len(pairs)
+    scale = len(rows) / 2
+    beta = fit_logistic(rows, labels, [w * scale for w in sample_weights])
+    model = replace(model, bias=beta[0], weights=dict(zip(FEATURE_NAMES, beta[1:], strict=True)))
+    for name, weight in zip(("bias", *FEATURE_NAMES), beta, strict=True):
+        print(f"  {name:18s} {weight:+.3f}")
+
+    wice_gold = [i.label == "supported" for i in wice]
+    fever_gold = [i.label == "SUPPORTS" for i in pairs]
+    wice_scores = [model.score(a.features) for a in wice_found]
+    fever_scores = [model.score(a.features) for a in fever_found]
+    wice_auroc, fever_auroc = auroc(wice_scores, wice_gold), auroc(fever_scores, fever_gold)
+    print(f"AUROC WiCE {wice_auroc:.3f}  FEVER {fever_auroc:.3f}")
+
+    def objective(threshold: float) -> float:
+        trial = replace(model, supported_threshold=threshold, partial_threshold=0.0)
+        wice_called = [v is Verdict.SUPPORTED for v in verdicts(wice_found, trial)]
+        fever_called = [v is Verdict.SUPPORTED for v in verdicts(fever_found, trial)]
+        fever_acc = sum(c == g for c, g in zip(fever_called, fever_gold, strict=True)) / len(pairs)
+        return (balanced_accuracy(wice_called, wice_gold) + fever_acc) / 2
+
+    grid = [i / 200 for i in range(1, 200)]
+    supported_threshold = max(grid, key=objective)
+    model = replace(model, supported_threshold=supported_threshold)
+
+    def three_way(threshold: float) -> float:
+        trial = replace(model, partial_threshold=threshold)
+        called = [WICE_VERDICT_LABEL[v.value] for v in verdicts(wice_found, trial)]
+        return macro_f1(called, [i.label for i in wice], WICE_LABELS)
+
+    partial_threshold = max((t for t in grid if t < supported_threshold), key=three_way)
+    model = replace(model, partial_threshold=partial_threshold)
+    best_objective, best_f1 = objective(supported_threshold), three_way(partial_threshold)
+    print(f"supported_threshold {supported_threshold:.3f} (objective {best_objective:.3f})")
+    print(f"partial_threshold {partial_threshold:.3f} (WiCE macro F1 {best_f1:.3f})")
+
+    if args.dry_run:
+        return
+    MODEL_PATH.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_PATH.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
