@@ -102,3 +102,73 @@ def test_empty_body_and_broken_pdf_are_unreadable() -> None:
 def test_short_page_falls_back_to_visible_text() -> None:
     html = "<html><body><div><span>Paris is the capital of France.</span></div></body></html>"
     assert main_text(html.encode(), "text/html").text == "Paris is the capital of France."
+
+
+def _paragraphs(prefix: str, count: int) -> str:
+    return "".join(
+        f"<p>{prefix} paragraph {n} says the ministry confirmed figure {n * 7} in its report "
+        f"on regional trade and security cooperation this year.</p>"
+        for n in range(count)
+    )
+
+
+def test_an_article_split_around_ads_is_read_whole() -> None:
+    body_class = "grid--item body body__container article__body"
+    page = (
+        "<html><head><title>Split</title></head><body><main><article>"
+        f'<div class="grid"><div class="{body_class}">{_paragraphs("First", 6)}</div>'
+        '<div class="rail"><div class="ad">Advertisement</div></div></div>'
+        '<div class="full-bleed-ad"><span>Advertisement</span></div>'
+        f'<div class="grid"><div class="{body_class}">{_paragraphs("Second", 4)}</div></div>'
+        "</article></main></body></html>"
+    )
+    text = main_text(page.encode(), "text/html").text
+    assert "First paragraph 0 says" in text
+    assert "Second paragraph 3 says" in text
+    assert text.index("First paragraph 5") < text.index("Second paragraph 0")
+
+
+def test_quoted_tweets_and_captions_inside_the_article_are_kept() -> None:
+    page = (
+        "<html><head><title>Quote</title></head><body><div class='site'><nav>Home News</nav>"
+        "<article><div class='story'>"
+        f"{_paragraphs('Opening', 3)}"
+        '<blockquote class="twitter-tweet"><p>We will not raise tariffs this year, '
+        "full stop.</p>&mdash; Trade Minister (@trade_min) November 18, 2019</blockquote>"
+        "<figure><img src='x.jpg'><figcaption>The minister in Seoul on Monday.</figcaption>"
+        f"</figure>{_paragraphs('Closing', 3)}</div></article>"
+        "<aside class='related'><p>Another story entirely about football transfers.</p></aside>"
+        "</div></body></html>"
+    )
+    text = main_text(page.encode(), "text/html").text
+    assert "We will not raise tariffs this year, full stop." in text
+    assert "The minister in Seoul on Monday." in text
+    assert text.index("Opening paragraph 2") < text.index("We will not raise tariffs")
+    assert text.index("We will not raise tariffs") < text.index("Closing paragraph 0")
+    assert "football transfers" not in text
+
+
+def test_related_stories_far_from_the_article_are_not_added() -> None:
+    teasers = _paragraphs("Celebrity wedding teaser", 5)
+    page = (
+        "<html><head><title>T</title></head><body>"
+        f'<div><div><div><div><div class="story-text">{_paragraphs("Main", 6)}</div></div></div>'
+        f'</div></div><aside><div><div><div class="story-text">{teasers}</div></div></div></aside>'
+        "</body></html>"
+    )
+    text = main_text(page.encode(), "text/html").text
+    assert "Main paragraph 5" in text
+    assert "Celebrity wedding" not in text
+
+
+def test_deeply_nested_or_odd_markup_does_not_crash() -> None:
+    for markup in (
+        "<div>" * 3000 + "deep text here" + "</div>" * 3000,
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>XHTML with a declaration, '
+        "long enough to be read as the page's main text for the test.</p></body></html>",
+        "<html><body><p>unclosed <b>tags <i>everywhere<p>and more",
+    ):
+        try:
+            main_text(markup.encode(), "text/html")
+        except UnreadableContent as error:
+            assert error.reason is UnavailableReason.UNREADABLE

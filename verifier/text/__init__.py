@@ -31,7 +31,7 @@ from verifier.text.pdf import pdf_text
 
 __all__ = ["PageText", "UnreadableContent", "main_text"]
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 """Bumped when main_text changes what it returns, so archived text can be re-derived."""
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})

@@ -1,4 +1,5 @@
-"""HTML -> main text: trafilatura tuned for recall, with a whole-page bs4 fallback.
+"""HTML -> main text: trafilatura tuned for recall, dropped article blocks put back, and
+the page's whole visible text as the fallback.
 
 Recall matters more than precision here: a sentence the extractor drops turns into a
 false "unsupported" verdict, while a stray menu line only costs the matcher a little time.
@@ -10,33 +11,52 @@ import re
 
 import trafilatura
 from bs4 import BeautifulSoup
+from lxml import etree, html
+
+from verifier.text.recall import parse_html, recover_dropped_text
 
 # Below this many characters trafilatura has probably missed the article (or the page is
 # mostly script), so the whole visible text is the safer answer.
 _MIN_MAIN_TEXT_CHARS = 200
-_NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "svg", "head", "iframe")
-_BLOCK_TAGS = (
-    "p",
-    "div",
-    "section",
-    "article",
-    "li",
-    "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "br",
-    "dd",
-    "dt",
-    "figcaption",
-    "td",
-    "th",
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "br",
+        "hr",
+        "dd",
+        "dt",
+        "dl",
+        "figure",
+        "figcaption",
+        "td",
+        "th",
+        "form",
+        "fieldset",
+        "address",
+    ]
 )
+_NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "svg", "head", "iframe")
 _BLANK_RUNS = re.compile(r"\n\s*\n\s*")
 _SPACE_RUNS = re.compile(r"[ \t\u00a0]+")
 
@@ -52,29 +72,75 @@ def html_main_text(markup: str, url: str | None = None) -> tuple[str, str | None
         deduplicate=False,
         output_format="txt",
     )
-    soup = BeautifulSoup(markup, "lxml")
-    title = _title(soup)
-    visible = _visible_text(soup)
+    tree = parse_html(markup)
+    if tree is None:  # lxml gave up; bs4's lenient parser still reads the words
+        soup = BeautifulSoup(markup, "html.parser")
+        title = _soup_title(soup)
+        visible = _soup_visible_text(soup)
+    else:
+        title = _title(tree)
+        visible = _visible_text(tree)
     if extracted is None or len(extracted.strip()) < min(_MIN_MAIN_TEXT_CHARS, len(visible) // 2):
         return visible, title
+    if tree is not None:
+        extracted = recover_dropped_text(tree, extracted)
     return _normalise(extracted), title
 
 
-def _title(soup: BeautifulSoup) -> str | None:
-    for meta in soup.find_all("meta"):
-        if meta.get("property") == "og:title" or meta.get("name") == "twitter:title":
-            content = meta.get("content")
-            if isinstance(content, str) and content.strip():
-                return " ".join(content.split())
+def _title(tree: html.HtmlElement) -> str | None:
+    for query in (
+        '//meta[@property="og:title"]/@content',
+        '//meta[@name="twitter:title"]/@content',
+    ):
+        for content in tree.xpath(query):
+            if str(content).strip():
+                return " ".join(str(content).split())
+    for element in tree.iter("title"):
+        text = " ".join(element.text_content().split())
+        if text:
+            return text
+    return None
+
+
+def _visible_text(tree: html.HtmlElement) -> str:
+    """Every visible word of the body, with blank lines between blocks (iterative walk:
+    hostile pages nest deep enough to break recursion)."""
+    body = tree.find("body")
+    pieces: list[str] = []
+    skipping: list[etree._Element] = []
+    for event, element in etree.iterwalk(body if body is not None else tree, ("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if skipping or tag in _NON_CONTENT_TAGS:
+                skipping.append(element)
+                continue
+            if tag in _BLOCK_TAGS:
+                pieces.append("\n\n")
+            if element.text and tag:
+                pieces.append(element.text)
+            continue
+        if skipping:
+            if skipping[-1] is element:
+                skipping.pop()
+            if skipping:
+                continue
+        elif tag in _BLOCK_TAGS:
+            pieces.append("\n\n")
+        if element.tail:
+            pieces.append(element.tail)
+    return _normalise("".join(pieces))
+
+
+def _soup_title(soup: BeautifulSoup) -> str | None:
     if soup.title is not None and soup.title.string:
         return " ".join(soup.title.string.split())
     return None
 
 
-def _visible_text(soup: BeautifulSoup) -> str:
+def _soup_visible_text(soup: BeautifulSoup) -> str:
     for tag in soup.find_all(_NON_CONTENT_TAGS):
         tag.decompose()
-    for tag in soup.find_all(_BLOCK_TAGS):
+    for tag in soup.find_all(sorted(_BLOCK_TAGS)):
         tag.insert_before("\n\n")
     return _normalise(soup.get_text())
 
