@@ -248,7 +248,9 @@ def test_scalars_round_trip_through_a_yaml_reader() -> None:
 def test_plain_style_is_used_for_ordinary_text() -> None:
     assert scalar("The museum reopened in 2019.") == "The museum reopened in 2019."
     assert scalar("https://a.example/x?y=1#z", flow=True) == "https://a.example/x?y=1#z"
-    assert scalar("3") == '"3"'
+    assert scalar("3") == "'3'"
+    assert scalar("It's 5: ok") == "'It''s 5: ok'"
+    assert scalar("tab\there") == '"tab\\there"'
 
 
 def test_entry_lines_parse_back_for_each_indent_style() -> None:
@@ -264,3 +266,41 @@ def test_entry_lines_parse_back_for_each_indent_style() -> None:
         lines = entry_lines(entry, indent)
         loaded = YAML(typ="rt").load(prefix + "".join(lines))["claims"][0]
         assert store._plain(loaded) == entry
+
+
+def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    crlf = "# c\r\nclaims:\r\n  - id: c-2\r\n    article: a.md\r\n    line: 1\r\n    text: x\r\n"
+    path.write_bytes((crlf + "    urls: []\r\n").encode("utf-8"))
+    ledger = Ledger.load(path)
+    ledger.merge(
+        Extraction(
+            ARTICLE,
+            (ExtractedClaim(ARTICLE, 5, "1", "x", ()), extracted(6, "2", "y", "https://y/")),
+        )
+    )
+    ledger.save()
+    raw = path.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n") > 8
+    assert [c.line for c in Ledger.load(path).claims] == [5, 6]
+
+
+def test_unusual_line_separators_inside_a_claim_do_not_shift_entries(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    ledger = Ledger.new(path)
+    odd = "Line\u2028separator and\u0085next line\x0bvertical tab."
+    ledger.merge(
+        Extraction(
+            ARTICLE, (extracted(1, "1", odd, "https://a/"), extracted(2, "2", "b", "https://b/"))
+        )
+    )
+    ledger.save()
+    reloaded = Ledger.load(path)
+    assert [c.text for c in reloaded.claims] == [odd, "b"]
+    reloaded.merge(
+        Extraction(
+            ARTICLE, (extracted(3, "1", odd, "https://a/"), extracted(4, "2", "b", "https://b/"))
+        )
+    )
+    reloaded.save()
+    assert [c.line for c in Ledger.load(path).claims] == [3, 4]

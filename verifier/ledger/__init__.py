@@ -1,14 +1,14 @@
 """claims.yaml, the reviewable ledger, and the state kept beside it.
 
-    claim_id(article, text) -> "c-" + 6 hex digits        deterministic id for a new claim
-    Ledger.load(path) / Ledger.new(path)                   validated ledger (errors.LedgerError)
-    ledger.settings / .articles / .claims                  typed values for the pipeline
-    ledger.merge(extraction) -> MergeSummary               keeps ids, human fields, comments
-    ledger.accept(id, note, accepted_for=...) -> Claim     status: accepted, pinned
-    ledger.save()                                          atomic; no write when nothing changed
-    config.layered_settings(settings, environ=, flags=)    VERIFIER_* variables, then flags
-    acceptance.is_accepted(finding) / result_fingerprint   stale acceptances bring findings back
-    reuse.ResultCache.for_ledger(path).wrap(assess)        reuse unchanged matcher results
+claim_id(article, text) -> "c-" + 6 hex digits        deterministic id for a new claim
+Ledger.load(path) / Ledger.new(path)                   validated ledger (errors.LedgerError)
+ledger.settings / .articles / .claims                  typed values for the pipeline
+ledger.merge(extraction) -> MergeSummary               keeps ids, human fields, comments
+ledger.accept(id, note, accepted_for=...) -> Claim     status: accepted, pinned
+ledger.save()                                          atomic; no write when nothing changed
+config.layered_settings(settings, environ=, flags=)    VERIFIER_* variables, then flags
+acceptance.is_accepted(finding) / result_fingerprint   stale acceptances bring findings back
+reuse.ResultCache.for_ledger(path).wrap(assess)        reuse unchanged matcher results
 """
 
 from verifier.ledger.files import write_atomically

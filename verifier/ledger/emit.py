@@ -3,8 +3,8 @@
 A round-trip dump of a whole 10,000-claim ledger takes seconds; a new claim is a small,
 known shape (strings, an int, a list of strings, a list of small mappings), so it is
 emitted here. Scalars are left plain only when a YAML 1.2 (or 1.1) reader cannot take
-them for anything but a string; everything else is double-quoted with JSON escapes, which
-YAML's double-quoted style reads the same way.
+them for anything but a string; other printable text is single-quoted, and the rest is
+double-quoted with JSON escapes, which YAML's double-quoted style reads the same way.
 """
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ def scalar(value: object, *, flow: bool = False) -> str:
     text = str(value)
     if _is_plain_safe(text, flow=flow):
         return text
+    if text.isprintable() and not any(char in _NEEDS_ESCAPE for char in text):
+        # Single quotes need no escapes but doubling "'"; ruamel writes them this way too.
+        return "'" + text.replace("'", "''") + "'"
     quoted = json.dumps(text, ensure_ascii=False)
     for char in _NEEDS_ESCAPE:
         quoted = quoted.replace(char, f"\\u{ord(char):04x}")

@@ -124,6 +124,16 @@ def _plain(value: object) -> Any:
     return value
 
 
+_LINE = re.compile(
+    r"[^\n\r\x85\u2028\u2029]*(?:\r\n|[\n\r\x85\u2028\u2029])|[^\n\r\x85\u2028\u2029]+$"
+)
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines as ruamel.yaml counts them (it also breaks at U+0085, U+2028, U+2029), with ends."""
+    return _LINE.findall(text)
+
+
 def _is_filler(line: str) -> bool:
     stripped = line.strip()
     return not stripped or stripped.startswith("#")
@@ -156,6 +166,7 @@ class Ledger:
         self._tail = tail
         self._indent = indent
         self._claims_line = claims_line
+        self._newline = "\r\n" if original is not None and "\r\n" in original else "\n"
         self._sections = dict(sections)
         self._settings = _settings_from(sections, path)
         self._articles = articles
@@ -169,7 +180,9 @@ class Ledger:
     def load(cls, path: Path) -> Ledger:
         """Read and validate claims.yaml; LedgerError names file, line and field on any problem."""
         try:
-            text = path.read_text(encoding="utf-8")
+            # Bytes decoded by hand: read_text would turn CRLF into LF and the rewrite
+            # would change every line of a file saved on Windows.
+            text = path.read_bytes().decode("utf-8")
         except FileNotFoundError:
             raise LedgerError("file not found", path=str(path)) from None
         except UnicodeDecodeError as error:
@@ -196,7 +209,7 @@ class Ledger:
 
     @classmethod
     def _from_payload(cls, path: Path, text: str, payload: Mapping[str, Any]) -> Ledger:
-        lines = text.splitlines(keepends=True)
+        lines = _split_lines(text)
         layout = payload["layout"]
         starts: list[int] = list(layout["starts"])
         bounds = [*starts, int(layout["block_end"])]
@@ -295,8 +308,8 @@ class Ledger:
                 node.insert(_canonical_position(node, key), key, ruamel_value)
         buffer = io.StringIO()
         yaml.dump(document, buffer)
-        body = _shift_dash(buffer.getvalue().splitlines(keepends=True), self._indent)
-        entry.lines = entry.lines[:lead] + body
+        body = _shift_dash(_split_lines(buffer.getvalue()), self._indent)
+        entry.lines = entry.lines[:lead] + self._with_newlines(body)
         entry.plain = _plain(node)
         self._dirty = True
         self._claims_cache = None
@@ -307,23 +320,31 @@ class Ledger:
         if position == len(self._entries) and self._entries:
             last = self._entries[-1].lines
             if last and not last[-1].endswith("\n"):
-                last[-1] += "\n"
-        self._entries.insert(position, _Entry(plain, entry_lines(plain, self._indent)))
+                last[-1] += self._newline
+        lines = self._with_newlines(entry_lines(plain, self._indent))
+        self._entries.insert(position, _Entry(plain, lines))
         self._dirty = True
         self._claims_cache = None
+
+    def _with_newlines(self, lines: list[str]) -> list[str]:
+        """Generated lines end in the file's own line break (CRLF stays CRLF)."""
+        if self._newline == "\n":
+            return lines
+        return [line[:-1] + self._newline if line.endswith("\n") else line for line in lines]
 
     def _open_claims_list(self) -> None:
         """Make the head end in a bare `claims:` line that block entries can follow."""
         if self._head and not self._head[-1].endswith("\n"):
-            self._head[-1] += "\n"
+            self._head[-1] += self._newline
         if self._claims_line is None:
-            self._head.append("claims:\n")
+            self._head.append("claims:" + self._newline)
             self._claims_line = len(self._head) - 1
             return
-        line = self._head[self._claims_line].rstrip("\n")
+        line = self._head[self._claims_line].rstrip("\r\n")
         match = _EMPTY_CLAIMS.match(line)
         if match is not None:
-            self._head[self._claims_line] = match.group("key") + (match.group("rest") or "") + "\n"
+            rest = match.group("rest") or ""
+            self._head[self._claims_line] = match.group("key") + rest + self._newline
 
     # -- merge ----------------------------------------------------------------------------
 
@@ -468,11 +489,11 @@ class Ledger:
     def dumps(self) -> str:
         pieces = list(self._head)
         if pieces and self._entries and not pieces[-1].endswith("\n"):
-            pieces[-1] += "\n"
+            pieces[-1] += self._newline
         for entry in self._entries:
             pieces.extend(entry.lines)
         if self._tail and pieces and not pieces[-1].endswith("\n"):
-            pieces[-1] += "\n"
+            pieces[-1] += self._newline
         pieces.extend(self._tail)
         return "".join(pieces)
 
@@ -564,7 +585,7 @@ def _parse(path: Path, text: str) -> tuple[dict[str, Any], str]:
 
 def _layout(document: CommentedMap, text: str) -> dict[str, Any]:
     """Where the claims sit in `text`: head | entry blocks | tail, and the indentation."""
-    lines = text.splitlines(keepends=True)
+    lines = _split_lines(text)
     if "claims" not in document:
         return {
             "head_end": len(lines),
