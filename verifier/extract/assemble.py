@@ -144,12 +144,18 @@ def assemble(
                     continue
                 citations.append(citation)
         sentence = sentences[index]
+        claim_text = clean_claim_text(text[sentence.start : sentence.end])
+        if not claim_text:
+            warnings.append(
+                ExtractionWarning(article, markers[0].line, f"marker [{labels[0]}] cites no text")
+            )
+            continue
         claims.append(
             ExtractedClaim(
                 article=article,
                 line=markers[0].line,
                 footnote=",".join(labels),
-                text=clean_claim_text(text[sentence.start : sentence.end]),
+                text=claim_text,
                 citations=tuple(citations),
                 column=markers[0].column,
             )

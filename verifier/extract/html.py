@@ -86,6 +86,8 @@ class _Notes:
 
     labels: dict[HtmlElement, str] = field(default_factory=dict)
     marker_notes: dict[HtmlElement, HtmlElement] = field(default_factory=dict)
+    ids: dict[str, HtmlElement] = field(default_factory=dict)
+    """Elements by id, to follow short citations ("King 2003" -> #CITEREFKing2003)."""
     nested: set[HtmlElement] = field(default_factory=set)
     """Markers that stand inside a note (a note citing a source of its own)."""
 
@@ -116,7 +118,7 @@ def extract_html(source: str, article: str) -> Extraction:
     _walk(start if start is not None else root, body, notes, note_elements)
     cited = notes.cited_from_text()
     note_values = [
-        Note(label, _note_text(element, base_url, mediawiki), element.sourceline or 0)
+        Note(label, _note_text(element, base_url, mediawiki, notes.ids), element.sourceline or 0)
         for element, label in sorted(notes.labels.items(), key=lambda item: _order(item[0]))
         if element in cited
     ]
@@ -162,7 +164,7 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
             continue
         candidates.append((anchor, note))
     note_set = {note for _, note in candidates}
-    notes = _Notes()
+    notes = _Notes(ids=ids)
     used_labels: set[str] = set()
     for anchor, note in candidates:
         if note not in notes.labels:
@@ -329,10 +331,23 @@ def _marker_anchors(sup: HtmlElement, notes: _Notes) -> list[HtmlElement]:
     return [anchor for anchor in sup.iter("a") if anchor in notes.marker_notes]
 
 
-def _note_text(note: HtmlElement, base_url: str | None, mediawiki: bool) -> NoteText:
+def _note_text(
+    note: HtmlElement, base_url: str | None, mediawiki: bool, ids: dict[str, HtmlElement]
+) -> NoteText:
     parts: list[str] = []
     links: list[tuple[str, str, bool]] = []
     _collect_note(note, parts, links, top=True)
+    # A short citation ("King 2003, p. 41") links to its full entry in the bibliography:
+    # what that entry links to is what the note cites.
+    for anchor in note.iter("a"):
+        href = anchor.get("href") or ""
+        target = ids.get(unquote(href[1:])) if href.startswith("#") else None
+        if target is not None and not _is_inside(target, note) and target.tag == "cite":
+            for link in target.iter("a"):
+                link_href = (link.get("href") or "").strip()
+                if link_href and not link_href.startswith(("#", "javascript:", "mailto:")):
+                    external = "external" in (link.get("class") or "").split()
+                    links.append((link_href, " ".join(link.text_content().split()), external))
     # MediaWiki marks every off-site link "external"; the rest are wiki pages (authors, ISBN
     # lookups), not what the note cites.
     if mediawiki or any(external for _, _, external in links):

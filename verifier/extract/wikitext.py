@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from verifier.extract.assemble import Body, Note, assemble
+from verifier.extract.assemble import PARAGRAPH_BREAK, Body, Note, assemble
 from verifier.extract.notes import NoteText
 from verifier.extract.urls import find_urls
 from verifier.model import Extraction, ExtractionWarning
@@ -38,7 +39,6 @@ _NON_TEXT_LINK = re.compile(
     r"categoría|catégorie|media|[a-z]{2,3}(?:-[a-z]+)?)\s*:",
     re.I,
 )
-_MARKER_TEMPLATES = frozenset({"sfn", "sfnp", "sfnm", "r", "refn"})
 _CITATION_TEMPLATE = re.compile(
     r"^(?:cite[\s_-]?\w*|citation|internetquelle|literatur|cita[\s_]\w+|lien web|article|"
     r"ouvrage|webarchiv|webarchive|harvnb|harv|sfn|sfnp)$",
@@ -80,7 +80,7 @@ _FIRST_PARAMETER_TEMPLATES = frozenset(
 _LINE_LIST = re.compile(r"^[*#:;]+\s*")
 _LINE_TABLE_MARKUP = re.compile(r"^\s*(?:\{\||\|\}|\|-)")
 _INLINE_TEMPLATE_LINE = re.compile(
-    r"^\{\{\s*(?:sfn|sfnp|r|refn|nowrap|nobr|lang|langx|convert|circa|c\.|small|abbr)\s*[|}]",
+    r"^\{\{\s*(?:sfn|sfnp|r|refn|#tag:ref|nowrap|nobr|lang|langx|convert|circa|c\.|small|abbr)\s*[|}]",
     re.I,
 )
 _INLINE = re.compile(
@@ -106,6 +106,8 @@ class _Scan:
     """(start, end, replacement): source text [start, end) to render, or a replacement."""
     markers: list[tuple[int, str]] = field(default_factory=list)
     """(source offset, note key) of each marker, in order."""
+    anonymous: int = 0
+    """Refs without a name so far (each is a note of its own)."""
 
 
 def extract_wikitext(source: str, article: str) -> Extraction:
@@ -136,7 +138,7 @@ def extract_wikitext(source: str, article: str) -> Extraction:
             )
             marker_index += 1
         if replacement is not None:
-            renderer.replacement(start, replacement)
+            renderer.replacement(start, end, replacement)
         else:
             renderer.text(start, end)
     for offset, key in scan.markers[marker_index:]:
@@ -207,18 +209,24 @@ def _mask_comments(source: str) -> str:
     return re.sub(r"<!--.*?(?:-->|$)", lambda m: " " * len(m.group(0)), source, flags=re.S)
 
 
+_QUOTE_TEMPLATES = frozenset(
+    {"quote", "blockquote", "cquote", "quotation", "quote box", "zitat", "citation bloc"}
+)
+
+
 def _scan(
     source: str,
     scan: _Scan,
     notes: dict[str, tuple[NoteText, int]],
     definitions: dict[tuple[str, str], _Ref],
     bibliography: list[tuple[str, str, NoteText]],
+    start_at: int = 0,
+    stop: int | None = None,
 ) -> None:
-    position = 0
-    anonymous = 0
-    length = len(source)
+    position = start_at
+    length = len(source) if stop is None else stop
     while position < length:
-        token = _TOKEN.search(source, position)
+        token = _TOKEN.search(source, position, length)
         if token is None:
             scan.pieces.append((position, length, None))
             return
@@ -235,7 +243,7 @@ def _scan(
             else:
                 end = match.end()
                 ref = _ref_of(match)
-                key, anonymous = _ref_key(ref, anonymous)
+                key = _ref_key(ref, scan)
                 _remember_note(key, ref, notes, definitions, bibliography)
                 scan.markers.append((start, key))
         elif text == "<references":
@@ -248,20 +256,27 @@ def _scan(
         elif text == "{{":
             end = _balanced_end(source, start, _BRACES, "{{")
             if end is not None:
-                replacement, anonymous = _template(
-                    source, start, end, scan, notes, definitions, bibliography, anonymous
-                )
                 if start > position:
                     scan.pieces.append((position, start, None))
-                if replacement:
-                    scan.pieces.append((start, end, replacement))
+                quoted = _quotation_span(source, start, end)
+                if quoted is not None:
+                    # A quotation is prose the reader sees, refs and all: render it as a block.
+                    scan.pieces.append((start, quoted[0], PARAGRAPH_BREAK))
+                    _scan(source, scan, notes, definitions, bibliography, *quoted)
+                    scan.pieces.append((quoted[1], end, PARAGRAPH_BREAK))
+                else:
+                    replacement = _template(
+                        source, start, end, scan, notes, definitions, bibliography
+                    )
+                    if replacement:
+                        scan.pieces.append((start, end, replacement))
                 position = end
                 continue
         elif text == "[[":
             if _NON_TEXT_LINK.match(source, start):
                 end = _balanced_end(source, start, _BRACKETS, "[[")
             else:
-                closing_at = source.find("]]", start)
+                closing_at = source.find("]]", start, length)
                 if closing_at < 0:
                     end = None
                 else:
@@ -280,6 +295,43 @@ def _scan(
         if start > position:
             scan.pieces.append((position, start, None))
         position = end
+
+
+def _quotation_span(source: str, start: int, end: int) -> tuple[int, int] | None:
+    """For {{quote|text|author}} (or |text= / |quote=), where the quoted text lies."""
+    name_match = re.match(r"\{\{\s*([^|{}]+?)\s*\|", source[start:end])
+    if name_match is None or name_match.group(1).lower() not in _QUOTE_TEMPLATES:
+        return None
+    depth = 0
+    index = start + 2
+    separators: list[int] = []
+    while index < end - 2:
+        pair = source[index : index + 2]
+        if pair in ("{{", "[["):
+            depth += 1
+            index += 2
+            continue
+        if pair in ("}}", "]]"):
+            depth -= 1
+            index += 2
+            continue
+        if source.startswith("<ref", index):
+            closing = _REF.match(source, index)
+            if closing is not None:
+                index = closing.end()
+                continue
+        if source[index] == "|" and depth == 0:
+            separators.append(index)
+        index += 1
+    separators.append(end - 2)
+    for first, after in itertools.pairwise(separators):
+        parameter = source[first + 1 : after]
+        named = re.match(r"\s*(\w+)\s*=", parameter)
+        if named is None:
+            return first + 1, after
+        if named.group(1).lower() in ("text", "quote", "1"):
+            return first + 1 + named.end(), after
+    return None
 
 
 def _balanced_end(source: str, start: int, pattern: re.Pattern[str], opener: str) -> int | None:
@@ -305,10 +357,11 @@ def _ref_of(match: re.Match[str]) -> _Ref:
     )
 
 
-def _ref_key(ref: _Ref, anonymous: int) -> tuple[str, int]:
+def _ref_key(ref: _Ref, scan: _Scan) -> str:
     if ref.name:
-        return f"name:{ref.group}\x1f{ref.name}", anonymous
-    return f"anon:{ref.group}\x1f{anonymous}", anonymous + 1
+        return f"name:{ref.group}\x1f{ref.name}"
+    scan.anonymous += 1
+    return f"anon:{ref.group}\x1f{scan.anonymous}"
 
 
 def _remember_note(
@@ -346,29 +399,28 @@ def _template(
     notes: dict[str, tuple[NoteText, int]],
     definitions: dict[tuple[str, str], _Ref],
     bibliography: list[tuple[str, str, NoteText]],
-    anonymous: int,
-) -> tuple[str | None, int]:
+) -> str | None:
     """What a template contributes to the running text; records the markers it makes."""
     inner = source[start + 2 : end - 2]
     name, parameters = _template_parts(inner)
     lowered = name.lower().replace("_", " ").strip()
     if lowered in _TEXT_TEMPLATES:
-        return _TEXT_TEMPLATES[lowered], anonymous
+        return _TEXT_TEMPLATES[lowered]
     if lowered in _FIRST_PARAMETER_TEMPLATES and "1" in parameters:
-        return _plain(parameters["1"]), anonymous
+        return _plain(parameters["1"])
     if lowered in ("lang", "langx", "transl") and "2" in parameters:
-        return _plain(parameters["2"]), anonymous
+        return _plain(parameters["2"])
     if lowered in ("circa", "c.") and "1" in parameters:
-        return f"c. {parameters['1']}", anonymous
+        return f"c. {parameters['1']}"
     if lowered == "convert" and "1" in parameters:
-        return f"{parameters['1']} {parameters.get('2', '')}".strip(), anonymous
+        return f"{parameters['1']} {parameters.get('2', '')}".strip()
     if lowered in ("sfn", "sfnp", "sfnm"):
         short = _short_citation(parameters)
         key = f"sfn:\x1f{short}"
         if key not in notes:
             notes[key] = (_resolve_short(short, parameters, bibliography, inner), start)
         scan.markers.append((start, key))
-        return None, anonymous
+        return None
     if lowered == "r":
         for index in range(1, 10):
             ref_name = parameters.get(str(index))
@@ -377,22 +429,22 @@ def _template(
             ref = _Ref(
                 name=ref_name.strip(), group=parameters.get("group", ""), content=None, offset=start
             )
-            key, anonymous = _ref_key(ref, anonymous)
+            key = _ref_key(ref, scan)
             _remember_note(key, ref, notes, definitions, bibliography)
             scan.markers.append((start, key))
-        return None, anonymous
-    if lowered == "refn":
+        return None
+    if lowered in ("refn", "#tag:ref"):
         ref = _Ref(
-            name=parameters.get("name") or None,
-            group=parameters.get("group", ""),
+            name=parameters.get("name", "").strip("\"' ") or None,
+            group=parameters.get("group", "").strip("\"' "),
             content=parameters.get("1"),
             offset=start,
         )
-        key, anonymous = _ref_key(ref, anonymous)
+        key = _ref_key(ref, scan)
         _remember_note(key, ref, notes, definitions, bibliography)
         scan.markers.append((start, key))
-        return None, anonymous
-    return None, anonymous
+        return None
+    return None
 
 
 def _template_parts(inner: str) -> tuple[str, dict[str, str]]:
@@ -467,7 +519,7 @@ def _note_text(content: str, bibliography: list[tuple[str, str, NoteText]]) -> N
             links.extend(short.links)
             title = title or short.title
             continue
-        url = _first(parameters, _URL_PARAMETERS) or _identifier_url(parameters)
+        url = _protocol(_first(parameters, _URL_PARAMETERS)) or _identifier_url(parameters)
         template_title = _plain(_first(parameters, _TITLE_PARAMETERS) or "") or None
         if name in ("webarchiv", "webarchive"):
             url = url or parameters.get("1")
@@ -485,7 +537,7 @@ def _note_text(content: str, bibliography: list[tuple[str, str, NoteText]]) -> N
     for match in re.finditer(
         r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<text>[^\]]*))?\]", outside_templates
     ):
-        links.append((match.group("url"), _plain(match.group("text") or "")))
+        links.append((_protocol(match.group("url")) or "", _plain(match.group("text") or "")))
         title = title or (_plain(match.group("text") or "") or None)
     for url in find_urls(re.sub(r"\[(?:https?:)?//[^\s\]]+", " ", outside_templates)):
         links.append((url, ""))
@@ -499,6 +551,13 @@ def _note_text(content: str, bibliography: list[tuple[str, str, NoteText]]) -> N
         accessed=accessed,
         from_markup=True,
     )
+
+
+def _protocol(url: str | None) -> str | None:
+    """A protocol-relative link (//host/path) as MediaWiki renders it, over https."""
+    if url and url.strip().startswith("//"):
+        return "https:" + url.strip()
+    return url
 
 
 def _identifier_url(parameters: dict[str, str]) -> str | None:
@@ -542,8 +601,8 @@ def _bibliography(source: str) -> list[tuple[str, str, NoteText]]:
     for name, parameters in _citation_templates(source):
         if name in ("harvnb", "harv", "sfn", "sfnp"):
             continue
-        url = _first(parameters, _URL_PARAMETERS)
-        if not url:
+        url = _protocol(_first(parameters, _URL_PARAMETERS))
+        if not url or not find_urls(url):
             continue
         surnames = " ".join(
             value
@@ -625,6 +684,8 @@ class _Renderer:
         self.body = Body()
         self.current_line = -1
         self.kind = "blank"
+        self.rendered_to = 0
+        """End of the last text rendered; a gap after it is a region (ref, template)."""
 
     def _enter_line(self, offset: int) -> int:
         """Start the source line holding `offset` if not yet started; returns where that
@@ -633,6 +694,11 @@ class _Renderer:
         if line_start == self.current_line:
             return offset
         self.current_line = line_start
+        if offset > line_start and self.rendered_to < line_start:
+            # The line began inside a region that started on an earlier line (a ref whose
+            # template runs over several lines): the text after it continues that line.
+            self.body.append(" ")
+            return offset
         line_end = self.source.find("\n", line_start)
         line = self.source[line_start : len(self.source) if line_end < 0 else line_end]
         kind, content_start = _line_kind(line)
@@ -655,9 +721,10 @@ class _Renderer:
         self._enter_line(offset)
         self.body.add_marker(label, line, column)
 
-    def replacement(self, offset: int, text: str) -> None:
-        self._enter_line(offset)
+    def replacement(self, start: int, end: int, text: str) -> None:
+        self._enter_line(start)
         self.body.append(text)
+        self.rendered_to = end
 
     def text(self, start: int, end: int) -> None:
         position = start
@@ -668,6 +735,7 @@ class _Renderer:
             if content_start <= fragment_end:
                 self._fragment(self.source[content_start:fragment_end])
             position = end if newline < 0 else newline + 1
+        self.rendered_to = end
 
     def _fragment(self, fragment: str) -> None:
         if self.kind in ("blank", "table"):
@@ -692,7 +760,7 @@ def _line_kind(line: str) -> tuple[str, int]:
     """What a source line is, and where its content starts after the line's markup."""
     if not line.strip():
         return "blank", len(line)
-    if re.match(r"\s*(?:<ref\b|\{\{\s*(?:sfn|sfnp|r|refn)\s*\|)", line, re.I):
+    if re.match(r"\s*(?:<ref\b|\{\{\s*(?:sfn|sfnp|r|refn|#tag:ref)\s*\|)", line, re.I):
         return "ref-line", 0
     heading = re.match(r"^=+\s*", line)
     if heading and re.search(r"=\s*$", line):

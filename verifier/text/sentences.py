@@ -9,6 +9,7 @@ Rules, in order of precedence:
 - `.`, `!`, `?` or `…` ends a sentence when followed by whitespace and a plausible sentence
   start (capital, digit, opening quote or bracket), after any closing quotes, brackets and
   footnote markers ("...in 2024."[3] Next" ends after `[3]`);
+- inside a double quotation that closes later, sentences belong to the quoting sentence;
 - a period does not end a sentence after a known abbreviation (Dr., No. 5, e.g., Jan.),
   an initial (J. R. R. Tolkien), a dotted acronym (U.S.) or inside a number (3.5).
 """
@@ -175,13 +176,30 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
             break
         boundary = _sentence_end(text, terminator.start(), terminator.end(), end)
         position = terminator.end()
-        if boundary is None:
+        if boundary is None or _inside_quotation(text, sentence_start, boundary, end):
             continue
         _append_trimmed(text, sentence_start, boundary, spans)
         sentence_start = boundary
         position = boundary
     _append_trimmed(text, sentence_start, end, spans)
     return spans
+
+
+_LONGEST_QUOTATION = 600
+
+
+def _inside_quotation(text: str, sentence_start: int, boundary: int, block_end: int) -> bool:
+    """True when a double quotation opened in this sentence is still open at `boundary` and
+    closes soon after: the quoted sentences belong to the sentence that quotes them
+    ('He said: "We will act. Today." Then...' is one sentence, then another)."""
+    so_far = text[sentence_start:boundary]
+    opened = so_far.count("\u201c") > so_far.count("\u201d")
+    closer = "\u201d"
+    if not opened and so_far.count('"') % 2 == 1:
+        opened, closer = True, '"'
+    if not opened:
+        return False
+    return text.find(closer, boundary, min(block_end, boundary + _LONGEST_QUOTATION)) >= 0
 
 
 def _sentence_end(text: str, term_start: int, term_end: int, block_end: int) -> int | None:
