@@ -146,3 +146,46 @@ def test_marker_inside_a_note_is_not_a_claim_of_the_article() -> None:
         ("Anthem.", "n 1", ())
     ]
     assert [w.message.split()[0] for w in extraction.warnings] == ["note"]  # [n 1] has no URL
+
+
+def test_pandoc_footnotes() -> None:
+    source = (
+        '<p>The dam holds 3 km³ of water.<a href="#fn1" class="footnote-ref" id="fnref1" '
+        'role="doc-noteref"><sup>1</sup></a></p>\n'
+        '<section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes">'
+        '<hr /><ol><li id="fn1"><p>Dam survey, <a href="https://dam.example.org/survey">'
+        "https://dam.example.org/survey</a>."
+        '<a href="#fnref1" class="footnote-back" role="doc-backlink">\u21a9\ufe0e</a></p></li>'
+        "</ol></section>"
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [
+        ("The dam holds 3 km³ of water.", "1", ("https://dam.example.org/survey",))
+    ]
+
+
+def test_substack_style_footnotes_with_numbered_backlinks() -> None:
+    source = (
+        '<p>Rents rose 9% in 2023.<a class="footnote-anchor" id="footnote-anchor-1" '
+        'href="#footnote-1">1</a> They fell later.</p>\n'
+        '<div class="footnote"><a id="footnote-1" href="#footnote-anchor-1" '
+        'class="footnote-number">1</a><div class="footnote-content"><p>'
+        '<a href="https://rents.example.org/2023">Rent index 2023</a></p></div></div>'
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [
+        ("Rents rose 9% in 2023.", "1", ("https://rents.example.org/2023",))
+    ]
+    assert claims[0].citations[0].title == "Rent index 2023"
+
+
+def test_numbered_backlink_at_the_start_of_a_note_is_not_a_marker() -> None:
+    source = (
+        '<p>Claim one.<sup id="r1"><a href="#n1">1</a></sup></p>'
+        '<ol><li id="n1"><a href="#r1">1.</a> https://one.example.org/</li></ol>'
+    )
+    extraction = extract(source)
+    assert [(claim.text, claim.urls) for claim in extraction.claims] == [
+        ("Claim one.", ("https://one.example.org/",))
+    ]
+    assert extraction.warnings == ()

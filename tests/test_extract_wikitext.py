@@ -140,3 +140,32 @@ def test_shared_wikitext_articles_yield_claims_with_urls() -> None:
     claims = [claim for extraction in extractions for claim in extraction.claims]
     assert len(claims) > 1200
     assert sum(1 for claim in claims if claim.urls) > 1000
+
+
+def test_inline_text_templates_keep_their_words() -> None:
+    source = (
+        "{{As of|2019}}, the {{ill|Ferrow Trust|de|Ferrow-Stiftung}} held {{convert|40|ha}} "
+        "bought for {{US$|2 million}} in {{lang|fr|la ville}}.<ref>https://t.example.org/</ref>\n"
+    )
+    assert extract(source).claims[0].text == (
+        "As of 2019, the Ferrow Trust held 40 ha bought for US$2 million in la ville."
+    )
+
+
+def test_quote_template_is_prose_with_its_refs() -> None:
+    source = (
+        "Intro sentence.\n{{quote|The river rose 3 m in an hour.<ref>https://river.example.org/"
+        "</ref>|Harbour master}}\nAfter.\n"
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("The river rose 3 m in an hour.", ("https://river.example.org/",))
+    ]
+
+
+def test_tag_ref_parser_function_is_a_ref() -> None:
+    source = 'Claim.{{#tag:ref|See https://tag.example.org/ for more.|group="nb"}}\n'
+    claims = extract(source).claims
+    assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [
+        ("Claim.", "nb 1", ("https://tag.example.org/",))
+    ]

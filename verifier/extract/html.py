@@ -157,7 +157,7 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
                     )
                 )
             continue
-        if _is_marker_element(target):
+        if _links_back_to(target, anchor, ids):
             continue  # a link back from a note to its marker
         note = _note_element(target)
         if note is None or _is_inside(anchor, note):
@@ -180,14 +180,22 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
     return notes
 
 
-def _is_marker_element(element: HtmlElement) -> bool:
-    if element.tag == "sup":
-        return True
-    if element.tag == "a" and (element.get("href") or "").startswith("#"):
-        return True
-    return any(
-        (anchor.get("href") or "").startswith("#") for anchor in element.iterchildren("a")
-    ) and element.tag in ("span", "sup")
+def _links_back_to(target: HtmlElement, anchor: HtmlElement, ids: dict[str, HtmlElement]) -> bool:
+    """True when `target` is a marker that points at the note holding `anchor`: then
+    `anchor` is the note's link back to its marker, not a marker itself. (A note's own
+    number linking back to the marker, as Substack writes it, is a valid target.)"""
+    if target.tag == "a":
+        links = [target]
+    elif target.tag in ("sup", "span"):  # a marker wrapper: <sup id="ref-1"><a href=...>
+        links = list(target.iter("a"))
+    else:
+        return False
+    for link in links:
+        href = link.get("href") or ""
+        pointed = ids.get(unquote(href[1:])) if href.startswith("#") else None
+        if pointed is not None and pointed is not anchor and _is_inside(anchor, pointed):
+            return True
+    return False
 
 
 def _is_backlink_anchor(anchor: HtmlElement) -> bool:

@@ -410,10 +410,19 @@ def _template(
         return _plain(parameters["1"])
     if lowered in ("lang", "langx", "transl") and "2" in parameters:
         return _plain(parameters["2"])
+    if lowered.startswith("lang-") and "1" in parameters:
+        return _plain(parameters["1"])
+    if lowered in ("ill", "interlanguage link", "interlanguage link multi") and "1" in parameters:
+        return _plain(parameters.get("lt") or parameters["1"])
     if lowered in ("circa", "c.") and "1" in parameters:
         return f"c. {parameters['1']}"
-    if lowered == "convert" and "1" in parameters:
+    if lowered in ("convert", "cvt") and "1" in parameters:
         return f"{parameters['1']} {parameters.get('2', '')}".strip()
+    if lowered == "as of" and "1" in parameters:
+        date = " ".join(parameters[key] for key in ("1", "2", "3") if parameters.get(key))
+        return f"{'as' if parameters.get('lc') else 'As'} of {date}"
+    if lowered in ("us$", "usd") and "1" in parameters:
+        return f"US${parameters['1']}"
     if lowered in ("sfn", "sfnp", "sfnm"):
         short = _short_citation(parameters)
         key = f"sfn:\x1f{short}"
