@@ -390,12 +390,12 @@ def _whole_words(text: str, start: int, end: int) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [fold(word) for word in _WORD.findall(text.replace("&", " and "))]
+    return _WORD.findall(fold(text.replace("&", " and ")))
 
 
 def page_word_string(page_text: str) -> str:
-    """The page as " word word ... " for verbatim quote lookups."""
-    return " " + " ".join(_words(page_text)) + " "
+    """The page as " word word ... " for verbatim quote lookups (give it folded text)."""
+    return " " + " ".join(_WORD.findall(page_text.replace("&", " and "))) + " "
 
 
 def is_content(token: Token) -> bool:

@@ -62,13 +62,13 @@ class Source:
         units: set[int] = set()
         for mention in claim_mentions:
             for word in index_words(mention):
-                units.update(self.page.postings.get(word, ()))
+                units.update(self.page.units_with(word))
         return self.mentions(units)
 
     @property
     def word_string(self) -> str:
         if self._word_string is None:
-            self._word_string = discrepancies.page_word_string(self.text)
+            self._word_string = discrepancies.page_word_string(self.page.search_text)
         return self._word_string
 
 
@@ -241,7 +241,7 @@ def _discrepancy_flags(
     flags = discrepancies.title_flags(
         claim_tokens,
         claim,
-        lambda norm: [page.tokens(unit) for unit in page.postings.get(norm, ())],
+        lambda norm: [page.tokens(unit) for unit in page.units_with(norm)],
         source.text,
     )
     flags.extend(

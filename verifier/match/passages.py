@@ -11,22 +11,36 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from verifier.match.tokens import STOPWORDS, WORD, Token, normalise, tokenize
+from verifier.match.tokens import (
+    NORMAL_FORMS,
+    SURFACES_OF,
+    WORD,
+    Token,
+    fold,
+    normalise,
+    tokenize,
+)
 from verifier.text.sentences import split_sentences
 
-_LINE_BREAK = re.compile(r"\n")
+_LINE = re.compile(r"[^\n]+")
+# A sentence end followed by more text on the same line.
+_MAYBE_TWO_SENTENCES = re.compile(r"[.!?\u2026][\"')\]\u201d\u2019]*\s+\S")
 _PREFIX = 4
 MAX_PASSAGES = 3
 """How many separate passages may jointly back a claim with several parts."""
 MIN_PASSAGE_SHARE = 0.4
-IDF_STRENGTH = 1.0
 """Share of the claim's weight a unit must cover to count as a further passage."""
+IDF_STRENGTH = 1.0
+"""How much rarer claim words count when choosing the best passage."""
+FUZZY_CUTOFF = 85
+"""rapidfuzz ratio for spelling variants that share their first letters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,44 +53,29 @@ class Unit:
 
 @dataclass
 class PageIndex:
-    """A source's units and an inverted index from normal form to units.
+    """A source's units, searchable for any claim word on demand.
 
-    Only the words' normal forms are kept for the whole page; full tokens (with offsets) are
-    made on demand for the few units a claim's evidence and checks look at.
+    Nothing is tokenised up front: a claim word is looked for with `str.find` on its first
+    letters in a case- and accent-folded copy of the page, and only the words found there are
+    normalised and compared. Pages are long and claims short, so this beats indexing every word.
     """
 
     text: str
     units: list[Unit]
-    postings: dict[str, list[int]] = field(default_factory=dict)
+    search_text: str
+    """`text` lower-cased and accent-folded character by character (same offsets)."""
+    unit_starts: list[int]
     _unit_tokens: dict[int, list[Token]] = field(default_factory=dict, repr=False)
-    _sorted_words: list[str] | None = field(default=None, repr=False)
-    _vocabulary: list[str] | None = field(default=None, repr=False)
+    _matches: dict[str, dict[str, list[int]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, text: str) -> PageIndex:
         units = [Unit(start, end) for start, end in _unit_spans(text)]
-        # Index surface forms first (lower-cased, C-level set per unit), then normalise each
-        # distinct surface once: pages repeat their words, so this is most of the saving.
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            lowered = text  # a few characters lower-case to two; keep offsets exact
-        find_words = WORD.findall
-        by_surface: dict[str, list[int]] = defaultdict(list)
-        for index, unit in enumerate(units):
-            for surface in set(find_words(lowered, unit.start, unit.end)):
-                by_surface[surface].append(index)
-        postings: dict[str, list[int]] = {}
-        for surface, unit_list in by_surface.items():
-            norm = normalise(surface)
-            if norm in STOPWORDS:
-                continue  # function words are never looked up
-            known = postings.get(norm)
-            postings[norm] = sorted(set(known) | set(unit_list)) if known else unit_list
-        return cls(text, units, postings)
+        return cls(text, units, searchable(text), [unit.start for unit in units])
 
     @property
     def empty(self) -> bool:
-        return not self.postings
+        return WORD.search(self.text) is None
 
     def tokens(self, unit: int) -> list[Token]:
         """The tokens of one unit, with offsets into the page."""
@@ -90,31 +89,112 @@ class PageIndex:
         """Tokens of units [first, end)."""
         return [token for unit in range(first, end) for token in self.tokens(unit)]
 
+    def units_with(self, norm: str) -> list[int]:
+        """Units containing a word whose normal form is exactly `norm`."""
+        return self.matches(norm).get(norm, [])
+
     def equivalents(self, norm: str) -> list[str]:
-        """Page words a reader would accept for the claim word `norm`."""
-        found = [norm] if norm in self.postings else []
-        if len(norm) < _PREFIX or not norm.isalpha():
-            return found
-        if self._sorted_words is None:
-            self._sorted_words = sorted(w for w in self.postings if len(w) >= _PREFIX)
-        words = self._sorted_words
-        prefix = norm[:_PREFIX]
-        position = bisect_left(words, prefix)
-        while position < len(words) and words[position].startswith(prefix):
-            candidate = words[position]
-            if candidate != norm and _extends(candidate, norm):
-                found.append(candidate)
-            position += 1
-        if not found and len(norm) >= 5:
-            # Spelling variants and inflections the stemmer missed ("modelled"/"model" is
-            # caught above; "organisation"/"organization" here).
-            if self._vocabulary is None:
-                self._vocabulary = [word for word in self.postings if len(word) >= 4]
-            for candidate, _score, _index in process.extract(
-                norm, self._vocabulary, scorer=fuzz.ratio, score_cutoff=85, limit=3
+        """Page words (normal forms) a reader would accept for the claim word `norm`."""
+        return list(self.matches(norm))
+
+    def matches(self, norm: str) -> dict[str, list[int]]:
+        """Accepted page words for `norm` -> the units they occur in.
+
+        Accepted: the same normal form; the same word with an inflection the stemmer left
+        ("japan"/"japanese"); failing both, a close spelling variant ("organisation").
+        """
+        cached = self._matches.get(norm)
+        if cached is not None:
+            return cached
+        exact: dict[str, set[int]] = {}
+        close: dict[str, set[int]] = {}
+        search, match_word, known = self.search_text, WORD.match, NORMAL_FORMS
+        alphabetic = norm.isalpha()
+        for position in _candidate_positions(search, norm):
+            word = match_word(search, position)
+            if word is None:
+                continue
+            surface = word.group()
+            found = known.get(surface) or normalise(surface)
+            if found == norm or (alphabetic and found.isalpha() and _extends(found, norm)):
+                exact.setdefault(found, set()).add(self.unit_at(position))
+            elif (
+                alphabetic
+                and len(norm) >= 5
+                and len(found) >= 4
+                and fuzz.ratio(found, norm) >= FUZZY_CUTOFF
             ):
-                found.append(candidate)
-        return found
+                close.setdefault(found, set()).add(self.unit_at(position))
+        chosen = exact or close
+        result = {found: sorted(units) for found, units in chosen.items()}
+        self._matches[norm] = result
+        return result
+
+    def unit_at(self, position: int) -> int:
+        return max(bisect_right(self.unit_starts, position) - 1, 0)
+
+
+def searchable(text: str) -> str:
+    """`text` folded for search without changing its length (offsets stay valid)."""
+    if not text.isascii():
+        text = _NON_ASCII.sub(_fold_character, text)
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _fold_one(char: str) -> str:
+    if char == "\u2019":
+        return "'"
+    folded = fold(char)
+    # One character for one: "ß" -> "s" is close enough to find "straße" by its start.
+    return folded[0] if folded else char
+
+
+def _fold_character(match: re.Match[str]) -> str:
+    return _fold_one(match.group())
+
+
+_DIGIT_PATTERNS: dict[str, re.Pattern[str]] = {}
+_INSIDE_NUMBER = frozenset("0123456789.,abcdefghijklmnopqrstuvwxyz")
+
+
+def _candidate_positions(search: str, norm: str) -> list[int]:
+    """Starts of page words that could normalise to `norm` (checked by the caller)."""
+    if norm[:1].isdigit():
+        pattern = _DIGIT_PATTERNS.get(norm)
+        if pattern is None:
+            # "1500000" is written "1,500,000" too; "26" also "26th". (A leading literal
+            # keeps the regex scan fast; the word-start test is done below.)
+            pattern = _DIGIT_PATTERNS[norm] = re.compile(",?".join(map(re.escape, norm)))
+        positions = [
+            match.start()
+            for match in pattern.finditer(search)
+            if match.start() == 0 or search[match.start() - 1] not in _INSIDE_NUMBER
+        ]
+    elif "." in norm:
+        body = r"\.?".join(re.escape(char) for char in norm.replace(".", ""))
+        positions = [m.start() for m in re.finditer(r"(?<![\w.])" + body, search)]
+    else:
+        positions = _word_starts(search, norm[:_PREFIX])
+    for alternative in SURFACES_OF.get(norm, ()):
+        positions.extend(_word_starts(search, alternative))
+    return positions
+
+
+def _word_starts(search: str, prefix: str) -> list[int]:
+    """Positions where a word of `search` begins with `prefix`."""
+    positions = []
+    find = search.find
+    position = find(prefix)
+    while position >= 0:
+        if position == 0 or not search[position - 1].isalnum():
+            positions.append(position)
+        position = find(prefix, position + 1)
+    return positions
 
 
 def _extends(one: str, other: str) -> bool:
@@ -127,19 +207,19 @@ def _extends(one: str, other: str) -> bool:
 
 
 def _unit_spans(text: str) -> list[tuple[int, int]]:
+    """Lines, and the sentences of lines that hold more than one."""
     spans: list[tuple[int, int]] = []
-    for start, end in split_sentences(text):
-        piece_start = start
-        if text.find("\n", start, end) < 0:
-            spans.append((start, end))
+    for line in _LINE.finditer(text):
+        start, end = line.span()
+        if not _MAYBE_TWO_SENTENCES.search(text, start, end):
+            # Most lines of extracted text are one sentence or a heading: skip the splitter.
+            if text[start:end].strip():
+                spans.append((start, end))
             continue
-        for line_break in _LINE_BREAK.finditer(text, start, end):
-            if line_break.start() > piece_start:
-                spans.append((piece_start, line_break.start()))
-            piece_start = line_break.end()
-        if end > piece_start:
-            spans.append((piece_start, end))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+        spans.extend(
+            (start + first, start + last) for first, last in split_sentences(text[start:end])
+        )
+    return spans
 
 
 @dataclass(frozen=True)
@@ -165,9 +245,9 @@ def retrieve(page: PageIndex, claim_words: list[str], weights: list[float]) -> R
     page_mask = 0
     for index, norm in enumerate(claim_words):
         bit = 1 << index
-        for equivalent in page.equivalents(norm):
+        for units in page.matches(norm).values():
             page_mask |= bit
-            for unit in page.postings[equivalent]:
+            for unit in units:
                 unit_masks[unit] |= bit
 
     def weight(mask: int) -> float:
@@ -190,9 +270,9 @@ def retrieve(page: PageIndex, claim_words: list[str], weights: list[float]) -> R
                 spread[index] += 1
             mask >>= 1
             index += 1
-    units = max(len(page.units), 1)
+    unit_count = max(len(page.units), 1)
     selective = [
-        w * (1.0 + IDF_STRENGTH * math.log(units / count)) if count else w
+        w * (1.0 + IDF_STRENGTH * math.log(unit_count / count)) if count else w
         for w, count in zip(weights, spread, strict=True)
     ]
 

@@ -156,17 +156,18 @@ def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     ]
 
 
-_NORMS: dict[str, str] = {}
-_NORMS_LIMIT = 500_000
+NORMAL_FORMS: dict[str, str] = {}
+"""Cache of `normalise` (read directly by the page indexer, its hottest loop)."""
+NORMAL_FORMS_LIMIT = 500_000
 
 
 def normalise(word: str) -> str:
     """The form two words share when a reader would take them as the same word."""
-    known = _NORMS.get(word)
+    known = NORMAL_FORMS.get(word)
     if known is None:
-        if len(_NORMS) >= _NORMS_LIMIT:
-            _NORMS.clear()  # bound memory on long runs; the cache refills quickly
-        known = _NORMS[word] = _normalise(word)
+        if len(NORMAL_FORMS) >= NORMAL_FORMS_LIMIT:
+            NORMAL_FORMS.clear()  # bound memory on long runs; the cache refills quickly
+        known = NORMAL_FORMS[word] = _normalise(word)
     return known
 
 
@@ -238,3 +239,17 @@ def _undouble(base: str) -> str:
     if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "ls":
         return base[:-1]
     return base
+
+
+def _surfaces_of() -> dict[str, tuple[str, ...]]:
+    """Normal form -> words that reach it without sharing its first letters ("taught" for
+    "teach", "two" for "2"), so a search by first letters can still find them."""
+    surfaces: dict[str, list[str]] = {}
+    for word in [*_IRREGULAR, *_NUMBER_WORDS]:
+        norm = normalise(word)
+        if not word.startswith(norm[:4]):
+            surfaces.setdefault(norm, []).append(word)
+    return {norm: tuple(words) for norm, words in surfaces.items()}
+
+
+SURFACES_OF = _surfaces_of()
