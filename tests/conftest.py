@@ -5,7 +5,9 @@ guard that fails any test whose code connects anywhere except through the fetche
     loopback_server_factory(h)   more servers, e.g. on 127.0.0.2 as an "internal service"
                                  (loopback_server_factory("127.0.0.2", port=...) to share a port)
     connection_audit             autouse: every socket connect in the test process must go to
-                                 the address verifier.fetch's SSRF guard has just checked;
+                                 the loopback address verifier.fetch's SSRF guard has just
+                                 checked, and no DNS lookup may leave the machine (tests run
+                                 offline; set FetchSettings(wayback=None) unless testing it);
                                  anything else is refused and fails the test. Mark a test
                                  @pytest.mark.unguarded_network to opt out (say why).
 
@@ -16,6 +18,7 @@ every accepted connection, so a test can assert that a server was never reached.
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import sys
 import threading
@@ -188,6 +191,7 @@ class ConnectionAudit:
 
 
 def _approved(address: object) -> bool:
+    """A connect the fetcher's guard checked, to a loopback address (tests run offline)."""
     if isinstance(address, str | bytes):
         return True  # a unix socket, not the network
     checked = checked_destination()
@@ -195,7 +199,26 @@ def _approved(address: object) -> bool:
         isinstance(address, tuple)
         and checked is not None
         and (str(address[0]), int(address[1])) == checked
+        and _is_loopback(str(address[0]))
     )
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        try:
+            socket.inet_aton(host)  # legacy spellings: "127.1", "2130706433"
+        except OSError:
+            return False
+    return True
 
 
 @pytest.fixture(autouse=True)
@@ -221,8 +244,19 @@ def connection_audit(
             raise ConnectionRefusedError(f"test audit: unguarded connect to {address!r}")
         return original_connect_ex(sock, address)  # type: ignore[arg-type]
 
+    original_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        # Tests run offline: a lookup of a real name would wait on (or reach) the network.
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if host is not None and not _is_loopback(name) and not _is_literal(name):
+            audit.violations.append(name)
+            raise socket.gaierror(socket.EAI_NONAME, f"test audit: DNS lookup of {name}")
+        return original_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     yield audit
     if audit.violations:
         pytest.fail(f"connections outside the fetcher's SSRF guard: {audit.violations}")

@@ -24,7 +24,9 @@ from verifier.model import Capture
 from verifier.settings import FetchSettings
 
 REPO = Path(__file__).resolve().parent.parent
-SETTINGS = FetchSettings(allow_hosts=("127.0.0.1",), timeout=10.0, retries=0, per_host=8)
+SETTINGS = FetchSettings(
+    wayback=None, allow_hosts=("127.0.0.1",), timeout=10.0, retries=0, per_host=8
+)
 PAGE = (
     "<html><body><article><p>Iwaya met the delegation on {n} March in Seoul.</p>"
     "</article></body></html>"
@@ -38,7 +40,7 @@ FETCH_SCRIPT = textwrap.dedent(
     from verifier.fetch import Fetcher
     from verifier.settings import FetchSettings
     root, urls = Path(sys.argv[1]), json.loads(sys.argv[2])
-    settings = FetchSettings(allow_hosts=("127.0.0.1",), timeout=30.0, retries=0,
+    settings = FetchSettings(wayback=None, allow_hosts=("127.0.0.1",), timeout=30.0, retries=0,
                              concurrency=4, per_host=4)
     with Archive(root) as archive, Fetcher(settings, archive) as fetcher:
         results = fetcher.fetch_all(urls)

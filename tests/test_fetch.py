@@ -30,7 +30,7 @@ PAGE = """<!doctype html><html><head><title>Talks in Seoul</title></head><body>
 </article></body></html>"""
 SENTENCE = "Foreign Minister Takeshi Iwaya arrived in Seoul on Monday for two days of talks."
 
-LOCAL = FetchSettings(allow_hosts=("127.0.0.1",), timeout=5.0, retries=2)
+LOCAL = FetchSettings(wayback=None, allow_hosts=("127.0.0.1",), timeout=5.0, retries=2)
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ def test_slow_server_times_out_on_the_total_deadline(
     http_server: LoopbackServer, archive: Archive
 ) -> None:
     url = http_server.route("/slow", PAGE, delay=3.0)
-    settings = FetchSettings(allow_hosts=("127.0.0.1",), timeout=0.5, retries=2)
+    settings = FetchSettings(wayback=None, allow_hosts=("127.0.0.1",), timeout=0.5, retries=2)
     started = time.monotonic()
     result = fetch_one(url, archive, settings)
     assert isinstance(result, FetchFailure)
@@ -165,7 +165,7 @@ def test_trickling_server_is_cut_off_on_time(http_server: LoopbackServer, archiv
             time.sleep(0.1)
 
     url = http_server.route_handler("/trickle", trickle)
-    settings = FetchSettings(allow_hosts=("127.0.0.1",), timeout=0.6)
+    settings = FetchSettings(wayback=None, allow_hosts=("127.0.0.1",), timeout=0.6)
     started = time.monotonic()
     result = fetch_one(url, archive, settings)
     assert isinstance(result, FetchFailure) and result.reason is UnavailableReason.TIMEOUT
@@ -244,7 +244,7 @@ def test_refused_connection_is_a_network_error(archive: Archive) -> None:
 
 def test_loopback_is_blocked_unless_allowed(http_server: LoopbackServer, archive: Archive) -> None:
     url = http_server.route("/article", PAGE)
-    result = fetch_one(url, archive, FetchSettings(timeout=2.0))
+    result = fetch_one(url, archive, FetchSettings(wayback=None, timeout=2.0))
     assert isinstance(result, FetchFailure) and result.reason is UnavailableReason.BLOCKED
     assert http_server.connections == 0
 

@@ -21,7 +21,7 @@ from verifier.model import Capture, FetchFailure, UnavailableReason
 from verifier.settings import FetchSettings
 
 PAGE = "<html><body><p>Foreign Minister Takeshi Iwaya arrived in Seoul.</p></body></html>"
-ALLOW_ONE = FetchSettings(allow_hosts=("127.0.0.1",), timeout=3.0, retries=0)
+ALLOW_ONE = FetchSettings(wayback=None, allow_hosts=("127.0.0.1",), timeout=3.0, retries=0)
 
 REFUSED = [
     "127.0.0.1",
@@ -127,7 +127,7 @@ def test_the_guard_is_on_the_connection_path(http_server: LoopbackServer, archiv
         assert fetcher.transport.backend.connections_opened == 1
     # Without allow_hosts the same server is refused before any connection is made.
     assert http_server.connections == 1
-    with Fetcher(FetchSettings(timeout=3.0), archive) as unallowed:
+    with Fetcher(FetchSettings(wayback=None, timeout=3.0), archive) as unallowed:
         blocked = unallowed.fetch(url, refresh=True)
     assert isinstance(blocked, FetchFailure) and blocked.reason is UnavailableReason.BLOCKED
     assert http_server.connections == 1
@@ -206,7 +206,7 @@ def test_dns_is_resolved_once_and_the_checked_address_is_used(
         return real_getaddrinfo(host, port, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
-    settings = FetchSettings(allow_hosts=("rebind.test",), timeout=3.0, retries=0)
+    settings = FetchSettings(wayback=None, allow_hosts=("rebind.test",), timeout=3.0, retries=0)
     result = fetch(f"http://rebind.test:{public.port}/page", archive, settings)
     assert isinstance(result, Capture)
     assert lookups == ["rebind.test"]

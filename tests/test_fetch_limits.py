@@ -28,7 +28,12 @@ PAGE = (
 
 
 def settings(**changes: object) -> FetchSettings:
-    values: dict[str, object] = {"allow_hosts": ("127.0.0.1",), "timeout": 5.0, "retries": 2}
+    values: dict[str, object] = {
+        "allow_hosts": ("127.0.0.1",),
+        "timeout": 5.0,
+        "retries": 2,
+        "wayback": None,
+    }
     values.update(changes)
     return FetchSettings(**values)  # type: ignore[arg-type]
 

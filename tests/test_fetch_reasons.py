@@ -14,7 +14,7 @@ from verifier.fetch.walls import wall
 from verifier.model import Capture, FetchFailure, UnavailableReason
 from verifier.settings import FetchSettings
 
-SETTINGS = FetchSettings(allow_hosts=("127.0.0.1",), timeout=5.0, retries=0)
+SETTINGS = FetchSettings(wayback=None, allow_hosts=("127.0.0.1",), timeout=5.0, retries=0)
 ARTICLE_PARAGRAPH = (
     "<p>Foreign Minister Takeshi Iwaya arrived in Seoul on Monday for two days of talks with "
     "his South Korean counterpart on trade, security and the 2025 summit.</p>"

@@ -7,6 +7,7 @@ INTERFACE:
         def fetch_all(self, urls: Sequence[str], *, offline: bool = False,
                       refresh: bool = False,
                       progress: Callable[[str, SourceResult], None] | None = None,
+                      accessed: Mapping[str, str] | None = None,
                       ) -> dict[str, SourceResult]
             A result for every URL given, in the order given (duplicates fetched once).
             Archived URLs come from the archive (via="archive") with no network unless
@@ -15,7 +16,12 @@ INTERFACE:
             disk (via="local", never archived; missing -> DEAD). http(s) is fetched
             concurrently through the SSRF guard, each response archived with its text.
             Per-URL problems are FetchFailure values, never exceptions.
-        def fetch(self, url, *, offline=False, refresh=False) -> SourceResult
+            A dead, soft-404, blocked or unreachable source falls back to its Wayback
+            Machine copy nearest `accessed[url]` (the citation's access date) unless
+            settings.wayback is None: Capture(via="wayback", final_url=the snapshot URL),
+            archived under the cited URL (a later lookup gives via="archive" with that
+            final_url). Without a copy the original failure stays, its detail extended.
+        def fetch(self, url, *, offline=False, refresh=False, accessed=None) -> SourceResult
 
     read_text(target: str, *, base_dir: Path, settings: Settings | None = None,
               offline: bool = False) -> PageText | FetchFailure

@@ -6,9 +6,9 @@ import email.utils
 import http.cookiejar
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -21,6 +21,7 @@ from verifier.fetch.local import is_local, read_local
 from verifier.fetch.politeness import HostGate
 from verifier.fetch.transport import GuardedTransport, deadline
 from verifier.fetch.walls import wall
+from verifier.fetch.wayback import MAX_ANSWER_BYTES, availability_url, snapshot_from_answer
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, UnreadableContent, main_text
@@ -34,6 +35,15 @@ MAX_RETRY_AFTER = 30.0
 """Seconds: a longer Retry-After is treated as rate limiting, not waited for."""
 BACKOFF_BASE = 0.5
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_WAYBACK_REASONS = frozenset(
+    {
+        UnavailableReason.DEAD,
+        UnavailableReason.SOFT_404,
+        UnavailableReason.BLOCKED,
+        UnavailableReason.NETWORK_ERROR,
+    }
+)
+"""Failures a Wayback copy can stand in for (a timeout or paywall is not retried there)."""
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 
@@ -92,8 +102,13 @@ class Fetcher:
         offline: bool = False,
         refresh: bool = False,
         progress: Progress | None = None,
+        accessed: Mapping[str, str] | None = None,
     ) -> dict[str, SourceResult]:
-        """A result for every URL given (duplicates fetched once), in the order given."""
+        """A result for every URL given (duplicates fetched once), in the order given.
+
+        `accessed` maps a URL to its citation's access date ("2024-11-03", "3 November
+        2024"): the Wayback fallback asks for the copy nearest that date.
+        """
         unique = list(dict.fromkeys(urls))
         results: dict[str, SourceResult] = {}
         to_fetch: list[str] = []
@@ -108,7 +123,10 @@ class Fetcher:
         if to_fetch:
             workers = max(1, min(self.settings.concurrency, len(to_fetch)))
             with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool:
-                futures = {pool.submit(self.fetch_live, url): url for url in to_fetch}
+                dates = accessed or {}
+                futures = {
+                    pool.submit(self.fetch_live, url, dates.get(url)): url for url in to_fetch
+                }
                 for future in as_completed(futures):
                     url = futures[future]
                     results[url] = future.result()
@@ -116,18 +134,32 @@ class Fetcher:
                         progress(url, results[url])
         return {url: results[url] for url in unique}
 
-    def fetch(self, url: str, *, offline: bool = False, refresh: bool = False) -> SourceResult:
+    def fetch(
+        self,
+        url: str,
+        *,
+        offline: bool = False,
+        refresh: bool = False,
+        accessed: str | None = None,
+    ) -> SourceResult:
         settled = self._without_network(url, offline=offline, refresh=refresh)
-        return settled if settled is not None else self.fetch_live(url)
+        return settled if settled is not None else self.fetch_live(url, accessed)
 
-    def fetch_live(self, url: str) -> SourceResult:
-        """Fetch `url` from the network now and archive the response."""
+    def fetch_live(self, url: str, accessed: str | None = None) -> SourceResult:
+        """Fetch `url` from the network now and archive the response; a dead or blocked
+        source falls back to its Wayback copy (nearest `accessed`) when that is enabled."""
         try:
             target = _clean_url(url)
         except ValueError as error:
-            return FetchFailure(url, UnavailableReason.UNREADABLE, f"invalid URL: {error}")
-        with deadline(self.settings.timeout) as until:
-            return self._fetch_with_retries(url, target, until)
+            result: SourceResult = FetchFailure(
+                url, UnavailableReason.UNREADABLE, f"invalid URL: {error}"
+            )
+        else:
+            with deadline(self.settings.timeout) as until:
+                result = self._fetch_with_retries(url, target, until)
+        if isinstance(result, FetchFailure) and result.reason in _WAYBACK_REASONS:
+            return self._from_wayback(result, accessed)
+        return result
 
     def close(self) -> None:
         self._client.close()
@@ -159,7 +191,51 @@ class Fetcher:
             )
         return None
 
-    def _fetch_with_retries(self, url: str, target: str, until: float) -> SourceResult:
+    def _from_wayback(self, failure: FetchFailure, accessed: str | None) -> SourceResult:
+        """The Wayback copy of a failed source, or `failure` saying why there is none."""
+        api = self.settings.wayback
+        if not api or failure.url is None:
+            return failure
+        url = failure.url
+        with deadline(self.settings.timeout) as until:
+            query = availability_url(api, url, accessed)
+            answer = self._attempt(query, query, until)
+            snapshot = None
+            if isinstance(answer, _Chain) and answer.final.status_code == 200:
+                final = answer.final
+                try:
+                    body = decode_content(
+                        final.body,
+                        _header(final.response_headers, "content-encoding"),
+                        MAX_ANSWER_BYTES,
+                    )
+                except (BodyTooLarge, UnsupportedEncoding, zlib.error):
+                    body = b""
+                snapshot = snapshot_from_answer(body)
+        if snapshot is None:
+            why = answer.describe() if isinstance(answer, FetchFailure) else "no copy"
+            return replace(failure, detail=f"{failure.detail}; Wayback Machine: {why}")
+        try:
+            target = _clean_url(snapshot)
+        except ValueError:
+            return replace(failure, detail=f"{failure.detail}; Wayback Machine: bad snapshot URL")
+        with deadline(self.settings.timeout) as until:
+            copy = self._fetch_with_retries(url, target, until, via="wayback")
+        if isinstance(copy, FetchFailure):
+            return replace(
+                failure, detail=f"{failure.detail}; Wayback copy {snapshot}: {copy.describe()}"
+            )
+        return copy
+
+    def _fetch_with_retries(
+        self, url: str, target: str, until: float, *, via: str = "live"
+    ) -> SourceResult:
+        """Fetch `target` for the cited `url`, then classify and archive the answer."""
+        chain = self._attempt(url, target, until)
+        return chain if isinstance(chain, FetchFailure) else self._settle(url, chain, via)
+
+    def _attempt(self, url: str, target: str, until: float) -> _Chain | FetchFailure:
+        """Every hop of `target`, retried on transient faults; nothing archived yet."""
         attempt = 0
         while True:
             try:
@@ -196,7 +272,7 @@ class Fetcher:
                 if delay is not None and self._may_retry(attempt, delay, until):
                     attempt += 1
                     continue
-            return self._settle(url, chain)
+            return chain
 
     def _may_retry(self, attempt: int, delay: float, until: float) -> bool:
         if attempt >= self.settings.retries or time.monotonic() + delay >= until:
@@ -258,13 +334,13 @@ class Fetcher:
                 peer_address=peer,
             )
 
-    def _settle(self, url: str, chain: _Chain) -> Capture | FetchFailure:
+    def _settle(self, url: str, chain: _Chain, via: str) -> Capture | FetchFailure:
         """Classify the final response, extract its text, archive everything."""
         final = chain.final
         status = final.status_code
         failure = _status_failure(url, final)
         if failure is not None:
-            return self.archive.store(url, chain.exchanges, text=None, failure=failure)
+            return self.archive.store(url, chain.exchanges, text=None, failure=failure, via=via)
         content_type = _header(final.response_headers, "content-type")
         try:
             body = decode_content(
@@ -285,10 +361,15 @@ class Fetcher:
             markup = body.decode("utf-8", "replace") if b"isAccessibleForFree" in body else None
             failure = wall(url, final.url, page.text, page.title, markup)
         if failure is not None:
-            return self.archive.store(url, chain.exchanges, text=None, failure=failure)
+            return self.archive.store(url, chain.exchanges, text=None, failure=failure, via=via)
         assert status < 300
         return self.archive.store(
-            url, chain.exchanges, text=page.text, title=page.title, extractor=EXTRACTOR_VERSION
+            url,
+            chain.exchanges,
+            text=page.text,
+            title=page.title,
+            via=via,
+            extractor=EXTRACTOR_VERSION,
         )
 
 
