@@ -155,3 +155,68 @@ def test_records_are_readable_from_their_indexed_offsets(tmp_path: Path) -> None
     response = next(iter(ArchiveIterator(io.BytesIO(data[entry.response_offset :]))))
     assert response.rec_type == "response"
     assert response.content_stream().read() == BODY
+
+
+def test_wacz_export_packages_warcs_index_pages_and_hashes(tmp_path: Path) -> None:
+    import hashlib
+    import json
+    import zipfile
+
+    with Archive(tmp_path / "archive") as archive:
+        archive.store(
+            "https://www.news.test/a?b=2&a=1",
+            [exchange("https://www.news.test/a?b=2&a=1")],
+            text="Iwaya spoke.",
+            title="A",
+        )
+        archive.store(
+            "https://news.test/gone",
+            [exchange("https://news.test/gone", status=404)],
+            text=None,
+            failure=FetchFailure("https://news.test/gone", UnavailableReason.DEAD),
+        )
+        summary = archive.export_wacz(tmp_path / "sources.wacz")
+    assert summary.pages == 1 and summary.index_lines == 2 and summary.warc_files == 1
+    with zipfile.ZipFile(tmp_path / "sources.wacz") as package:
+        names = set(package.namelist())
+        warc_name = f"archive/{archive.warc_files()[0].name}"
+        assert names == {
+            warc_name,
+            "indexes/index.cdxj",
+            "pages/pages.jsonl",
+            "datapackage.json",
+            "datapackage-digest.json",
+        }
+        assert all(info.compress_type == zipfile.ZIP_STORED for info in package.infolist())
+        datapackage = json.loads(package.read("datapackage.json"))
+        for resource in datapackage["resources"]:
+            data = package.read(resource["path"])
+            assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+            assert resource["bytes"] == len(data)
+        digest = json.loads(package.read("datapackage-digest.json"))
+        assert (
+            digest["hash"]
+            == "sha256:" + hashlib.sha256(package.read("datapackage.json")).hexdigest()
+        )
+
+        header, *pages = package.read("pages/pages.jsonl").decode().splitlines()
+        assert json.loads(header)["format"] == "json-pages-1.0"
+        (page,) = [json.loads(line) for line in pages]
+        assert (page["url"], page["title"], page["text"]) == (
+            "https://www.news.test/a?b=2&a=1",
+            "A",
+            "Iwaya spoke.",
+        )
+
+        lines = package.read("indexes/index.cdxj").decode().splitlines()
+        assert lines == sorted(lines)
+        warc = package.read(warc_name)
+        for line in lines:
+            _key, timestamp, fields_json = line.split(" ", 2)
+            fields = json.loads(fields_json)
+            assert len(timestamp) == 14 and timestamp.startswith("20261121")
+            offset, length = int(fields["offset"]), int(fields["length"])
+            record = next(iter(ArchiveIterator(io.BytesIO(warc[offset : offset + length]))))
+            assert record.rec_type == "response"
+            assert record.rec_headers.get_header("WARC-Target-URI") == fields["url"]
+        assert lines[0].startswith("test,news)/a?a=1&b=2 ")

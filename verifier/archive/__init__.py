@@ -20,6 +20,9 @@ INTERFACE:
         def repair(self) -> list[tuple[Path, int]]
             Cuts the torn tail a killed run left on its WARC file (only files no live run
             holds locked); run automatically before an Archive first writes.
+        def export_wacz(self, destination: Path) -> WaczSummary
+            A WACZ 1.1.1 package (archive/, indexes/index.cdxj, pages/pages.jsonl with the
+            extracted text, datapackage.json with sha256 of each file) for ReplayWeb.page.
         def entries(self) -> list[IndexEntry]; def warc_files(self) -> list[Path]
         def close(self) -> None   (also a context manager)
 
@@ -31,5 +34,13 @@ from verifier.archive.index import IndexEntry
 from verifier.archive.integrity import VerifyReport
 from verifier.archive.records import HttpExchange
 from verifier.archive.store import Archive, ArchiveError
+from verifier.archive.wacz import WaczSummary
 
-__all__ = ["Archive", "ArchiveError", "HttpExchange", "IndexEntry", "VerifyReport"]
+__all__ = [
+    "Archive",
+    "ArchiveError",
+    "HttpExchange",
+    "IndexEntry",
+    "VerifyReport",
+    "WaczSummary",
+]

@@ -16,6 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from verifier.archive.index import Index, IndexEntry
 from verifier.archive.integrity import VerifyReport, repair_torn_tails, verify_archive
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
+from verifier.archive.wacz import WaczSummary, export_wacz
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
 SOFTWARE = "verifier/0.1 (warcio)"
@@ -156,6 +157,12 @@ class Archive:
         if not (self.root / WARC_DIR).exists():
             return []
         return repair_torn_tails(self.warc_files(), self._index.entries(), self.root)
+
+    def export_wacz(self, destination: Path) -> WaczSummary:
+        """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb."""
+        return export_wacz(
+            destination, self.warc_files(), self._index.entries(), self._read_text, SOFTWARE
+        )
 
     def close(self) -> None:
         with self._lock:
