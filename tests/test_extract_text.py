@@ -197,3 +197,15 @@ def test_original_and_archive_urls_are_one_citation() -> None:
             "https://web.archive.org/web/20200101000000/https://r.example.org/a",
         )
     ]
+
+
+def test_author_before_a_quoted_title_is_kept() -> None:
+    source = (
+        'Claim.[1]\n\n[1] Smith, J., "Freight report", Rail Office, https://rail.example.org/f\n'
+    )
+    citation = extract(source).claims[0].citations[0]
+    assert (citation.author, citation.title, citation.publisher) == (
+        "Smith, J.",
+        "Freight report",
+        "Rail Office",
+    )

@@ -169,3 +169,31 @@ def test_tag_ref_parser_function_is_a_ref() -> None:
     assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [
         ("Claim.", "nb 1", ("https://tag.example.org/",))
     ]
+
+
+def test_named_ref_defined_twice_differently_is_a_warning_and_first_wins() -> None:
+    source = (
+        'One.<ref name="a">https://first.example.org/</ref>\n'
+        'Two.<ref name="a">https://second.example.org/</ref>\n'
+    )
+    extraction = extract(source)
+    assert [claim.urls for claim in extraction.claims] == [("https://first.example.org/",)] * 2
+    assert [(w.line, w.message.split()[0]) for w in extraction.warnings] == [(2, "note")]
+
+
+def test_notes_read_as_rendered_citations() -> None:
+    source = (
+        "Claim.<ref>{{cite news |last=Peat |first=Don |title=City grows |work=The Sun "
+        "|date=5 March 2013 |url=https://sun.example.org/a |access-date=6 March 2013}}</ref>\n"
+    )
+    citation = extract(source).claims[0].citations[0]
+    assert citation.note == (
+        'Peat, Don. "City grows". The Sun. 5 March 2013. https://sun.example.org/a. '
+        "Retrieved 6 March 2013."
+    )
+    assert (citation.author, citation.title, citation.publisher, citation.accessed) == (
+        "Peat, Don",
+        "City grows",
+        "The Sun",
+        "6 March 2013",
+    )

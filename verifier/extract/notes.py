@@ -132,11 +132,12 @@ def citations_from_note(note: NoteText) -> tuple[Citation, ...]:
         if not any(url == target or same_resource(url, target) for target in targets):
             targets.append(url)
     title, publisher, accessed = note.title, note.publisher, note.accessed
+    author = note.author
     if not note.from_markup:
         title = title or _guess_title(flat_text, note.links)
         publisher = publisher or _guess_publisher(flat_text, title)
         accessed = accessed or _find_accessed(flat_text)
-    author = note.author
+        author = author or _guess_author(flat_text, title)
     if not targets:
         return (
             Citation(
@@ -219,6 +220,21 @@ def _guess_publisher(text: str, title: str | None) -> str | None:
     ):
         return None
     return field
+
+
+def _guess_author(text: str, title: str | None) -> str | None:
+    """What precedes a quoted title: 'Smith, J., "Title", ...' gives "Smith, J."."""
+    if title is None:
+        return None
+    position = text.find(title)
+    if position <= 0:
+        return None
+    before = text[:position].rstrip(' \u201c"\u00ab').strip(" ,:;")
+    if before.endswith(".") and not re.search(r"\b[A-Z]\.$", before):
+        before = before[:-1]  # the sentence's period, unless it ends an initial ("J.")
+    if not (2 <= len(before) <= 80) or find_urls(before) or not re.search(r"[^\W\d_]", before):
+        return None
+    return before
 
 
 def _find_accessed(text: str) -> str | None:

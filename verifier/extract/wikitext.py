@@ -119,9 +119,15 @@ def extract_wikitext(source: str, article: str) -> Extraction:
 
     without_comments = _mask_comments(source)
     bibliography = _bibliography(without_comments)
-    definitions = _named_definitions(without_comments)
+    redefinitions: list[_Ref] = []
+    definitions = _named_definitions(without_comments, redefinitions)
     notes_by_key: dict[str, tuple[NoteText, int]] = {}
-    warnings: list[ExtractionWarning] = []
+    warnings = [
+        ExtractionWarning(
+            article, line_of(ref.offset), f"note [{ref.name}] is defined more than once"
+        )
+        for ref in redefinitions
+    ]
     scan = _Scan()
     _scan(without_comments, scan, notes_by_key, definitions, bibliography)
 
@@ -381,13 +387,24 @@ def _remember_note(
     notes[key] = (_note_text(definition.content, bibliography), definition.offset)
 
 
-def _named_definitions(source: str) -> dict[tuple[str, str], _Ref]:
-    """Every named ref with content, wherever it stands (in text, a template, a references list)."""
+def _named_definitions(
+    source: str, redefinitions: list[_Ref] | None = None
+) -> dict[tuple[str, str], _Ref]:
+    """Every named ref with content, wherever it stands (in text, a template, a references
+    list). The first definition wins; later ones with different content go to
+    `redefinitions` (MediaWiki flags them as an error too)."""
     definitions: dict[tuple[str, str], _Ref] = {}
     for match in _REF.finditer(source):
         ref = _ref_of(match)
-        if ref.name and ref.content is not None:
-            definitions.setdefault((ref.group, ref.name), ref)
+        if not ref.name or ref.content is None:
+            continue
+        first = definitions.setdefault((ref.group, ref.name), ref)
+        if (
+            first is not ref
+            and redefinitions is not None
+            and " ".join((first.content or "").split()) != " ".join(ref.content.split())
+        ):
+            redefinitions.append(ref)
     return definitions
 
 
@@ -550,9 +567,9 @@ def _note_text(content: str, bibliography: list[tuple[str, str, NoteText]]) -> N
         title = title or (_plain(match.group("text") or "") or None)
     for url in find_urls(re.sub(r"\[(?:https?:)?//[^\s\]]+", " ", outside_templates)):
         links.append((url, ""))
-    text = " ".join(content.split())
     return NoteText(
-        text=text,
+        # A ref made only of a template we cannot render still shows what was written.
+        text=_readable(content) or " ".join(content.split()),
         links=tuple(links),
         title=title,
         publisher=publisher,
@@ -560,6 +577,52 @@ def _note_text(content: str, bibliography: list[tuple[str, str, NoteText]]) -> N
         accessed=accessed,
         from_markup=True,
     )
+
+
+def _readable(content: str) -> str:
+    """A ref's content as a reader sees it: citation templates rendered
+    (Author. "Title". Work. Date. URL. Retrieved ...), links reduced to label and address."""
+    parts: list[str] = []
+    position = 0
+    while True:
+        start = content.find("{{", position)
+        end = _balanced_end(content, start, _BRACES, "{{") if start >= 0 else None
+        if start < 0 or end is None:
+            break
+        parts.append(content[position:start])
+        name, parameters = _template_parts(content[start + 2 : end - 2])
+        parts.append(_rendered_template(name.strip().lower(), parameters))
+        position = end
+    parts.append(content[position:])
+    with_urls = re.sub(
+        r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<text>[^\]]*))?\]",
+        lambda match: f"{match.group('text') or ''} {match.group('url')}",
+        "".join(parts),
+    )
+    return " ".join(_plain(re.sub(r"<[^>]+>", " ", with_urls)).split())
+
+
+def _rendered_template(name: str, parameters: dict[str, str]) -> str:
+    if name in ("harvnb", "harv", "sfn", "sfnp", "harvtxt", "harvp"):
+        return _short_citation(parameters)
+    if name == "isbn":
+        return f"ISBN {parameters.get('1', '')}"
+    if name in _QUOTE_TEMPLATES:
+        return f'"{parameters.get("1") or parameters.get("text") or parameters.get("quote", "")}"'
+    if not _CITATION_TEMPLATE.match(name):
+        return ""
+    title = _first(parameters, _TITLE_PARAMETERS)
+    pieces = [
+        _author(parameters),
+        f'"{title}"' if title else None,
+        _first(parameters, _PUBLISHER_PARAMETERS),
+        parameters.get("date") or parameters.get("year") or parameters.get("datum"),
+        _protocol(_first(parameters, _URL_PARAMETERS)) or _identifier_url(parameters),
+    ]
+    accessed = _first(parameters, _ACCESSED_PARAMETERS)
+    if accessed:
+        pieces.append(f"Retrieved {accessed}")
+    return " ".join(f"{piece}." for piece in pieces if piece)
 
 
 def _protocol(url: str | None) -> str | None:
