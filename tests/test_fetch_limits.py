@@ -17,6 +17,7 @@ from conftest import LoopbackServer
 from verifier.archive import Archive
 from verifier.fetch import Fetcher
 from verifier.fetch.content import BodyTooLarge, UnsupportedEncoding, decode_content
+from verifier.fetch.politeness import interleave_by_host
 from verifier.model import Capture, FetchFailure, UnavailableReason
 from verifier.settings import FetchSettings
 
@@ -289,3 +290,18 @@ def test_min_interval_spaces_requests_to_one_host(
     ordered = sorted(starts)
     gaps = [later - earlier for earlier, later in itertools.pairwise(ordered)]
     assert len(gaps) == 3 and min(gaps) >= 0.18
+
+
+def test_waiting_for_a_busy_host_does_not_count_against_the_deadline(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    urls = [http_server.route(f"/queued{n}", PAGE, delay=0.2) for n in range(6)]
+    with Fetcher(settings(concurrency=6, per_host=1, timeout=0.6), archive) as fetcher:
+        results = fetcher.fetch_all(urls)
+    assert all(isinstance(result, Capture) for result in results.values())
+
+
+def test_urls_are_interleaved_by_host() -> None:
+    urls = ["a1", "a2", "a3", "b1", "c1", "c2"]
+    hosts = {url: url[0] for url in urls}
+    assert interleave_by_host(urls, hosts) == ["a1", "b1", "c1", "a2", "c2", "a3"]

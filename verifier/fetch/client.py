@@ -18,7 +18,7 @@ from verifier.archive import Archive, HttpExchange
 from verifier.fetch.content import BodyTooLarge, UnsupportedEncoding, decode_content
 from verifier.fetch.guard import AddressPolicy, BlockedDestination, UnresolvableHost
 from verifier.fetch.local import is_local, read_local
-from verifier.fetch.politeness import HostGate
+from verifier.fetch.politeness import HostGate, interleave_by_host
 from verifier.fetch.transport import GuardedTransport, deadline
 from verifier.fetch.walls import wall
 from verifier.fetch.wayback import MAX_ANSWER_BYTES, availability_url, snapshot_from_answer
@@ -124,8 +124,10 @@ class Fetcher:
             workers = max(1, min(self.settings.concurrency, len(to_fetch)))
             with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool:
                 dates = accessed or {}
+                hosts = {url: urlsplit(url).hostname or "" for url in to_fetch}
                 futures = {
-                    pool.submit(self.fetch_live, url, dates.get(url)): url for url in to_fetch
+                    pool.submit(self.fetch_live, url, dates.get(url)): url
+                    for url in interleave_by_host(to_fetch, hosts)
                 }
                 for future in as_completed(futures):
                     url = futures[future]
@@ -147,19 +149,23 @@ class Fetcher:
 
     def fetch_live(self, url: str, accessed: str | None = None) -> SourceResult:
         """Fetch `url` from the network now and archive the response; a dead or blocked
-        source falls back to its Wayback copy (nearest `accessed`) when that is enabled."""
+        source falls back to its Wayback copy (nearest `accessed`) when that is enabled.
+
+        Everything for one URL (hops, retries, the Wayback lookup) shares one deadline of
+        settings.timeout, which starts once the URL has a slot on its host.
+        """
         try:
             target = _clean_url(url)
         except ValueError as error:
-            result: SourceResult = FetchFailure(
-                url, UnavailableReason.UNREADABLE, f"invalid URL: {error}"
-            )
-        else:
-            with deadline(self.settings.timeout) as until:
-                result = self._fetch_with_retries(url, target, until)
-        if isinstance(result, FetchFailure) and result.reason in _WAYBACK_REASONS:
-            return self._from_wayback(result, accessed)
-        return result
+            return FetchFailure(url, UnavailableReason.UNREADABLE, f"invalid URL: {error}")
+        with (
+            self._hosts.hold(urlsplit(target).hostname or ""),
+            deadline(self.settings.timeout) as until,
+        ):
+            result = self._fetch_with_retries(url, target, until)
+            if isinstance(result, FetchFailure) and result.reason in _WAYBACK_REASONS:
+                return self._from_wayback(result, accessed, until)
+            return result
 
     def close(self) -> None:
         self._client.close()
@@ -191,27 +197,28 @@ class Fetcher:
             )
         return None
 
-    def _from_wayback(self, failure: FetchFailure, accessed: str | None) -> SourceResult:
+    def _from_wayback(
+        self, failure: FetchFailure, accessed: str | None, until: float
+    ) -> SourceResult:
         """The Wayback copy of a failed source, or `failure` saying why there is none."""
         api = self.settings.wayback
         if not api or failure.url is None:
             return failure
         url = failure.url
-        with deadline(self.settings.timeout) as until:
-            query = availability_url(api, url, accessed)
-            answer = self._attempt(query, query, until)
-            snapshot = None
-            if isinstance(answer, _Chain) and answer.final.status_code == 200:
-                final = answer.final
-                try:
-                    body = decode_content(
-                        final.body,
-                        _header(final.response_headers, "content-encoding"),
-                        MAX_ANSWER_BYTES,
-                    )
-                except (BodyTooLarge, UnsupportedEncoding, zlib.error):
-                    body = b""
-                snapshot = snapshot_from_answer(body)
+        query = availability_url(api, url, accessed)
+        answer = self._attempt(query, query, until)
+        snapshot = None
+        if isinstance(answer, _Chain) and answer.final.status_code == 200:
+            final = answer.final
+            try:
+                body = decode_content(
+                    final.body,
+                    _header(final.response_headers, "content-encoding"),
+                    MAX_ANSWER_BYTES,
+                )
+            except (BodyTooLarge, UnsupportedEncoding, zlib.error):
+                body = b""
+            snapshot = snapshot_from_answer(body)
         if snapshot is None:
             why = answer.describe() if isinstance(answer, FetchFailure) else "no copy"
             return replace(failure, detail=f"{failure.detail}; Wayback Machine: {why}")
@@ -219,8 +226,7 @@ class Fetcher:
             target = _clean_url(snapshot)
         except ValueError:
             return replace(failure, detail=f"{failure.detail}; Wayback Machine: bad snapshot URL")
-        with deadline(self.settings.timeout) as until:
-            copy = self._fetch_with_retries(url, target, until, via="wayback")
+        copy = self._fetch_with_retries(url, target, until, via="wayback")
         if isinstance(copy, FetchFailure):
             return replace(
                 failure, detail=f"{failure.detail}; Wayback copy {snapshot}: {copy.describe()}"
@@ -299,10 +305,12 @@ class Fetcher:
     def _request(self, url: str, until: float) -> HttpExchange:
         host = urlsplit(url).hostname or ""
         timeout = httpx.Timeout(self.settings.timeout)
-        with (
-            self._hosts.slot(host, give_up_at=until),
-            self._client.stream("GET", url, timeout=timeout) as response,
-        ):
+        with self._hosts.hold(host, give_up_at=until):
+            self._hosts.pace(host, give_up_at=until)
+            return self._exchange(url, timeout)
+
+    def _exchange(self, url: str, timeout: httpx.Timeout) -> HttpExchange:
+        with self._client.stream("GET", url, timeout=timeout) as response:
             fetched_at = datetime.now(UTC).isoformat(timespec="milliseconds")
             limit = (
                 MAX_REDIRECT_BODY
