@@ -163,6 +163,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         "missing_names": _missing_share(content, page_mask, lambda t: t.is_capitalised),
         "conflicts": float(sum(1 for f in flags if _is_conflict(f))),
         "length": math.log1p(len(content)),
+        "predicate_coverage": _predicate_coverage(content, passages_mask, value_words),
     }
     score = model.score(features)
     has_conflict = features["conflicts"] > 0
@@ -197,6 +198,8 @@ def _is_conflict(flag: Flag) -> bool:
 
 
 def _token_weight(token: Token, index: int, claim_tokens: list[Token], model: MatchModel) -> float:
+    if index == 0 and _is_anaphoric_subject(claim_tokens, token):
+        return model.light_weight
     if token.is_number:
         return model.number_weight
     if token.is_capitalised and token is not claim_tokens[0]:
@@ -204,6 +207,33 @@ def _token_weight(token: Token, index: int, claim_tokens: list[Token], model: Ma
     if token.text.lower() in LIGHT_WORDS:
         return model.light_weight
     return 1.0
+
+
+def _predicate_coverage(content: list[Token], covered: int, value_words: int) -> float:
+    """Share of the claim's common words (not names, not values) that the passages back: what
+    the claim says about its subject, which a page naming the subject everywhere can lack."""
+    predicate = [
+        index
+        for index, token in enumerate(content)
+        if not token.is_capitalised and not value_words >> index & 1
+    ]
+    if not predicate:
+        return 1.0
+    return sum(1 for index in predicate if covered >> index & 1) / len(predicate)
+
+
+_ANAPHORS = frozenset(["the", "this", "these", "that", "those", "its", "his", "her", "their"])
+
+
+def _is_anaphoric_subject(claim_tokens: list[Token], token: Token) -> bool:
+    """ "The film ...", "This group ...": a generic noun standing for the article's subject,
+    which the cited page usually calls by its name."""
+    return (
+        len(claim_tokens) > 1
+        and claim_tokens[1] is token
+        and claim_tokens[0].text.lower() in _ANAPHORS
+        and not token.is_capitalised
+    )
 
 
 def _weight(mask: int, weights: list[float]) -> float:

@@ -24,6 +24,7 @@ FEATURE_NAMES = (
     "missing_names",
     "conflicts",
     "length",
+    "predicate_coverage",
 )
 """Order of the feature vector; model.json weights follow it by name."""
 

@@ -227,12 +227,29 @@ def stem(word: str) -> str:
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    # Derived nouns and adverbs meet their verb or adjective: "election"/"elected",
+    # "appointment"/"appointed", "performance"/"performed", "officially"/"official".
+    for suffix, minimum in DERIVATIONS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= minimum:
+            word = word[: -len(suffix)]
+            break
     # Final e and y vary with inflection: "name"/"named", "movie"/"movies", "play"/"plays".
     while word.endswith("e") and len(word) >= 4:
         word = word[:-1]
     if word.endswith("y") and len(word) >= 4:
         word = word[:-1] + "i"
     return word
+
+
+DERIVATIONS: tuple[tuple[str, int], ...] = (
+    ("ment", 4),
+    ("ion", 4),
+    ("ance", 4),
+    ("ence", 4),
+    ("ness", 4),
+    ("ly", 5),
+)
+"""Suffixes stripped after inflections, each with the shortest stem it may leave."""
 
 
 def _undouble(base: str) -> str:
