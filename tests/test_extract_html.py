@@ -189,3 +189,51 @@ def test_numbered_backlink_at_the_start_of_a_note_is_not_a_marker() -> None:
         ("Claim one.", ("https://one.example.org/",))
     ]
     assert extraction.warnings == ()
+
+
+def test_unlinked_bracket_markers_and_note_paragraphs() -> None:
+    source = (
+        "<html><body><article>\n"
+        "<p>The EU plans a defence pact with Japan.[1] Talks began in May.</p>\n"
+        "<p>Spending will reach 2% by 2027.[2]</p>\n"
+        "<p>[1] \u201cEU and Japan\u201d, Example News, https://news.example.org/eu-japan, "
+        "(Access Date: 21.03.2024).</p>\n"
+        "<p>[2] Ibid.</p>\n"
+        "</article></body></html>"
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.line, claim.urls) for claim in claims] == [
+        ("The EU plans a defence pact with Japan.", 2, ("https://news.example.org/eu-japan",)),
+        ("Spending will reach 2% by 2027.", 3, ("https://news.example.org/eu-japan",)),
+    ]
+    assert claims[0].citations[0].accessed == "21.03.2024"
+
+
+def test_unlinked_superscripts_and_ordered_notes_list() -> None:
+    source = (
+        "<body><p>Rail freight fell 12%.<sup>1</sup> Fares rose.<sup>2</sup></p>\n"
+        "<h2>Notes</h2>\n<ol><li>Freight report, https://rail.example.org/f</li>\n"
+        "<li>Fares, https://fares.example.org/</li></ol></body>"
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [
+        ("Rail freight fell 12%.", "1", ("https://rail.example.org/f",)),
+        ("Fares rose.", "2", ("https://fares.example.org/",)),
+    ]
+
+
+def test_htmlbook_footnotes_in_one_container_are_separate_notes() -> None:
+    source = (
+        '<p>Alerts are tickets or pages.<sup><a data-type="noteref" id="a-marker" href="#a">1</a>'
+        '</sup> Latency matters.<sup><a data-type="noteref" id="b-marker" href="#b">2</a></sup></p>'
+        '<div class="footnotes">'
+        '<p data-type="footnote" id="a"><sup><a href="#a-marker">1</a></sup>'
+        'See https://alerts.example.org/.</p>'
+        '<p data-type="footnote" id="b"><sup><a href="#b-marker">2</a></sup>'
+        'See https://latency.example.org/.</p></div>'
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [
+        ("Alerts are tickets or pages.", "1", ("https://alerts.example.org/",)),
+        ("Latency matters.", "2", ("https://latency.example.org/",)),
+    ]

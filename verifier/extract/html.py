@@ -11,7 +11,7 @@ marked as a note reference, or a short label such as "[3]").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
@@ -19,6 +19,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from verifier.extract.assemble import Body, Note, assemble
+from verifier.extract.html_text import extract_unlinked_notes
 from verifier.extract.notes import NoteText
 from verifier.model import Extraction, ExtractionWarning
 
@@ -112,6 +113,9 @@ def extract_html(source: str, article: str) -> Extraction:
         )
     )
     notes = _find_markers(root, article, warnings)
+    if not notes.labels:
+        unlinked = extract_unlinked_notes(root, article)
+        return replace(unlinked, warnings=(*warnings, *unlinked.warnings))
     note_elements = set(notes.labels)
     body = Body()
     start = root.find("body")
@@ -139,7 +143,7 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
             value = element.get(attribute)
             if value and value not in ids:
                 ids[value] = element
-    candidates: list[tuple[HtmlElement, HtmlElement]] = []
+    found: list[tuple[HtmlElement, HtmlElement, HtmlElement]] = []
     for anchor in root.iter("a"):
         href = anchor.get("href") or ""
         if not href.startswith("#") or len(href) < 2:
@@ -162,7 +166,8 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
         note = _note_element(target)
         if note is None or _is_inside(anchor, note):
             continue
-        candidates.append((anchor, note))
+        found.append((anchor, note, target))
+    candidates = _split_containers(found)
     note_set = {note for _, note in candidates}
     notes = _Notes(ids=ids)
     used_labels: set[str] = set()
@@ -198,6 +203,24 @@ def _links_back_to(target: HtmlElement, anchor: HtmlElement, ids: dict[str, Html
     return False
 
 
+def _split_containers(
+    candidates: list[tuple[HtmlElement, HtmlElement, HtmlElement]],
+) -> list[tuple[HtmlElement, HtmlElement]]:
+    """(marker, note) pairs. When markers pointing at different targets climbed to the same
+    element, that element is the notes list, not a note: each target is its own note."""
+    targets_by_note: dict[HtmlElement, set[HtmlElement]] = {}
+    for _, note, target in candidates:
+        targets_by_note.setdefault(note, set()).add(target)
+    pairs: list[tuple[HtmlElement, HtmlElement]] = []
+    for anchor, note, target in candidates:
+        if len(targets_by_note[note]) > 1 and target is not note:
+            parent = target.getparent()
+            inline = target.tag in ("a", "span", "sup") and parent is not None
+            note = parent if inline else target
+        pairs.append((anchor, note))
+    return pairs
+
+
 def _is_backlink_anchor(anchor: HtmlElement) -> bool:
     if anchor.get("role") == "doc-backlink" or _BACKLINK_TEXT.match(anchor.text_content()):
         return True
@@ -212,7 +235,9 @@ def _is_backlink_anchor(anchor: HtmlElement) -> bool:
 
 
 def _looks_like_marker(anchor: HtmlElement) -> bool:
-    if anchor.get("role") == "doc-noteref" or anchor.get("epub:type") == "noteref":
+    if "noteref" in (anchor.get("role"), anchor.get("epub:type"), anchor.get("data-type")):
+        return True
+    if anchor.get("role") == "doc-noteref":
         return True
     if _is_in_sup(anchor):
         return True
@@ -264,7 +289,18 @@ def _note_element(target: HtmlElement) -> HtmlElement | None:
 
 
 def _has_note_hint(element: HtmlElement) -> bool:
-    hints = " ".join(filter(None, [element.get("class"), element.get("id"), element.get("role")]))
+    hints = " ".join(
+        filter(
+            None,
+            [
+                element.get("class"),
+                element.get("id"),
+                element.get("role"),
+                element.get("data-type"),
+                element.get("epub:type"),
+            ],
+        )
+    )
     return bool(_NOTE_HINT.search(hints))
 
 
