@@ -236,6 +236,7 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
 def clean_claim_text(sentence: str) -> str:
     """Whitespace normalised, and no gap left where a marker stood before punctuation."""
     flat = " ".join(sentence.split())
-    # Table cells are joined with " | "; a claim starting or ending on a cell edge drops it.
-    flat = flat.strip(" |")
+    # Table cells are joined with " | "; a claim starting or ending on a cell edge drops it,
+    # and one left starting with the ": " of a dropped label ("{{flag}}: 3.5 inch") too.
+    flat = flat.strip(" |").lstrip(":;, ")
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", flat)
