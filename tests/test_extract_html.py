@@ -228,9 +228,9 @@ def test_htmlbook_footnotes_in_one_container_are_separate_notes() -> None:
         '</sup> Latency matters.<sup><a data-type="noteref" id="b-marker" href="#b">2</a></sup></p>'
         '<div class="footnotes">'
         '<p data-type="footnote" id="a"><sup><a href="#a-marker">1</a></sup>'
-        'See https://alerts.example.org/.</p>'
+        "See https://alerts.example.org/.</p>"
         '<p data-type="footnote" id="b"><sup><a href="#b-marker">2</a></sup>'
-        'See https://latency.example.org/.</p></div>'
+        "See https://latency.example.org/.</p></div>"
     )
     claims = extract(source).claims
     assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [

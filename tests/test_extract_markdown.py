@@ -141,3 +141,28 @@ def test_local_source_link_in_a_note_is_kept_relative() -> None:
     claim = extract(source).claims[0]
     assert claim.urls == ("sources/minutes.html",)
     assert claim.citations[0].title == "Minutes"
+
+
+def test_reference_definitions_used_as_numbered_notes() -> None:
+    source = (
+        "Rents rose 9% in 2023.[1] Wages rose 3%.[2]\n\n"
+        '[1]: https://rents.example.org/2023\n[2]: https://wages.example.org/2023 "Wages"\n'
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [
+        ("Rents rose 9% in 2023.", "1", ("https://rents.example.org/2023",)),
+        ("Wages rose 3%.", "2", ("https://wages.example.org/2023",)),
+    ]
+
+
+def test_plain_text_notes_typed_in_markdown() -> None:
+    source = (
+        "# Report\n\nThe **harbour** opened in 2023.[1] It cost [a lot](https://x.example.org).[2]\n\n"
+        '## Notes\n\n[1] "Harbour opens", Gazette, https://gazette.example.org/h\n\n'
+        "[2] Budget, https://budget.example.org/b\n"
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.line, claim.urls) for claim in claims] == [
+        ("The harbour opened in 2023.", 3, ("https://gazette.example.org/h",)),
+        ("It cost a lot.", 3, ("https://budget.example.org/b",)),
+    ]

@@ -9,6 +9,7 @@ inside a note are the note's citations.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -17,10 +18,13 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from verifier.extract.assemble import Body, Note, assemble
 from verifier.extract.notes import NoteText
+from verifier.extract.text import extract_text
 from verifier.extract.urls import find_urls
 from verifier.model import Extraction, ExtractionWarning
 
 _DEFINITION_LINE = re.compile(r"^[ \t]{0,3}(?:>[ \t]*)*\[\^(?P<label>[^\]\s]+)\]:")
+_PLAIN_MARKER = re.compile(r"\S\[(?:\d{1,3}|[ivxlcdm]{1,7})\]", re.I)
+_LABEL_LIKE = re.compile(r"\d{1,3}|[ivxlcdm]{1,6}", re.I)
 _UNRESOLVED_REFERENCE = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 # Blocks whose text is never a claim.
 _SKIPPED_BLOCKS = frozenset({"fence", "code_block", "html_block", "hr"})
@@ -85,7 +89,27 @@ def extract_markdown(source: str, article: str) -> Extraction:
             warnings.append(
                 ExtractionWarning(article, lines[0], f"note [{label}] is never referenced")
             )
-    return assemble(article, body, notes, warnings)
+    extraction = assemble(article, body, notes, warnings)
+    written_as_notes = bool(listed) or any(not n.label.startswith("link-") for n in link_notes)
+    if not written_as_notes and _PLAIN_MARKER.search(source):
+        # No Markdown footnotes, but "[1]" markers and a "[1] ..." list typed as plain text.
+        as_text = extract_text(source, article)
+        if as_text.claims:
+            return replace(
+                as_text,
+                claims=tuple(
+                    replace(claim, text=_without_inline_markup(claim.text))
+                    for claim in as_text.claims
+                ),
+            )
+    return extraction
+
+
+def _without_inline_markup(text: str) -> str:
+    """Claim text from raw Markdown: links to their text, emphasis and code marks dropped."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__|\*|`)(\S.*?\S|\S)\1", r"\2", text)
+    return text.lstrip("#>*- ").strip()
 
 
 def _without_redefinitions(source: str, definition_lines: dict[str, list[int]]) -> str:
@@ -158,7 +182,13 @@ def _add_inline(
         elif child.type == "link_open":
             link = (str(child.attrs.get("href", "")), [])
         elif child.type == "link_close" and link is not None:
-            _add_link_citation(body, link[0], "".join(link[1]), line, link_notes)
+            anchor = "".join(link[1])
+            if _LABEL_LIKE.fullmatch(anchor):
+                # "[1]" resolved by a "[1]: https://..." definition: a footnote in all but name.
+                _add_link_citation(body, link[0], anchor, line, link_notes, label=anchor)
+            else:
+                body.append(anchor)
+                _add_link_citation(body, link[0], anchor, line, link_notes)
             link = None
         elif child.type in ("text", "code_inline"):
             content = child.content
@@ -174,7 +204,6 @@ def _add_inline(
                 content = _UNRESOLVED_REFERENCE.sub("", content)
             if link is not None:
                 link[1].append(content)
-                body.append(content)
             elif child.type == "text":
                 _add_text_with_bare_urls(body, content, line, link_notes)
             else:
@@ -185,15 +214,25 @@ def _add_inline(
 
 
 def _add_link_citation(
-    body: Body, href: str, anchor: str, line: int, link_notes: list[Note]
+    body: Body,
+    href: str,
+    anchor: str,
+    line: int,
+    link_notes: list[Note],
+    label: str | None = None,
 ) -> None:
-    """An inline or reference-style link: a citation if it ends its sentence."""
+    """An inline or reference-style link: a citation if it ends its sentence, or wherever
+    it stands when it is written like a footnote marker (`label`)."""
     if not href or href.startswith(("#", "mailto:", "javascript:")):
         return
-    label = f"link-{len(link_notes) + 1}"
-    content = NoteText(text=f"{anchor} <{href}>".strip(), links=((href, anchor),))
-    link_notes.append(Note(label, content, line, implicit=True))
-    body.add_marker(label, line, sentence_end_only=True)
+    known = {note.label: note for note in link_notes}
+    if label is not None and label in known and known[label].content.links[0][0] != href:
+        label = f"{label}-{len(link_notes) + 1}"
+    note_label = label or f"link-{len(link_notes) + 1}"
+    if note_label not in known:
+        content = NoteText(text=f"{anchor} <{href}>".strip(), links=((href, anchor),))
+        link_notes.append(Note(note_label, content, line, implicit=True))
+    body.add_marker(note_label, line, sentence_end_only=label is None)
 
 
 def _add_text_with_bare_urls(body: Body, text: str, line: int, link_notes: list[Note]) -> None:
