@@ -79,6 +79,13 @@ _FIRST_PARAMETER_TEMPLATES = frozenset(
 )
 _LINE_LIST = re.compile(r"^[*#:;]+\s*")
 _LINE_TABLE_MARKUP = re.compile(r"^\s*(?:\{\||\|\}|\|-)")
+_TEMPLATE_TOKENS = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|")
+_PARAMETER_NAME = re.compile(r"\s*[\w\s-]+\s*")
+_HEADING_START = re.compile(r"=+\s*")
+_HEADING_END = re.compile(r"\s*=+\s*$")
+_CELL_SEPARATOR = re.compile(r"\|\||!!")
+_CELL_START = re.compile(r"\s*(?:\|\+|\||!)")
+_REF_LINE = re.compile(r"\s*(?:<ref\b|\{\{\s*(?:sfn|sfnp|r|refn|#tag:ref)\s*\|)", re.I)
 _INLINE_TEMPLATE_LINE = re.compile(
     r"^\{\{\s*(?:sfn|sfnp|r|refn|#tag:ref|nowrap|nobr|lang|langx|convert|circa|c\.|small|abbr)\s*[|}]",
     re.I,
@@ -479,29 +486,22 @@ def _template_parts(inner: str) -> tuple[str, dict[str, str]]:
     parts: list[str] = []
     depth = 0
     current = 0
-    index = 0
-    length = len(inner)
-    while index < length:
-        pair = inner[index : index + 2]
-        if pair in ("{{", "[["):
+    for token in _TEMPLATE_TOKENS.finditer(inner):
+        mark = token.group(0)
+        if mark in ("{{", "[["):
             depth += 1
-            index += 2
-            continue
-        if pair in ("}}", "]]") and depth > 0:
-            depth -= 1
-            index += 2
-            continue
-        if inner[index] == "|" and depth == 0:
-            parts.append(inner[current:index])
-            current = index + 1
-        index += 1
+        elif mark in ("}}", "]]"):
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            parts.append(inner[current : token.start()])
+            current = token.end()
     parts.append(inner[current:])
     name = parts[0].strip()
     parameters: dict[str, str] = {}
     position = 1
     for part in parts[1:]:
         key, equals, value = part.partition("=")
-        if equals and re.fullmatch(r"\s*[\w\s-]+\s*", key) and "[" not in key:
+        if equals and _PARAMETER_NAME.fullmatch(key):
             parameters[key.strip().lower()] = value.strip()
         else:
             parameters[str(position)] = part.strip()
@@ -813,9 +813,9 @@ class _Renderer:
         if self.kind in ("blank", "table"):
             return
         if self.kind == "heading":
-            fragment = re.sub(r"\s*=+\s*$", "", fragment)
+            fragment = _HEADING_END.sub("", fragment)
         if self.kind == "table-cells":
-            cells = re.split(r"\|\||!!", fragment)
+            cells = _CELL_SEPARATOR.split(fragment)
             for index, cell in enumerate(cells):
                 if index > 0:
                     self.body.append(" | ")
@@ -832,14 +832,14 @@ def _line_kind(line: str) -> tuple[str, int]:
     """What a source line is, and where its content starts after the line's markup."""
     if not line.strip():
         return "blank", len(line)
-    if re.match(r"\s*(?:<ref\b|\{\{\s*(?:sfn|sfnp|r|refn|#tag:ref)\s*\|)", line, re.I):
+    if _REF_LINE.match(line):
         return "ref-line", 0
-    heading = re.match(r"^=+\s*", line)
-    if heading and re.search(r"=\s*$", line):
+    heading = _HEADING_START.match(line)
+    if heading and _HEADING_END.search(line):
         return "heading", heading.end()
     if _LINE_TABLE_MARKUP.match(line):
         return "table", len(line)
-    cells = re.match(r"^\s*(?:\|\+|\||!)", line)
+    cells = _CELL_START.match(line)
     if cells:
         return "table-cells", cells.end()
     list_prefix = _LINE_LIST.match(line)
