@@ -96,7 +96,7 @@ def verdicts(found: Sequence[Analysis], model: MatchModel) -> list[Verdict]:
     for analysis in found:
         features = analysis.features
         score = model.score(features)
-        result.append(model.verdict(score, features["conflicts"] > 0, features["coverage_window"]))
+        result.append(model.verdict(score, features))
     return result
 
 
@@ -167,6 +167,17 @@ def main() -> None:
 
     partial_threshold = max((t for t in grid if t < supported_threshold), key=three_way)
     model = replace(model, partial_threshold=partial_threshold)
+
+    def three_way_coverage(minimum: float) -> float:
+        model_trial = replace(model, partial_min_coverage=minimum)
+        called = [WICE_VERDICT_LABEL[v.value] for v in verdicts(wice_found, model_trial)]
+        return macro_f1(called, [i.label for i in wice], WICE_LABELS)
+
+    # At least a quarter of the claim must be backed for "partial" (below that, the claim is
+    # about something else); the fit may ask for more.
+    partial_min_coverage = max((m / 20 for m in range(5, 15)), key=three_way_coverage)
+    model = replace(model, partial_min_coverage=partial_min_coverage)
+    print(f"partial_min_coverage {partial_min_coverage:.2f}")
     best_objective, best_f1 = objective(supported_threshold), three_way(partial_threshold)
     print(f"supported_threshold {supported_threshold:.3f} (objective {best_objective:.3f})")
     print(f"partial_threshold {partial_threshold:.3f} (WiCE macro F1 {best_f1:.3f})")

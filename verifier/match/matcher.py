@@ -113,7 +113,13 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     weights = [_token_weight(t, index, claim_tokens, model) for index, t in enumerate(content)]
     norms = [t.norm for t in content]
     equivalents = {norm: frozenset(page.equivalents(norm)) | {norm} for norm in set(norms)}
-    retrieval = retrieve(page, norms, weights)
+    # Names say which passage is about the claim's subject; the other words say which one
+    # states what the claim says about it: choose the passage mostly by the latter.
+    selection = [
+        SELECTION_NAME_WEIGHT if token.is_capitalised and index else weight
+        for index, (token, weight) in enumerate(zip(content, weights, strict=True))
+    ]
+    retrieval = retrieve(page, norms, weights, selection)
     evidence, window_tokens = _evidence(source, retrieval)
     alignment = align(content, [t for t in window_tokens if t.norm not in STOPWORDS], equivalents)
 
@@ -175,7 +181,8 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     )
     rest = total - _weight(in_conflict, weights)
     anchored = _weight(window_mask & ~in_conflict, weights) / rest if rest > 0 else 0.0
-    verdict = model.verdict(score, has_conflict, anchored)
+    features["anchored_coverage"] = anchored
+    verdict = model.verdict(score, features)
     if verdict is Verdict.CONTRADICTED:
         score = min(score, model.partial_threshold * 0.5)
     elif has_conflict and verdict is Verdict.SUPPORTED:
@@ -221,6 +228,9 @@ def _predicate_coverage(content: list[Token], covered: int, value_words: int) ->
         return 1.0
     return sum(1 for index in predicate if covered >> index & 1) / len(predicate)
 
+
+SELECTION_NAME_WEIGHT = 1.0
+"""Weight of a name when choosing the best passage (names weigh more for coverage)."""
 
 _ANAPHORS = frozenset(["the", "this", "these", "that", "those", "its", "his", "her", "their"])
 
@@ -435,6 +445,6 @@ def _whole_claim_flag(claim: str) -> Flag:
 
 
 def _empty_features() -> dict[str, float]:
-    features = dict.fromkeys(FEATURE_NAMES, 0.0)
+    features = dict.fromkeys((*FEATURE_NAMES, "anchored_coverage"), 0.0)
     features["missing_names"] = 1.0
     return features

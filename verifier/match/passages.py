@@ -236,10 +236,16 @@ class Retrieval:
     unit_masks: dict[int, int]
 
 
-def retrieve(page: PageIndex, claim_words: list[str], weights: list[float]) -> Retrieval:
+def retrieve(
+    page: PageIndex,
+    claim_words: list[str],
+    weights: list[float],
+    selection_weights: list[float] | None = None,
+) -> Retrieval:
     """Find the windows of `page` covering the most claim weight.
 
-    `claim_words` are the claim's content words (normal forms), `weights` their importance.
+    `claim_words` are the claim's content words (normal forms), `weights` their importance;
+    `selection_weights`, when given, replace `weights` for choosing the best passage.
     """
     unit_masks: dict[int, int] = defaultdict(int)
     page_mask = 0
@@ -273,7 +279,7 @@ def retrieve(page: PageIndex, claim_words: list[str], weights: list[float]) -> R
     unit_count = max(len(page.units), 1)
     selective = [
         w * (1.0 + IDF_STRENGTH * math.log(unit_count / count)) if count else w
-        for w, count in zip(weights, spread, strict=True)
+        for w, count in zip(selection_weights or weights, spread, strict=True)
     ]
 
     def selection_weight(mask: int) -> float:

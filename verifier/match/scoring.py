@@ -40,6 +40,8 @@ class MatchModel:
     bias: float
     supported_threshold: float
     partial_threshold: float
+    partial_min_coverage: float
+    """"partial" means some of the claim is backed: at least this share by the passages."""
     contradiction_min_coverage: float
     """A discrepancy means "contradicted" only when the passage is about the same thing."""
     unsupported_gap: int
@@ -59,12 +61,21 @@ class MatchModel:
         fitted = 1.0 / (1.0 + math.exp(-max(min(total, 40.0), -40.0)))
         return fitted * min(1.0, features["coverage_passages"] / self.coverage_floor)
 
-    def verdict(self, score: float, has_conflict: bool, coverage_window: float) -> Verdict:
-        if has_conflict and coverage_window >= self.contradiction_min_coverage:
+    def verdict(self, score: float, features: dict[str, float]) -> Verdict:
+        """The verdict for a claim scored `score` with these features (see matcher.analyse:
+        "conflicts" counts discrepancies, "anchored_coverage" how much of the rest of the
+        claim the evidence passage backs)."""
+        if (
+            features["conflicts"] > 0
+            and features["anchored_coverage"] >= self.contradiction_min_coverage
+        ):
             return Verdict.CONTRADICTED
         if score >= self.supported_threshold:
             return Verdict.SUPPORTED
-        if score >= self.partial_threshold:
+        if (
+            score >= self.partial_threshold
+            and features["coverage_passages"] >= self.partial_min_coverage
+        ):
             return Verdict.PARTIAL
         return Verdict.UNSUPPORTED
 
@@ -75,6 +86,7 @@ class MatchModel:
             bias=float(raw["bias"]),
             supported_threshold=float(raw["supported_threshold"]),
             partial_threshold=float(raw["partial_threshold"]),
+            partial_min_coverage=float(raw.get("partial_min_coverage", 0.3)),
             contradiction_min_coverage=float(raw["contradiction_min_coverage"]),
             unsupported_gap=int(raw["unsupported_gap"]),
             unsupported_lead=int(raw.get("unsupported_lead", 1)),
@@ -90,6 +102,7 @@ class MatchModel:
             "bias": self.bias,
             "supported_threshold": self.supported_threshold,
             "partial_threshold": self.partial_threshold,
+            "partial_min_coverage": self.partial_min_coverage,
             "contradiction_min_coverage": self.contradiction_min_coverage,
             "unsupported_gap": self.unsupported_gap,
             "unsupported_lead": self.unsupported_lead,

@@ -122,7 +122,66 @@ _IRREGULAR = {
     "founded": "found",
     "founder": "found",
     "co": "co",
+    "death": "die",
+    "dead": "die",
+    "birth": "bear",
+    "grew": "grow",
+    "grown": "grow",
+    "met": "meet",
+    "saw": "see",
+    "seen": "see",
+    "went": "go",
+    "gone": "go",
+    "fell": "fall",
+    "fallen": "fall",
+    "knew": "know",
+    "known": "know",
+    "chose": "choose",
+    "chosen": "choose",
+    "spoke": "speak",
+    "spoken": "speak",
+    "sang": "sing",
+    "sung": "sing",
+    "told": "tell",
+    "said": "say",
+    "paid": "pay",
+    "lost": "lose",
+    "brought": "bring",
+    "thought": "think",
+    "caught": "catch",
+    "fought": "fight",
+    "sent": "send",
+    "spent": "spend",
+    "stood": "stand",
+    "struck": "strike",
+    "rose": "rise",
+    "risen": "rise",
+    "kept": "keep",
+    "felt": "feel",
+    "drew": "draw",
+    "drawn": "draw",
+    "ran": "run",
 }
+
+SYNONYMS = (
+    "film movie",
+    "begin start commence",
+    "end finish conclude",
+    "win victory",
+    "found establish create form",
+    "company firm corporation",
+    "buy acquire purchase",
+    "large big",
+    "award prize honour honor",
+    "help assist",
+    "require need",
+    "receive obtain",
+    "country nation",
+    "physician doctor",
+    "attorney lawyer",
+    "show series programme program",
+)
+"""Words used interchangeably in encyclopaedic and news prose; each group meets at its first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +246,8 @@ def _normalise(word: str) -> str:
     if "." in folded:
         folded = folded.replace(".", "")  # "U.S" -> "us" would collide; keep letters only
         return folded if len(folded) > 2 else folded + "."
-    return stem(folded)
+    stemmed = stem(folded)
+    return SYNONYM_OF.get(stemmed, stemmed)
 
 
 def fold(text: str) -> str:
@@ -252,6 +312,15 @@ DERIVATIONS: tuple[tuple[str, int], ...] = (
 """Suffixes stripped after inflections, each with the shortest stem it may leave."""
 
 
+def _synonym_of() -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for group in SYNONYMS:
+        stems = [stem(word) for word in group.split()]
+        for one in stems[1:]:
+            mapping[one] = stems[0]
+    return mapping
+
+
 def _undouble(base: str) -> str:
     if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "ls":
         return base[:-1]
@@ -260,13 +329,15 @@ def _undouble(base: str) -> str:
 
 def _surfaces_of() -> dict[str, tuple[str, ...]]:
     """Normal form -> words that reach it without sharing its first letters ("taught" for
-    "teach", "two" for "2"), so a search by first letters can still find them."""
+    "teach", "two" for "2", "movie" for "film"), so a search by first letters finds them."""
     surfaces: dict[str, list[str]] = {}
-    for word in [*_IRREGULAR, *_NUMBER_WORDS]:
+    synonyms = [stem(word) for group in SYNONYMS for word in group.split()]
+    for word in [*_IRREGULAR, *_NUMBER_WORDS, *synonyms]:
         norm = normalise(word)
         if not word.startswith(norm[:4]):
             surfaces.setdefault(norm, []).append(word)
     return {norm: tuple(words) for norm, words in surfaces.items()}
 
 
+SYNONYM_OF = _synonym_of()
 SURFACES_OF = _surfaces_of()
