@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -193,3 +194,32 @@ def test_sources_link_to_the_archived_copy_when_the_archive_is_known(tmp_path: P
     )
     page = (out_dir / "examples-iwaya.md").read_text(encoding="utf-8")
     assert "[archived copy](<../archive/archive/2026/11/20.warc.gz>)" in page
+
+
+def test_unchanged_pages_are_not_even_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import verifier.report as report_package
+
+    findings = samples.all_findings()
+    write_reports(findings, tmp_path, generated_at=GENERATED_AT)
+    rendered: list[str | None] = []
+    original = report_package.render_article
+
+    def counting(page, page_findings, **options):  # type: ignore[no-untyped-def]
+        rendered.append(page.article)
+        return original(page, page_findings, **options)
+
+    monkeypatch.setattr(report_package, "render_article", counting)
+    write_reports(findings, tmp_path, generated_at=GENERATED_AT)
+    assert rendered == []
+
+    changed = [
+        samples.contradicted(),
+        dataclasses.replace(samples.supported(), score=0.5),
+        *findings[2:],
+    ]
+    (tmp_path / "hand-written.md").unlink()
+    write_reports(changed, tmp_path, generated_at=GENERATED_AT)
+    assert sorted(rendered, key=str) == sorted(["examples/iwaya.md", None], key=str)
+    assert "score 0.50" in (tmp_path / "examples-iwaya.md").read_text(encoding="utf-8")

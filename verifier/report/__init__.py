@@ -15,15 +15,16 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from verifier.ledger.files import write_atomically
 from verifier.model import ExtractionWarning, Finding
-from verifier.report import history
+from verifier.report import history, pagekeys
 from verifier.report.markdown import render_article, render_index
 from verifier.report.pages import article_slug, plan_pages
 from verifier.report.results import results_document
 
-__all__ = ["article_slug", "results_document", "write_reports"]
+__all__ = ["article_slug", "results_document", "results_json", "write_reports"]
 
 
 def write_reports(
@@ -47,16 +48,42 @@ def write_reports(
     for finding in findings:
         by_article.setdefault(finding.claim.article, []).append(finding)
     archive_link = _archive_linker(archive_dir, out_dir) if archive_dir is not None else None
+    link_base = archive_link("") if archive_link is not None else None
+    previous_keys = pagekeys.read_manifest(out_dir)
+    keys: dict[str, str] = {}
     for article, article_findings in by_article.items():
         page = pages[article]
+        key = pagekeys.page_key(article_findings, link_base)
+        keys[page.file_name] = key
+        if previous_keys.get(page.file_name) == key and (out_dir / page.file_name).exists():
+            continue
         text = render_article(page, article_findings, archive_link=archive_link)
         _write_if_changed(out_dir / page.file_name, text)
+    pagekeys.write_manifest(out_dir, keys, previous_keys)
     index = render_index(
         findings, pages, generated_at=generated_at, warnings=warnings, changes=changes
     )
     _write_if_changed(out_dir / "index.md", index)
     document = results_document(findings, generated_at=generated_at)
-    _write_if_changed(results_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    _write_if_changed(results_path, results_json(document))
+
+
+def results_json(document: dict[str, Any]) -> str:
+    """results.json text: one claim per line, so diffs show which claims changed.
+
+    Indented JSON would take Python's pure-Python encoder (seconds for 10,000 claims); each
+    claim on its own compact line keeps the C encoder and stays readable line by line.
+    """
+    claims = ",\n".join(
+        json.dumps(claim, ensure_ascii=False, separators=(", ", ": "))
+        for claim in document["claims"]
+    )
+    rest = {key: value for key, value in document.items() if key != "claims"}
+    tail = "".join(
+        f',\n"{key}": {json.dumps(value, ensure_ascii=False)}' for key, value in rest.items()
+    )
+    body = f"[\n{claims}\n]" if claims else "[]"
+    return '{"claims": ' + body + tail + "\n}\n"
 
 
 def _archive_linker(archive_dir: Path, out_dir: Path) -> Callable[[str], str]:

@@ -22,7 +22,7 @@ INDEX_ROWS = 100
 """At most this many rows per index table; the article pages hold the rest."""
 SNIPPET_CHARS = 90
 
-_ESCAPED = frozenset("\\`*_[]<>|~")
+_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|~"})
 _BLOCK_START = re.compile(r"^(?:#|[-+=](?=\s|$)|\d+[.)](?=\s|$))")
 
 
@@ -31,7 +31,7 @@ _BLOCK_START = re.compile(r"^(?:#|[-+=](?=\s|$)|\d+[.)](?=\s|$))")
 
 def escape(text: str) -> str:
     """Inline Markdown for arbitrary text: one line, no emphasis, links, HTML or table breaks."""
-    return "".join("\\" + char if char in _ESCAPED else char for char in " ".join(text.split()))
+    return " ".join(text.split()).translate(_ESCAPES)
 
 
 def _safe_block_start(markdown: str) -> str:
@@ -92,7 +92,7 @@ def _flatten(text: str) -> str:
 
 
 def _escape_keep_spaces(text: str) -> str:
-    return "".join("\\" + char if char in _ESCAPED else char for char in text)
+    return text.translate(_ESCAPES)
 
 
 def quote(markdown: str) -> str:

@@ -1,0 +1,78 @@
+"""Skip re-rendering article pages whose inputs did not change since the last run.
+
+Rendering 1,000 pages costs most of a no-change run's report time. Each page's inputs
+(everything it shows about its findings, never the sources' full text) and the renderer's
+own code are hashed; `reports/.verifier-pages.json` keeps the hashes of the last run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from verifier.ledger.acceptance import acceptance
+from verifier.ledger.files import write_atomically
+from verifier.model import Capture, Finding, SourceCheck
+from verifier.report import markdown
+from verifier.report.results import ordered
+
+MANIFEST = ".verifier-pages.json"
+
+
+@lru_cache(maxsize=1)
+def _renderer_version() -> bytes:
+    return hashlib.sha1(Path(markdown.__file__).read_bytes()).digest()
+
+
+def _check_key(check: SourceCheck) -> tuple[object, ...]:
+    source = check.source
+    if isinstance(source, Capture):
+        shown: tuple[object, ...] = (
+            source.url,
+            source.final_url,
+            source.status_code,
+            source.fetched_at,
+            source.payload_digest,
+            source.title,
+            source.via,
+            source.warc_file,
+        )
+    else:
+        shown = (source.url, source.describe())
+    return (check.url, shown, check.assessment)
+
+
+def page_key(findings: Sequence[Finding], archive_link_base: str | None) -> str:
+    digest = hashlib.sha1(_renderer_version())
+    digest.update(repr(archive_link_base).encode("utf-8"))
+    for finding in ordered(findings):
+        key = (
+            finding.claim,
+            acceptance(finding).value,
+            finding.verdict.value,
+            finding.score,
+            finding.evidence,
+            finding.flags,
+            finding.reason,
+            tuple(_check_key(check) for check in finding.checks),
+        )
+        digest.update(repr(key).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def read_manifest(out_dir: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}  # re-render everything; the manifest is rewritten below
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def write_manifest(out_dir: Path, manifest: dict[str, str], previous: dict[str, str]) -> None:
+    if manifest != previous:
+        write_atomically(out_dir / MANIFEST, json.dumps(manifest, sort_keys=True), durable=False)
