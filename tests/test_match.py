@@ -135,6 +135,11 @@ def test_misquote_is_flagged_and_exact_quote_with_ellipsis_is_not() -> None:
         HARBOUR,
     )
     assert not flags_of(exact, "quote")
+    bracketed = assess(
+        'Captain Fenwick said "[the harbour board] will not expand the container terminal".',
+        HARBOUR,
+    )
+    assert not flags_of(bracketed, "quote")
 
 
 def test_unsupported_part_is_flagged_with_offsets() -> None:

@@ -1,0 +1,102 @@
+"""Numbers, dates and word forms as the matcher compares them."""
+
+from __future__ import annotations
+
+import pytest
+
+from verifier.match import assess
+from verifier.match.quantities import DateMention, find_dates, find_numbers
+from verifier.match.tokens import normalise
+from verifier.model import Verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on 26 June 1980 in", (1980, 6, 26)),
+        ("on June 26, 1980 in", (1980, 6, 26)),
+        ("on June 26th , 1980 in", (1980, 6, 26)),
+        ("on 1980-06-26 in", (1980, 6, 26)),
+        ("in November 2024", (2024, 11, None)),
+        ("the 26th of June", (None, 6, 26)),
+        ("in 1980", (1980, None, None)),
+    ],
+)
+def test_dates_in_any_order_become_the_same_fields(
+    text: str, expected: tuple[int | None, ...]
+) -> None:
+    [date] = find_dates(text)
+    assert (date.year, date.month, date.day) == expected
+
+
+def test_may_the_verb_is_not_a_date() -> None:
+    assert find_dates("The board may decide later.") == []
+
+
+def test_less_specific_date_is_backed_but_not_the_other_way() -> None:
+    month = DateMention(0, 0, 2024, 11, None)
+    day = DateMention(0, 0, 2024, 11, 1)
+    assert month.backed_by(day)
+    assert not day.backed_by(month)
+    assert day.compatible_with(month)
+    assert not day.compatible_with(DateMention(0, 0, 2024, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        ("1.5 million", "1,500,000"),
+        ("2%", "two per cent"),
+        ("12 percent", "12%"),
+        ("three", "3"),
+        ("1.5 million", "1.52 million"),
+    ],
+)
+def test_numbers_written_differently_match(claim: str, source: str) -> None:
+    [claimed] = find_numbers(claim)
+    [stated] = find_numbers(source)
+    assert claimed.matches(stated)
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [("12", "13"), ("2%", "20%"), ("1.5 million", "2 million"), ("5%", "5")],
+)
+def test_different_numbers_do_not_match(claim: str, source: str) -> None:
+    [claimed] = find_numbers(claim)
+    [stated] = find_numbers(source)
+    assert not claimed.matches(stated)
+
+
+def test_identifiers_and_years_are_not_counts() -> None:
+    assert find_numbers("Soyuz MS-06 launched in 2017") == []
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("elected", "election"),
+        ("named", "name"),
+        ("companies", "company"),
+        ("Penélope", "Penelope"),
+        ("taught", "teach"),
+        ("movie", "film"),
+        ("1,500,000", "1500000"),
+        ("26th", "26"),
+    ],
+)
+def test_word_forms_meet(one: str, other: str) -> None:
+    assert normalise(one) == normalise(other)
+
+
+def test_a_range_in_the_source_backs_its_ends() -> None:
+    source = "Between 10 and 20 people were injured in the blast, police said."
+    assessment = assess("Police said 10 to 20 people were injured in the blast.", source)
+    assert assessment.verdict is Verdict.SUPPORTED
+    assert not assessment.flags
+
+
+def test_year_only_claim_is_backed_by_a_full_date() -> None:
+    source = "The treaty was signed in Lisbon on 13 December 2007 by the member states."
+    assessment = assess("The treaty was signed in Lisbon in 2007.", source)
+    assert assessment.verdict is Verdict.SUPPORTED
