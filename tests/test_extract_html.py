@@ -237,3 +237,53 @@ def test_htmlbook_footnotes_in_one_container_are_separate_notes() -> None:
         ("Alerts are tickets or pages.", "1", ("https://alerts.example.org/",)),
         ("Latency matters.", "2", ("https://latency.example.org/",)),
     ]
+
+
+def test_word_html_export_footnotes() -> None:
+    source = (
+        "<html><body>\n<p class=MsoNormal>The ministry spent 4.2 billion on ports in 2022."
+        '<a href="#_ftn1" name="_ftnref1"><span class=MsoFootnoteReference>[1]</span></a> '
+        'Spending fell in 2023.<a href="#_ftn2" name="_ftnref2">'
+        "<span class=MsoFootnoteReference>[2]</span></a></p>\n"
+        "<div style='mso-element:footnote-list'><div style='mso-element:footnote' id=ftn1>\n"
+        '<p class=MsoFootnoteText><a href="#_ftnref1" name="_ftn1">[1]</a> Ministry of '
+        "Transport, \u201cAnnual report 2022\u201d, https://transport.example.gov/r.pdf</p></div>\n"
+        "<div style='mso-element:footnote' id=ftn2><p class=MsoFootnoteText>"
+        '<a href="#_ftnref2" name="_ftn2">[2]</a> Ibid.</p></div></div></body></html>'
+    )
+    extraction = extract(source)
+    report = ("https://transport.example.gov/r.pdf",)
+    assert [(claim.text, claim.footnote, claim.urls) for claim in extraction.claims] == [
+        ("The ministry spent 4.2 billion on ports in 2022.", "1", report),
+        ("Spending fell in 2023.", "2", report),
+    ]
+    assert extraction.claims[0].citations[0].title == "Annual report 2022"
+    assert extraction.warnings == ()
+
+
+def test_wordpress_footnote_plugin_with_empty_target_span() -> None:
+    source = (
+        '<p>Turnout reached 71%.<sup class="footnote"><a href="#efb-1">1</a></sup> A record.</p>'
+        '<ol class="easy-footnotes-wrapper"><li class="easy-footnote-single">'
+        '<span id="efb-1" class="easy-footnote-margin-adjust"></span>'
+        '<a href="https://elections.example.org/turnout">Electoral Commission</a>'
+        '<a class="easy-footnote-to-top" href="#efb-top-1"></a></li></ol>'
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("Turnout reached 71%.", ("https://elections.example.org/turnout",))
+    ]
+
+
+def test_parsoid_same_page_links() -> None:
+    source = (
+        '<p>The tower is 300 m tall.<sup class="mw-ref reference" typeof="mw:Extension/ref">'
+        '<a href="./Tower#cite_note-1"><span class="mw-reflink-text">[1]</span></a></sup></p>'
+        '<ol class="mw-references references"><li id="cite_note-1"><span class="mw-reference-text">'
+        '<a rel="mw:ExtLink" class="external text" href="https://tower.example.org/">Facts</a>'
+        "</span></li></ol>"
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("The tower is 300 m tall.", ("https://tower.example.org/",))
+    ]

@@ -145,12 +145,12 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
                 ids[value] = element
     found: list[tuple[HtmlElement, HtmlElement, HtmlElement]] = []
     for anchor in root.iter("a"):
-        href = anchor.get("href") or ""
-        if not href.startswith("#") or len(href) < 2:
+        fragment = _in_page_fragment(anchor.get("href") or "")
+        if not fragment:
             continue
         if _is_backlink_anchor(anchor) or not _looks_like_marker(anchor):
             continue
-        target = ids.get(unquote(href[1:]))
+        target = ids.get(fragment)
         if target is None:
             if _is_in_sup(anchor) and _marker_label(anchor):
                 warnings.append(
@@ -183,6 +183,16 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
         if any(ancestor in note_set for ancestor in anchor.iterancestors()):
             notes.nested.add(anchor)
     return notes
+
+
+def _in_page_fragment(href: str) -> str | None:
+    """The id an in-page link points at: "#fn1", or "./Title#cite_note-1" as Parsoid
+    (Wikipedia's API HTML) writes links to the same page."""
+    if href.startswith("#"):
+        return unquote(href[1:]) or None
+    if href.startswith("./") and "#" in href and "/" not in href[2:].split("#", 1)[0]:
+        return unquote(href.split("#", 1)[1]) or None
+    return None
 
 
 def _links_back_to(target: HtmlElement, anchor: HtmlElement, ids: dict[str, HtmlElement]) -> bool:
@@ -367,7 +377,7 @@ def _is_marker_sup(sup: HtmlElement) -> bool:
     """A <sup> holding only in-page links with marker labels (known notes or not)."""
     anchors = list(sup.iter("a"))
     return bool(anchors) and all(
-        (anchor.get("href") or "").startswith("#") and _marker_label(anchor) for anchor in anchors
+        _in_page_fragment(anchor.get("href") or "") and _marker_label(anchor) for anchor in anchors
     )
 
 
