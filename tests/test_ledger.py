@@ -350,3 +350,15 @@ def test_new_ledger_is_written_only_on_save(tmp_path: Path) -> None:
     reloaded = Ledger.load(path)
     assert reloaded.claims == []
     assert reloaded.settings.policy.fail_on == DEFAULT_FAIL_ON
+
+
+def test_the_fast_claim_path_builds_the_same_claims_as_validation(commented: Path) -> None:
+    from ruamel.yaml import YAML
+
+    from verifier.ledger import store
+
+    document = YAML(typ="rt").load(commented.read_text(encoding="utf-8"))
+    for entry in document["claims"]:
+        assert store._claim_from_plain(store._plain(entry)) == store._claim_from_entry(
+            entry, validate=True
+        )

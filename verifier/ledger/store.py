@@ -267,7 +267,7 @@ class Ledger:
     @property
     def claims(self) -> list[Claim]:
         if self._claims_cache is None:
-            self._claims_cache = [_claim_from_entry(entry.plain) for entry in self._entries]
+            self._claims_cache = [_claim_from_plain(entry.plain) for entry in self._entries]
         return list(self._claims_cache)
 
     def claim(self, claim_id: str) -> Claim | None:
@@ -482,7 +482,7 @@ class Ledger:
         }
         if changes:
             self._rewrite(entry, changes)
-        return _claim_from_entry(entry.plain)
+        return _claim_from_plain(entry.plain)
 
     # -- write ----------------------------------------------------------------------------
 
@@ -840,6 +840,44 @@ def _claim_from_entry(entry: Mapping[str, Any], validate: bool = False) -> Claim
         note=_optional_str(entry, "note", validate),
         citations=_citations(entry.get("citations"), validate),
         accepted_for=_accepted_for(entry, validate),
+    )
+
+
+_STATUSES = {status.value: status for status in Status}
+
+
+def _claim_from_plain(entry: Mapping[str, Any]) -> Claim:
+    """A Claim from an entry already validated and made plain: the per-run hot path.
+
+    Same result as `_claim_from_entry` without its checks, which cost a third of a second
+    per 10,000 claims on every run.
+    """
+    footnote = entry.get("footnote")
+    status = entry.get("status")
+    citations = entry.get("citations")
+    return Claim(
+        id=entry.get("id") or "",
+        text=entry["text"],
+        urls=tuple(entry["urls"]),
+        article=entry.get("article"),
+        line=entry.get("line"),
+        footnote=str(footnote) if footnote is not None else None,
+        status=_STATUSES[status] if status is not None else Status.OPEN,
+        note=entry.get("note"),
+        citations=tuple(
+            Citation(
+                url=row.get("url"),
+                title=row.get("title"),
+                author=row.get("author"),
+                publisher=row.get("publisher"),
+                accessed=row.get("accessed"),
+                archive_url=row.get("archive_url"),
+            )
+            for row in citations
+        )
+        if citations
+        else (),
+        accepted_for=entry.get("accepted_for"),
     )
 
 
