@@ -209,3 +209,23 @@ def test_author_before_a_quoted_title_is_kept() -> None:
         "Freight report",
         "Rail Office",
     )
+
+
+def test_closing_numbered_list_without_heading_is_the_notes() -> None:
+    source = (
+        "Freight fell 12% in 2022.[1] Fares rose.[2]\n\n"
+        "Steps we took: 1. counted trains.\n\n"
+        "1. Freight report, https://rail.example.org/f\n"
+        "2. Fares, https://fares.example.org/\n"
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("Freight fell 12% in 2022.", ("https://rail.example.org/f",)),
+        ("Fares rose.", ("https://fares.example.org/",)),
+    ]
+
+
+def test_numbered_list_without_markers_stays_prose() -> None:
+    source = "Our plan:\n1. Build the quay.\n2. Dredge the channel.\n"
+    extraction = extract(source)
+    assert extraction.claims == () and extraction.warnings == ()

@@ -51,6 +51,12 @@ def extract_text(source: str, article: str) -> Extraction:
     """Claims of a plain-text article."""
     lines = source.split("\n")
     note_line_numbers, notes = _find_notes(lines)
+    if not notes:
+        # No heading and no bracketed labels: the last numbered list (1., 2., ...) is the
+        # notes when the text before it carries markers it could resolve.
+        closing = _closing_numbered_list(lines)
+        if closing is not None:
+            note_line_numbers, notes = _find_notes(lines, notes_from=closing)
     defined = {note.label for note in notes}
     roman_notes = any(re.fullmatch(r"[ivxlcdm]+", label, re.I) for label in defined)
     warnings: list[ExtractionWarning] = []
@@ -113,8 +119,33 @@ def _markers_in(line: str, defined: set[str], roman: bool) -> list[tuple[re.Matc
     return found
 
 
-def _find_notes(lines: list[str]) -> tuple[set[int], list[Note]]:
-    """Indexes of the lines that belong to notes, and the notes in order of appearance."""
+def _closing_numbered_list(lines: list[str]) -> int | None:
+    """Where the article's last run of numbered lines 1, 2, 3, ... starts, provided the text
+    before it has markers such as [1], ^1 or a superscript 1 that could point into it."""
+    run_start: int | None = None
+    expected = 1
+    for index, line in enumerate(lines):
+        definition = _NUMBERED_DEFINITION.match(line)
+        if definition is None:
+            continue
+        number = superscript_to_digits(definition.group("label"))
+        if number == "1":
+            run_start, expected = index, 2
+        elif run_start is not None and number == str(expected):
+            expected += 1
+        else:
+            run_start = None
+    if run_start is None:
+        return None
+    before = "\n".join(lines[:run_start])
+    if not re.search(r"\[1\]|\^1(?!\d)|\u00b9", before):
+        return None
+    return run_start
+
+
+def _find_notes(lines: list[str], notes_from: int | None = None) -> tuple[set[int], list[Note]]:
+    """Indexes of the lines that belong to notes, and the notes in order of appearance.
+    Bare numbered lines are notes below a notes heading, or from line `notes_from` on."""
     note_lines: set[int] = set()
     notes: list[Note] = []
     current: _NoteInProgress | None = None
@@ -128,6 +159,8 @@ def _find_notes(lines: list[str]) -> tuple[set[int], list[Note]]:
             current = None
 
     for index, line in enumerate(lines):
+        if index == notes_from:
+            in_notes_section = True
         if _NOTES_HEADING.match(line):
             finish()
             in_notes_section = True
