@@ -16,6 +16,7 @@ from verifier.ledger.acceptance import (
     Acceptance,
     acceptance,
     finding_fingerprint,
+    pin_from_results,
     result_fingerprint,
 )
 from verifier.model import Claim, Finding, SourceCheck, Status, Verdict
@@ -124,3 +125,12 @@ def test_fingerprint_ignores_source_order_and_whitespace() -> None:
     assert finding_fingerprint(Finding(claim, Verdict.UNAVAILABLE, 0.0)) == finding_fingerprint(
         Finding(other, Verdict.UNAVAILABLE, 0.0)
     )
+
+
+def test_pin_from_results_finds_the_claim_or_gives_none() -> None:
+    findings = samples.all_findings()
+    document = results_document(findings)
+    pin = pin_from_results(document, "c-3f9a1e")
+    assert pin == finding_fingerprint(samples.contradicted())
+    assert pin_from_results(document, "c-nope00") is None
+    assert pin_from_results(None, "c-3f9a1e") is None

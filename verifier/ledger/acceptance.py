@@ -91,3 +91,17 @@ def acceptance(finding: Finding) -> Acceptance:
 def is_accepted(finding: Finding) -> bool:
     """Accepted and not stale: the finding is silenced (use this, not `Finding.accepted`)."""
     return acceptance(finding).holds
+
+
+def pin_from_results(results: Mapping[str, Any] | None, claim_id: str) -> str | None:
+    """The `accepted_for` pin for a claim from a results.json document, if it has the claim.
+
+    `verifier accept ID` pins what the reviewer saw: the last report's text and sources.
+    None (no report yet, or the claim is not in it) means an unpinned acceptance.
+    """
+    if results is None:
+        return None
+    for entry in results.get("claims", []):
+        if isinstance(entry, Mapping) and entry.get("id") == claim_id and "text" in entry:
+            return result_fingerprint(entry)
+    return None
