@@ -37,6 +37,21 @@ def test_iwaya_title_is_contradicted_with_both_phrases() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Japan's foreign minister, Takeshi Iwaya, will visit Beijing for talks with Wang Yi.",
+        "Takeshi Iwaya, Japan's foreign minister, will visit Beijing for talks with Wang Yi.",
+    ],
+)
+def test_title_written_as_apposition_is_compared_too(source: str) -> None:
+    claim = "Takeshi Iwaya, the defense minister, will visit Beijing for talks with Wang Yi."
+    assessment = assess(claim, source)
+    assert assessment.verdict is Verdict.CONTRADICTED
+    [title] = flags_of(assessment, "title")
+    assert (title.claim, title.source) == ("defense minister", "foreign minister")
+
+
 def test_same_title_is_supported_and_scores_higher() -> None:
     good = assess(
         "Japan's Foreign Minister Takeshi Iwaya will visit Beijing for talks with Wang Yi.",

@@ -9,7 +9,8 @@ unsupported, never contradicted.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -55,6 +56,16 @@ def _is_role_word(token: Token) -> bool:
     return word in ROLE_HEADS or word in ROLE_MODIFIERS
 
 
+@dataclass(frozen=True)
+class _Role:
+    """A title attached to a person: "Foreign Minister Takeshi Iwaya", "Iwaya, the minister"."""
+
+    surname: str
+    words: tuple[str, ...]
+    first: Token
+    head: Token
+
+
 def title_flags(
     claim: list[Token],
     claim_text: str,
@@ -66,66 +77,81 @@ def title_flags(
     `units_with(norm)` gives the tokens of each source unit containing the word `norm`.
     """
     flags: list[Flag] = []
-    for head, name_end in _titled_names(claim):
-        role_start = _role_start(claim, head)
-        claim_role = tuple(fold(t.text) for t in claim[role_start : head + 1])
-        surname = claim[name_end - 1].norm
-        source_roles: list[tuple[tuple[str, ...], Token, Token]] = []
-        for unit in units_with(surname):
-            for position, token in enumerate(unit):
-                if token.norm != surname or not token.is_capitalised:
-                    continue
-                source_head = _head_before(unit, position)
-                if source_head is None:
-                    continue
-                source_start = _role_start(unit, source_head)
-                words = tuple(fold(t.text) for t in unit[source_start : source_head + 1])
-                source_roles.append((words, unit[source_start], unit[source_head]))
-        if not source_roles or any(_same_role(claim_role, words) for words, _, _ in source_roles):
+    for role in _person_roles(claim, claim_text):
+        source_roles = [
+            found
+            for unit in units_with(role.surname)
+            for found in _person_roles(unit, page_text)
+            if found.surname == role.surname
+        ]
+        if not source_roles or any(_same_role(role.words, found.words) for found in source_roles):
             continue
-        _words, role_first, role_head = source_roles[0]
+        other = source_roles[0]
+        start, end = role.first.start, role.head.end
         flags.append(
             Flag(
-                claim[role_start].start,
-                claim[head].end,
+                start,
+                end,
                 "title",
-                claim_text[claim[role_start].start : claim[head].end],
-                page_text[role_first.start : role_head.end],
+                claim_text[start:end],
+                page_text[other.first.start : other.head.end],
             )
         )
     return flags
 
 
-def _titled_names(tokens: list[Token]) -> Iterable[tuple[int, int]]:
-    """(role head index, end of the name after it) for "Minister Takeshi Iwaya"."""
+def _person_roles(tokens: list[Token], text: str) -> list[_Role]:
+    """Titles attached to names in `tokens` (offsets into `text`)."""
+    roles: list[_Role] = []
     for index, token in enumerate(tokens):
         if fold(token.text) not in ROLE_HEADS:
             continue
-        end = index + 1
-        while end < len(tokens) and tokens[end].is_capitalised and not _is_role_word(tokens[end]):
-            if tokens[end].start - tokens[end - 1].end > 2:
-                break
-            end += 1
-        if end > index + 1:
-            yield index, end
+        start = _role_start(tokens, index)
+        words = tuple(fold(t.text) for t in tokens[start : index + 1])
+        # Title before the name: "Foreign Minister Takeshi Iwaya", "foreign minister, Iwaya".
+        name_end = _name_end(tokens, index + 1)
+        if name_end > index + 1:
+            roles.append(_Role(tokens[name_end - 1].norm, words, tokens[start], token))
+            continue
+        # Title after the name: "Takeshi Iwaya, Japan's foreign minister".
+        surname = _name_before(tokens, start, text)
+        if surname is not None:
+            roles.append(_Role(surname.norm, words, tokens[start], token))
+    return roles
 
 
-def _head_before(tokens: list[Token], name_last: int) -> int | None:
-    """The role head right before the name ending at `name_last` (allowing given names)."""
-    position = name_last - 1
-    steps = 0
-    while position >= 0 and steps < 4:
-        token = tokens[position]
-        if fold(token.text) in ROLE_HEADS:
-            return position
-        if not token.is_capitalised or tokens[position + 1].start - token.end > 2:
-            return None
+def _name_end(tokens: list[Token], begin: int) -> int:
+    """End of the run of capitalised words starting at `begin` (a person's name)."""
+    end = begin
+    while end < len(tokens) and tokens[end].is_capitalised and not _is_role_word(tokens[end]):
+        if tokens[end].start - tokens[end - 1].end > 2:
+            break
+        end += 1
+    return end
+
+
+_APPOSITION_OPENERS = frozenset({"the", "a", "an", "then", "now", "former"})
+
+
+def _name_before(tokens: list[Token], role_start: int, text: str) -> Token | None:
+    """The surname of "Iwaya, [the | Japan's] ..." ending just before an appositive title."""
+    position = role_start - 1
+    while position >= 0 and (
+        fold(tokens[position].text) in _APPOSITION_OPENERS
+        or tokens[position].text.endswith(("'s", "\u2019s"))
+    ):
         position -= 1
-        steps += 1
-    return None
+    if position < 0 or position + 1 >= len(tokens):
+        return None
+    surname = tokens[position]
+    if not surname.is_capitalised or _is_role_word(surname):
+        return None
+    # The apposition is set off by a comma right after the name.
+    return surname if "," in text[surname.end : tokens[position + 1].start] else None
 
 
 def _role_start(tokens: list[Token], head: int) -> int:
+    """First word of the title ending at `head`: its modifiers ("Deputy Foreign Minister")."""
     start = head
     while (
         start > 0
