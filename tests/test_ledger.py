@@ -355,10 +355,10 @@ def test_new_ledger_is_written_only_on_save(tmp_path: Path) -> None:
 def test_the_fast_claim_path_builds_the_same_claims_as_validation(commented: Path) -> None:
     from ruamel.yaml import YAML
 
-    from verifier.ledger import store
+    from verifier.ledger import entries, text
 
     document = YAML(typ="rt").load(commented.read_text(encoding="utf-8"))
     for entry in document["claims"]:
-        assert store._claim_from_plain(store._plain(entry)) == store._claim_from_entry(
+        assert entries.claim_from_plain(text.plain(entry)) == entries.claim_from_entry(
             entry, validate=True
         )

@@ -10,7 +10,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from verifier.errors import LedgerError
-from verifier.ledger import Ledger, cache, store
+from verifier.ledger import Ledger, cache, parse
+from verifier.ledger import text as ledger_text
 from verifier.ledger.emit import Indent, entry_lines, scalar
 from verifier.model import Citation, ExtractedClaim, Extraction
 
@@ -186,7 +187,7 @@ def test_a_ledger_loads_from_the_cache_without_parsing_yaml(
     def no_parse(path: Path, text: str) -> object:
         raise AssertionError("parsed although the cache holds this text")
 
-    monkeypatch.setattr(store, "_parse", no_parse)
+    monkeypatch.setattr(parse, "parse", no_parse)
     second = Ledger.load(path)
     assert second.claims == first.claims
     assert second.settings == first.settings
@@ -265,7 +266,7 @@ def test_entry_lines_parse_back_for_each_indent_style() -> None:
         prefix = "claims:\n"
         lines = entry_lines(entry, indent)
         loaded = YAML(typ="rt").load(prefix + "".join(lines))["claims"][0]
-        assert store._plain(loaded) == entry
+        assert ledger_text.plain(loaded) == entry
 
 
 def test_windows_line_endings_are_kept(tmp_path: Path) -> None:

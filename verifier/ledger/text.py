@@ -1,0 +1,85 @@
+"""Text-level helpers for claims.yaml: lines as ruamel counts them, round-trip settings."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedSeq
+
+from verifier.ledger.emit import Indent
+
+DEFAULT_INDENT = Indent()
+
+
+def round_trip_yaml(indent: Indent = DEFAULT_INDENT) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    # Never fold a long claim sentence or URL across lines: one claim field, one line.
+    yaml.width = 1 << 16
+    yaml.indent(mapping=2, sequence=indent.sequence, offset=indent.offset)
+    return yaml
+
+
+def line_of(node: object, key: object = None) -> int | None:
+    """1-based line of `node` (or of `key` inside it), when ruamel recorded one."""
+    try:
+        if key is None:
+            return int(node.lc.line) + 1  # type: ignore[attr-defined]
+        if isinstance(node, CommentedSeq):
+            return int(node.lc.item(key)[0]) + 1
+        return int(node.lc.key(key)[0]) + 1  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+
+
+def plain(value: object) -> Any:
+    """ruamel values -> JSON-compatible values (dates as ISO strings)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+_LINE = re.compile(
+    r"[^\n\r\x85\u2028\u2029]*(?:\r\n|[\n\r\x85\u2028\u2029])|[^\n\r\x85\u2028\u2029]+$"
+)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as ruamel.yaml counts them (it also breaks at U+0085, U+2028, U+2029), with ends."""
+    return _LINE.findall(text)
+
+
+def is_filler(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def shift_dash(lines: list[str], indent: Indent) -> list[str]:
+    """Move a dumped entry so its dash sits in the ledger's dash column (comments stay)."""
+    dash_line = next((line for line in lines if line.lstrip().startswith("-")), None)
+    if dash_line is None:
+        return lines
+    delta = indent.dash_column - indentation(dash_line)
+    if delta == 0:
+        return lines
+    shifted: list[str] = []
+    for line in lines:
+        if is_filler(line):
+            shifted.append(line)
+        elif delta > 0:
+            shifted.append(" " * delta + line)
+        else:
+            shifted.append(line[min(-delta, indentation(line)) :])
+    return shifted
