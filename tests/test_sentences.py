@@ -107,3 +107,12 @@ def test_initial_or_acronym_before_a_sentence_starter_ends_the_sentence() -> Non
 
 def test_circa_before_a_year_does_not_split() -> None:
     assert sentences("It was built c. 1500 by monks.") == ["It was built c. 1500 by monks."]
+
+
+def test_german_abbreviations() -> None:
+    text = "Es gibt z. B. Raketen. Vgl. S. 22 und Nr. 5 bzw. Abs. 3. Das ist neu."
+    assert sentences(text) == [
+        "Es gibt z. B. Raketen.",
+        "Vgl. S. 22 und Nr. 5 bzw. Abs. 3.",
+        "Das ist neu.",
+    ]

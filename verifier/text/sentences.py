@@ -119,6 +119,16 @@ _TITLE_ABBREVIATIONS = frozenset(
         "blvd",
         "rd",
         "hwy",
+        "vgl",
+        "bzw",
+        "ggf",
+        "inkl",
+        "bspw",
+        "sog",
+        "mio",
+        "mrd",
+        "hr",
+        "fa",
     }
 )
 # Abbreviations that are only abbreviations before a number ("No. 5", "p. 12", "Art. 5").
@@ -138,6 +148,9 @@ _NUMBER_ABBREVIATIONS = frozenset(
         "n",
         "nn",
         "c",
+        "s",
+        "abs",
+        "bd",
     }
 )
 
@@ -284,6 +297,8 @@ def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
         return True
     if bare in _NUMBER_ABBREVIATIONS:
         return next_char.isdigit()
+    if len(word) == 1 and re.match(r"\s+[^\W\d_]\.", text[dot + 1 : dot + 5]):
+        return True  # one letter of a spaced abbreviation: "z. B.", "u. a.", "d. h."
     initial = len(word) == 1 and word.isupper()  # "J. Smith"
     # Dotted acronyms and abbreviations ("U.S", "e.g", "i.e", "Ph.D"): letters joined by dots.
     acronym = bool(re.fullmatch(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}", word))
