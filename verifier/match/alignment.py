@@ -61,13 +61,6 @@ class Alignment:
             claim_cursor, source_cursor, have_left = claim_index + 1, source_index + 1, True
         return found
 
-    def source_between(self, claim_index: int) -> tuple[int, int] | None:
-        """Passage word range [start, end) facing unmatched claim word `claim_index`."""
-        for slot in self.slots():
-            if slot.claim_start <= claim_index < slot.claim_end:
-                return slot.source_start, slot.source_end
-        return None
-
 
 def align(
     claim: list[Token], source: list[Token], equivalents: dict[str, frozenset[str]]

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from verifier.match.alignment import Alignment
 from verifier.match.quantities import DateMention, NumberMention
-from verifier.match.tokens import NEGATIONS, STOPWORDS, Token, fold, word_set
+from verifier.match.tokens import NEGATIONS, Token, fold, word_set
 from verifier.model import Flag
 
 ROLE_HEADS = word_set(
@@ -422,7 +422,3 @@ def _words(text: str) -> list[str]:
 def page_word_string(page_text: str) -> str:
     """The page as " word word ... " for verbatim quote lookups (give it folded text)."""
     return " " + " ".join(_WORD.findall(page_text.replace("&", " and "))) + " "
-
-
-def is_content(token: Token) -> bool:
-    return token.norm not in STOPWORDS

@@ -27,8 +27,8 @@ from verifier.model import Assessment, Evidence, Flag, Verdict
 class Source:
     """A source text prepared once for any number of claims.
 
-    The word index is built up front; dates, numbers and the quote lookup string only when a
-    claim needs them.
+    Its units are cut up front; words are searched, and dates, numbers and the quote lookup
+    string parsed, only as claims need them (and cached for the next claim).
     """
 
     text: str
@@ -122,15 +122,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     retrieval = retrieve(page, norms, weights, selection)
     evidence, window_tokens = _evidence(source, retrieval)
     alignment = align(content, [t for t in window_tokens if t.norm not in STOPWORDS], equivalents)
-
-    claim_dates = find_dates(claim)
-    claim_numbers = find_numbers(claim, claim_dates)
-    values = Values(claim_dates, claim_numbers, ([], []), ([], []))
-    if claim_dates or claim_numbers:
-        window = source.mentions(range(*retrieval.window)) if evidence else ([], [])
-        like = source.mentions_like([*claim_dates, *claim_numbers])
-        page_values = (_union(like[0], window[0]), _union(like[1], window[1]))
-        values = Values(claim_dates, claim_numbers, page_values, window)
+    values = _values(claim, source, retrieval, evidence is not None)
     # Values the page does not state, with nothing conflicting, are left to the unsupported
     # spans below (which join them with their neighbours: "on 24 October 1996").
     flags = [
@@ -138,41 +130,77 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         for flag in _discrepancy_flags(claim, claim_tokens, content, source, alignment, values)
         if flag.kind != "unsupported"
     ]
-    # Quantities the page states in other words ("1.5 million" for "1,500,000") are backed
-    # even though their tokens differ.
-    # Words of dates and numbers count as backed only when the value is: "27 July 2018" is not
-    # backed by a "27", a "July" and a "2018" scattered over the page.
-    in_page, in_window, value_words, unbacked_values = _value_backed(content, values)
-    window_mask = (retrieval.window_mask & ~value_words) | in_window
-    passages_mask = (retrieval.passages_mask & ~value_words) | in_page
-    page_mask = (retrieval.page_mask & ~value_words) | in_page
+    masks = _coverage(content, retrieval, values)
     # Unsupported words are judged against the evidence and the lines around it: a word found
     # only in some other part of the page is rarely said there about this claim.
-    first, end = retrieval.window
-    around = (
-        retrieval.unit_masks.get(first - 1, 0) | retrieval.unit_masks.get(end, 0)
-    ) & ~value_words
-    flags.extend(
-        _unsupported_flags(claim, claim_tokens, content, window_mask | around, model, flags)
-    )
+    flags.extend(_unsupported_flags(claim, claim_tokens, content, masks.around, model, flags))
     flags.sort(key=lambda flag: (flag.start, flag.end))
 
-    total = sum(weights)
-    features = {
-        # How much of the claim (by weight) the best passage, and a few passages, back.
-        "coverage_window": _weight(window_mask, weights) / total,
-        "coverage_passages": _weight(passages_mask, weights) / total,
-        # How much is left unbacked, absolutely: one missing detail makes a claim partial
-        # however long it is.
-        "missing_passages": math.log1p(total - _weight(passages_mask, weights)),
-        "missing_values": float(unbacked_values),
-        "missing_names": _missing_share(content, page_mask, lambda t: t.is_capitalised),
-        "conflicts": float(sum(1 for f in flags if _is_conflict(f))),
-        "length": math.log1p(len(content)),
-        "predicate_coverage": _predicate_coverage(content, passages_mask, value_words),
-    }
+    features = _features(content, weights, masks, flags)
     score = model.score(features)
-    has_conflict = features["conflicts"] > 0
+    verdict = model.verdict(score, features)
+    if verdict is Verdict.CONTRADICTED:
+        score = min(score, model.partial_threshold * 0.5)
+    elif features["conflicts"] and verdict is Verdict.SUPPORTED:
+        verdict = Verdict.PARTIAL
+    coverage = {
+        "window": masks.window,
+        "passages": masks.passages,
+        "page": masks.page,
+        "around": masks.around,
+    }
+    assessment = Assessment(round(score, 4), verdict, evidence, tuple(flags))
+    return Analysis(assessment, features, tuple(content), coverage)
+
+
+@dataclass(frozen=True)
+class _Masks:
+    """Which claim content words (bit i = word i) each level of the source backs."""
+
+    window: int
+    passages: int
+    page: int
+    around: int
+    """The window and the units on either side of it."""
+    value_words: int
+    """Words inside the claim's dates and numbers."""
+    unbacked_values: int
+    """How many of the claim's dates and numbers the page does not state."""
+
+
+def _values(claim: str, source: Source, retrieval: Retrieval, has_evidence: bool) -> Values:
+    claim_dates = find_dates(claim)
+    claim_numbers = find_numbers(claim, claim_dates)
+    if not claim_dates and not claim_numbers:
+        return Values(claim_dates, claim_numbers, ([], []), ([], []))
+    window = source.mentions(range(*retrieval.window)) if has_evidence else ([], [])
+    like = source.mentions_like([*claim_dates, *claim_numbers])
+    page_values = (_union(like[0], window[0]), _union(like[1], window[1]))
+    return Values(claim_dates, claim_numbers, page_values, window)
+
+
+def _coverage(content: list[Token], retrieval: Retrieval, values: Values) -> _Masks:
+    # Words of dates and numbers count as backed only when the value is: "27 July 2018" is not
+    # backed by a "27", a "July" and a "2018" scattered over the page; "1.5 million" is backed
+    # by "1,500,000" though no word matches.
+    in_page, in_window, value_words, unbacked = _value_backed(content, values)
+    window = (retrieval.window_mask & ~value_words) | in_window
+    first, end = retrieval.window
+    neighbours = retrieval.unit_masks.get(first - 1, 0) | retrieval.unit_masks.get(end, 0)
+    return _Masks(
+        window=window,
+        passages=(retrieval.passages_mask & ~value_words) | in_page,
+        page=(retrieval.page_mask & ~value_words) | in_page,
+        around=window | (neighbours & ~value_words),
+        value_words=value_words,
+        unbacked_values=unbacked,
+    )
+
+
+def _features(
+    content: list[Token], weights: list[float], masks: _Masks, flags: list[Flag]
+) -> dict[str, float]:
+    total = sum(weights)
     # A discrepancy is a contradiction when the rest of the claim is found around it.
     in_conflict = sum(
         1 << index
@@ -180,23 +208,23 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         if any(f.start <= token.start < f.end for f in flags if _is_conflict(f))
     )
     rest = total - _weight(in_conflict, weights)
-    anchored = _weight(window_mask & ~in_conflict, weights) / rest if rest > 0 else 0.0
-    features["anchored_coverage"] = anchored
-    verdict = model.verdict(score, features)
-    if verdict is Verdict.CONTRADICTED:
-        score = min(score, model.partial_threshold * 0.5)
-    elif has_conflict and verdict is Verdict.SUPPORTED:
-        verdict = Verdict.PARTIAL
-    names = sum(1 << i for i, t in enumerate(content) if t.is_capitalised)
-    coverage = {
-        "window": window_mask,
-        "passages": passages_mask,
-        "page": page_mask,
-        "around": window_mask | around,
-        "window_names": window_mask | (page_mask & names),
+    return {
+        # How much of the claim (by weight) the best passage, and a few passages, back.
+        "coverage_window": _weight(masks.window, weights) / total,
+        "coverage_passages": _weight(masks.passages, weights) / total,
+        # How much is left unbacked, absolutely: one missing detail makes a claim partial
+        # however long it is.
+        "missing_passages": math.log1p(total - _weight(masks.passages, weights)),
+        "missing_values": float(masks.unbacked_values),
+        "missing_names": _missing_share(content, masks.page, lambda t: t.is_capitalised),
+        "conflicts": float(sum(1 for f in flags if _is_conflict(f))),
+        "length": math.log1p(len(content)),
+        "predicate_coverage": _predicate_coverage(content, masks.passages, masks.value_words),
+        # Not a model input: the verdict's test for "contradicted".
+        "anchored_coverage": (
+            _weight(masks.window & ~in_conflict, weights) / rest if rest > 0 else 0.0
+        ),
     }
-    assessment = Assessment(round(score, 4), verdict, evidence, tuple(flags))
-    return Analysis(assessment, features, tuple(content), coverage)
 
 
 def _is_conflict(flag: Flag) -> bool:

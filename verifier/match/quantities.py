@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from verifier.match.tokens import fold, normalise, word_list
 
@@ -101,7 +100,6 @@ _NUMBER = re.compile(
     r"(?![\w])",
     re.IGNORECASE,
 )
-_RANGE_JOINER = re.compile(r"^\s*(?:-|\u2013|\u2014|to|and)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,13 +251,3 @@ def find_numbers(text: str, dates: list[DateMention] | None = None) -> list[Numb
         percent = match.group("percent") is not None
         found.append(NumberMention(start, end, value, percent, precision))
     return found
-
-
-def number_ranges(text: str, numbers: list[NumberMention]) -> list[tuple[float, float]]:
-    """Ranges written as "10-20", "10 to 20" or "between 10 and 20", as (low, high)."""
-    ranges: list[tuple[float, float]] = []
-    for first, second in pairwise(numbers):
-        if _RANGE_JOINER.match(text[first.end : second.start]):
-            low, high = sorted((first.value, second.value))
-            ranges.append((low, high))
-    return ranges
