@@ -70,6 +70,28 @@ def read(ledger_path: Path, key: str) -> dict[str, Any] | None:
     return document
 
 
+def read_latest(ledger_path: Path) -> dict[str, Any] | None:
+    """The last parse cached for this ledger, whatever text it was of (same tool version).
+
+    After a hand edit most claim entries are unchanged; `parse.reparse` reuses their
+    parsed values from here and parses only the entries whose text changed.
+    """
+    directory = cache_dir(ledger_path)
+    if directory is None:
+        return None
+    try:
+        document = json.loads(_file_for(directory, ledger_path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(document, dict) or document.get("version") != _version():
+        return None
+    return document
+
+
+def _version() -> str:
+    return f"{CACHE_FORMAT}/{__version__}"
+
+
 def write(ledger_path: Path, key: str, payload: Mapping[str, Any]) -> None:
     """Store the parse of the ledger text with this key (one file per ledger)."""
     directory = cache_dir(ledger_path)
@@ -77,7 +99,8 @@ def write(ledger_path: Path, key: str, payload: Mapping[str, Any]) -> None:
         return
     try:
         ensure_cache_dir(directory)
-        text = json.dumps({"key": key, **payload}, ensure_ascii=False, separators=(",", ":"))
+        document = {"key": key, "version": _version(), **payload}
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         write_atomically(_file_for(directory, ledger_path), text, durable=False)
     except OSError:
         pass  # a read-only checkout still works, only without the speed-up

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Mapping
+import re
+from collections import defaultdict, deque
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +64,176 @@ def parse(path: Path, text: str) -> tuple[dict[str, Any], str]:
         buffer = io.StringIO()
         round_trip_yaml().dump(document, buffer)
         return parse(path, buffer.getvalue())
+    where = layout(document, text)
     payload = {
         "articles": list(validator.articles),
         "settings": plain(document.get("settings")),
         "fetch": plain(document.get("fetch")),
         "claims": [plain(entry) for entry in entries or ()],
-        "layout": layout(document, text),
+        "layout": where,
+        "blocks": block_hashes(split_lines(text), where["starts"], where["block_end"]),
     }
     return payload, text
+
+
+def block_hashes(lines: Sequence[str], starts: Sequence[int], block_end: int) -> list[str]:
+    """A hash of each claim entry's text (its comments included), to recognise it later."""
+    bounds = [*starts, block_end]
+    return [
+        hashlib.sha1("".join(lines[bounds[i] : bounds[i + 1]]).encode("utf-8")).hexdigest()
+        for i in range(len(starts))
+    ]
+
+
+# Text that a block-by-block parse could read differently from a whole-document one:
+# document markers, directives, anchors, aliases and tags (they can reach across entries).
+_CONTEXTUAL = re.compile(r"^(?:---|\.\.\.|%)|(?:^|[\s\[{,])[&*!][^\s,\]}]", re.MULTILINE)
+_CLAIMS_KEY = re.compile(r"claims:[ \t]*(?:#.*)?(?:\r\n|[\n\r\x85\u2028\u2029])?$")
+
+
+def reparse(path: Path, text: str, previous: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The parse of `text`, reusing `previous` for every claim entry whose text is unchanged.
+
+    For a hand edit of a large ledger: only changed entries and the short head and tail
+    are parsed. Returns None whenever the shortcut could differ from a full parse (the
+    claims list moved or was re-indented, anchors or tags, any validation error): the
+    caller then runs `parse`, which also gives exact error lines.
+    """
+    try:
+        old_layout = previous["layout"]
+        dash_column = int(old_layout["indent"][0])
+        old_blocks = list(previous["blocks"])
+        old_claims = list(previous["claims"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    if old_layout.get("claims_line") is None or len(old_blocks) != len(old_claims):
+        return None
+    if _CONTEXTUAL.search(text):
+        return None
+    lines = split_lines(text)
+    keys = [number for number, line in enumerate(lines) if _CLAIMS_KEY.match(line)]
+    if len(keys) != 1:
+        return None
+    claims_line = keys[0]
+    dash_lines, block_end = _scan_claims(lines, claims_line, dash_column)
+    if not dash_lines:
+        return None
+    starts = _entry_starts(lines, claims_line, dash_lines)
+    reusable: dict[str, deque[dict[str, Any]]] = defaultdict(deque)
+    for block, claim in zip(old_blocks, old_claims, strict=True):
+        reusable[block].append(claim)
+    hashes = block_hashes(lines, starts, block_end)
+    bounds = [*starts, block_end]
+    claims: list[dict[str, Any]] = []
+    for index, block in enumerate(hashes):
+        queue = reusable.get(block)
+        if queue:
+            claims.append(queue.popleft())
+            continue
+        parsed = _parse_entry("".join(lines[bounds[index] : bounds[index + 1]]))
+        if parsed is None:
+            return None
+        claims.append(parsed)
+    ids = [str(claim["id"]) for claim in claims if claim.get("id")]
+    if len(set(ids)) != len(ids):
+        return None
+    rest = _parse_rest(path, "".join(lines[: starts[0]] + lines[block_end:]))
+    if rest is None:
+        return None
+    document, validator = rest
+    return {
+        "articles": list(validator.articles),
+        "settings": plain(document.get("settings")),
+        "fetch": plain(document.get("fetch")),
+        "claims": claims,
+        "layout": {
+            "head_end": starts[0],
+            "starts": starts,
+            "block_end": block_end,
+            "indent": list(old_layout["indent"]),
+            "claims_line": claims_line,
+        },
+        "blocks": hashes,
+    }
+
+
+def _scan_claims(lines: Sequence[str], claims_line: int, dash_column: int) -> tuple[list[int], int]:
+    """Dash lines of the entries under a top-level `claims:`, and where the list ends."""
+    dash_lines: list[int] = []
+    block_end = len(lines)
+    for number in range(claims_line + 1, len(lines)):
+        line = lines[number]
+        if is_filler(line):
+            continue
+        column = indentation(line)
+        if (
+            column == dash_column
+            and line[column:].startswith("-")
+            and line[column + 1 : column + 2] in (" ", "\n", "\r", "")
+        ):
+            dash_lines.append(number)
+            continue
+        if not dash_lines:
+            return [], block_end  # something other than an entry right after `claims:`
+        if column > 0:
+            continue
+        block_end = number
+        break
+    while (
+        dash_lines
+        and block_end - 1 > dash_lines[-1]
+        and is_filler(lines[block_end - 1])
+        and indentation(lines[block_end - 1]) == 0
+    ):
+        block_end -= 1
+    return dash_lines, block_end
+
+
+def _entry_starts(lines: Sequence[str], claims_line: int, dash_lines: Sequence[int]) -> list[int]:
+    """Each entry starts at its dash, or higher if blank lines and comments lead up to it."""
+    starts: list[int] = []
+    bound = claims_line
+    for dash_line in dash_lines:
+        start = dash_line
+        while start - 1 > bound and is_filler(lines[start - 1]):
+            start -= 1
+        starts.append(start)
+        bound = dash_line
+    return starts
+
+
+def _parse_entry(block: str) -> dict[str, Any] | None:
+    try:
+        sequence = round_trip_yaml().load(block)
+    except YAMLError:
+        return None
+    if not isinstance(sequence, CommentedSeq) or len(sequence) != 1:
+        return None
+    entry = sequence[0]
+    if not isinstance(entry, CommentedMap):
+        return None
+    try:
+        claim_from_entry(entry, validate=True)
+    except FieldError:
+        return None
+    parsed: dict[str, Any] = plain(entry)
+    return parsed
+
+
+def _parse_rest(path: Path, text: str) -> tuple[CommentedMap, Validator] | None:
+    """The ledger without its claims (`claims:` left empty), parsed and validated."""
+    try:
+        document = round_trip_yaml().load(text)
+    except YAMLError:
+        return None
+    if not isinstance(document, CommentedMap) or document.get("claims") is not None:
+        return None
+    validator = Validator(path, document)
+    try:
+        validator.check()
+    except LedgerError:
+        return None
+    return document, validator
 
 
 def layout(document: CommentedMap, text: str) -> dict[str, Any]:

@@ -11,6 +11,7 @@ parse, once per distinct file content (see `cache`), so every later stage can tr
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections import defaultdict, deque
@@ -131,6 +132,11 @@ class Ledger:
                 return cls._from_payload(path, text, cached)
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # written by another version of the layout: parse afresh below
+        previous = cache.read_latest(path)
+        reparsed = parsing.reparse(path, text, previous) if previous is not None else None
+        if reparsed is not None:
+            cache.write(path, key, reparsed)
+            return cls._from_payload(path, text, reparsed)
         payload, text_used = parsing.parse(path, text)
         if text_used == text:
             cache.write(path, key, payload)
@@ -465,6 +471,10 @@ class Ledger:
                 ],
                 "claims_line": self._claims_line,
             },
+            "blocks": [
+                hashlib.sha1("".join(entry.lines).encode("utf-8")).hexdigest()
+                for entry in self._entries
+            ],
         }
 
 
