@@ -287,3 +287,40 @@ def test_parsoid_same_page_links() -> None:
     assert [(claim.text, claim.urls) for claim in claims] == [
         ("The tower is 300 m tall.", ("https://tower.example.org/",))
     ]
+
+
+def test_numbered_sup_link_to_a_plain_paragraph_note() -> None:
+    source = (
+        '<p>Exports doubled in 2021.<sup><a href="#n1">1</a></sup></p>'
+        "<h2>Sources</h2>"
+        '<p id="n1">1. Trade statistics, https://trade.example.org/2021</p>'
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("Exports doubled in 2021.", ("https://trade.example.org/2021",))
+    ]
+
+
+def test_link_in_sup_to_a_heading_is_not_a_note() -> None:
+    source = '<p>See the table.<sup><a href="#t">note</a></sup></p><h2 id="t">Table</h2>'
+    assert extract(source).claims == ()
+
+
+def test_unlinked_notes_keep_the_address_of_their_links() -> None:
+    source = (
+        "<body><p>Fares rose 4%.<sup>1</sup></p><h3>References</h3>"
+        '<ol><li><a href="https://fares.example.org/2024">Fare review 2024</a></li></ol></body>'
+    )
+    claims = extract(source).claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("Fares rose 4%.", ("https://fares.example.org/2024",))
+    ]
+
+
+def test_skip_links_and_headline_lists_are_not_notes() -> None:
+    source = (
+        '<body><ul><li><a href="#main">Skip to content [1]</a></li></ul>'
+        '<main id="main"><p>Story text.</p></main>'
+        "<ol><li>Minister resigns</li><li>Storm hits coast</li></ol></body>"
+    )
+    assert extract(source).claims == ()

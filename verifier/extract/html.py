@@ -163,7 +163,7 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
             continue
         if _links_back_to(target, anchor, ids):
             continue  # a link back from a note to its marker
-        note = _note_element(target)
+        note = _note_element(target, _is_in_sup(anchor) and _is_numbered(anchor))
         if note is None or _is_inside(anchor, note):
             continue
         found.append((anchor, note, target))
@@ -282,20 +282,30 @@ def _marker_label(anchor: HtmlElement) -> str | None:
     return match.group("label").split(":")[0]  # markdown-it writes a repeat as "1:1"
 
 
-def _note_element(target: HtmlElement) -> HtmlElement | None:
-    """The element holding the note's text, or None if the link target is not a note."""
+def _note_element(target: HtmlElement, clear_marker: bool = False) -> HtmlElement | None:
+    """The element holding the note's text, or None if the link target is not a note.
+    For a `clear_marker` (a numbered link in <sup>), the paragraph it points into is the
+    note even without a telling class or id (<p id="n3">3. Source...</p>)."""
     element: HtmlElement | None = target
+    first_block: HtmlElement | None = None
     for _ in range(4):
         if element is None:
-            return None
+            break
         if element.tag in ("li", "dd", "aside", "tr") or element.get("role") in _NOTE_ROLES:
             return element
         if element.tag in ("p", "div", "section") and _has_note_hint(element):
             return element
         if element.tag in ("body", "html", "main", "article"):
-            return None
+            break
+        if first_block is None and element.tag in ("p", "div"):
+            first_block = element
         element = element.getparent()
-    return None
+    return first_block if clear_marker else None
+
+
+def _is_numbered(anchor: HtmlElement) -> bool:
+    label = _marker_label(anchor)
+    return label is not None and bool(re.fullmatch(r"\d{1,3}|[ivxlcdm]{1,6}", label, re.I))
 
 
 def _has_note_hint(element: HtmlElement) -> bool:

@@ -115,9 +115,20 @@ def _inline_text(element: HtmlElement) -> str:
                 inner = "^" + inner.strip()
             elif tag == "br":
                 inner = " "
+            elif tag == "a":
+                inner = _with_address(child, inner)
             parts.append(inner)
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _with_address(anchor: HtmlElement, text: str) -> str:
+    """A link's text followed by its address when the text does not show it, so that a
+    note written as <a href="https://...">Title</a> keeps its URL."""
+    href = (anchor.get("href") or "").strip()
+    if not href.startswith(("http://", "https://")) or href in text:
+        return text
+    return f"{text} {href} "
 
 
 def _in_ordered_list(item: HtmlElement) -> bool:

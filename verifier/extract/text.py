@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from verifier.extract.assemble import Body, Note, assemble
 from verifier.extract.markers import expand_labels, superscript_to_digits
 from verifier.extract.notes import NoteText
+from verifier.extract.urls import find_urls
 from verifier.model import Extraction, ExtractionWarning
 
 _BRACKET_DEFINITION = re.compile(
@@ -35,6 +36,7 @@ _NOTES_HEADING = re.compile(
 _BRACKET_MARKER = re.compile(r"\[(?P<labels>[0-9ivxlcdmIVXLCDMa-zA-Z,\s\u2013\u2014-]{1,24})\]")
 _CARET_MARKER = re.compile(r"\^(?P<labels>\d{1,3})(?!\d)")
 _SUPERSCRIPT_MARKER = re.compile(r"(?P<labels>[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,3})")
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d{2}\b")
 _TERMINAL = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013]\s|\d{1,3}[.)]\s)")
 _SHORT_LINE = 60
@@ -138,9 +140,12 @@ def _closing_numbered_list(lines: list[str]) -> int | None:
     if run_start is None:
         return None
     before = "\n".join(lines[:run_start])
-    if not re.search(r"\[1\]|\^1(?!\d)|\u00b9", before):
+    if not re.search(r"\S(?:\[1\]|\^1(?!\d)|\u00b9)", before):
         return None
-    return run_start
+    # A list of sources, not of steps or headlines: most items name a URL or a year.
+    items = [line for line in lines[run_start:] if _NUMBERED_DEFINITION.match(line)]
+    sourced = sum(1 for item in items if find_urls(item) or _YEAR.search(item))
+    return run_start if sourced * 2 >= len(items) else None
 
 
 def _find_notes(lines: list[str], notes_from: int | None = None) -> tuple[set[int], list[Note]]:
