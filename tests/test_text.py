@@ -172,3 +172,25 @@ def test_deeply_nested_or_odd_markup_does_not_crash() -> None:
             main_text(markup.encode(), "text/html")
         except UnreadableContent as error:
             assert error.reason is UnavailableReason.UNREADABLE
+
+
+def test_markup_is_bounded_before_extraction() -> None:
+    from verifier.text.html import MAX_MARKUP_CHARS, bounded_markup
+
+    scripts = "<script>var x = '" + "a" * 10_000 + "';</script><STYLE>p{}</STYLE>"
+    assert bounded_markup(f"<p>kept</p>{scripts}<p>also</p>") == "<p>kept</p><p>also</p>"
+    huge = "<p>" + "word " * (MAX_MARKUP_CHARS // 4) + "</p>"
+    assert len(bounded_markup(huge)) == MAX_MARKUP_CHARS
+
+
+def test_the_recovery_pass_leaves_pages_with_too_many_paragraphs_alone() -> None:
+    from verifier.text.recall import MAX_PARAGRAPHS, parse_html, recover_dropped_text
+
+    kept = "Paragraph kept by the extractor, long enough to anchor the article."
+    dropped = "<div class='body'><p>" + "A dropped continuation paragraph of the article. " * 8
+    small = f"<html><body><div class='body'><p>{kept}</p></div>{dropped}</p></div></body></html>"
+    tree = parse_html(small)
+    assert tree is not None and "dropped continuation" in recover_dropped_text(tree, kept)
+    filler = "<p>x</p>" * MAX_PARAGRAPHS
+    tree = parse_html(small.replace("</body>", filler + "</body>"))
+    assert tree is not None and recover_dropped_text(tree, kept) == kept

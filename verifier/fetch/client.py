@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import http.cookiejar
+import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -24,7 +25,7 @@ from verifier.fetch.walls import wall
 from verifier.fetch.wayback import MAX_ANSWER_BYTES, availability_url, snapshot_from_answer
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.settings import FetchSettings
-from verifier.text import EXTRACTOR_VERSION, UnreadableContent, main_text
+from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
 
 Progress = Callable[[str, SourceResult], None]
 
@@ -34,6 +35,7 @@ MAX_REDIRECT_BODY = 64 * 1024
 MAX_RETRY_AFTER = 30.0
 """Seconds: a longer Retry-After is treated as rate limiting, not waited for."""
 BACKOFF_BASE = 0.5
+LARGE_BODY_BYTES = 1_000_000
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _WAYBACK_REASONS = frozenset(
     {
@@ -92,6 +94,8 @@ class Fetcher:
             },
         )
         self._hosts = HostGate(settings.per_host, settings.min_interval)
+        self._extracting = threading.BoundedSemaphore(2)
+        self._extracting_large = threading.Lock()
 
     # -- public ----------------------------------------------------------------------
 
@@ -356,7 +360,7 @@ class Fetcher:
                 _header(final.response_headers, "content-encoding"),
                 self.settings.max_bytes,
             )
-            page = main_text(body, content_type, final.url)
+            page = self._extract(body, content_type, final.url)
         except BodyTooLarge as error:
             failure = FetchFailure(url, UnavailableReason.TOO_LARGE, str(error))
         except (UnsupportedEncoding, zlib.error) as error:
@@ -379,6 +383,16 @@ class Fetcher:
             via=via,
             extractor=EXTRACTOR_VERSION,
         )
+
+    def _extract(self, body: bytes, content_type: str | None, url: str) -> PageText:
+        """main_text with bounded parallelism: extraction is CPU-bound (no gain from more
+        threads under the GIL) and a large page's parse trees take 50x its size in memory,
+        so one large page at a time, two pages at most."""
+        with self._extracting:
+            if len(body) < LARGE_BODY_BYTES:
+                return main_text(body, content_type, url)
+            with self._extracting_large:
+                return main_text(body, content_type, url)
 
 
 def _status_failure(url: str, final: HttpExchange) -> FetchFailure | None:

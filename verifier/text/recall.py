@@ -33,6 +33,9 @@ MAX_LEVELS_APART = 3
 MIN_CONTINUATION_CHARS = 300
 """New text a sibling container must bring; related-story teasers bring less."""
 MIN_EMBED_CHARS = 15
+MAX_PARAGRAPHS = 3000
+"""Pages with more <p> elements skip the recovery: its substring checks grow with
+paragraphs x text, and no article in the benchmark pages comes near this."""
 _EMBED_TAGS = ("blockquote", "figcaption")
 _NON_CONTENT = "//script|//style|//noscript|//template"
 
@@ -58,20 +61,26 @@ def normalise(text: str) -> str:
 
 def recover_dropped_text(tree: html.HtmlElement, extracted: str) -> str:
     """`extracted` with the article's dropped blocks put back in document order."""
+    paragraphs = list(tree.iter("p"))
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        return extracted
     have = normalise(extracted)
-    matched = [
-        paragraph
-        for paragraph in tree.iter("p")
-        if len(text := normalise(paragraph.text_content())) >= MIN_MATCHED_PARAGRAPH
-        and text in have
-    ]
+    matched: list[html.HtmlElement] = []
+    seen_texts: set[str] = set()
+    for paragraph in paragraphs:
+        text = normalise(paragraph.text_content())
+        # One anchor per distinct text: repeated boilerplate must not make this quadratic.
+        if len(text) >= MIN_MATCHED_PARAGRAPH and text not in seen_texts and text in have:
+            matched.append(paragraph)
+            seen_texts.add(text)
     if not matched:
         return extracted
     additions: list[Found] = []
+    added: set[str] = set()
     for element, text in [*_continuations(tree, matched), *_embeds(matched)]:
-        if text not in have:
+        if text not in added and text not in have:
             additions.append((element, text))
-            have += " " + text
+            added.add(text)
     return _merge(tree, extracted, matched, additions) if additions else extracted
 
 
@@ -83,11 +92,10 @@ def _continuations(tree: html.HtmlElement, matched: list[html.HtmlElement]) -> I
         css_class = normalise(parent.get("class") or "") if parent is not None else ""
         if parent is None or not css_class or _BOILERPLATE_CLASS.search(css_class):
             continue
-        known = containers.setdefault((parent.tag, css_class), [])
-        if parent not in known:
-            known.append(parent)
-    for (tag, css_class), known in containers.items():
-        main_ancestors = list(known[0].iterancestors())
+        containers.setdefault((parent.tag, css_class), []).append(parent)
+    for (tag, css_class), parents in containers.items():
+        known = set(parents)
+        main_ancestors = list(parents[0].iterancestors())
         for candidate in tree.iter(tag):
             if candidate in known or normalise(candidate.get("class") or "") != css_class:
                 continue
