@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from fixtures.report import samples
 
-from verifier.model import Claim, ExtractionWarning, Finding, Flag, Verdict
+from verifier.model import Claim, ExtractionWarning, Finding, Flag, Status, Verdict
 from verifier.report import article_slug, history, results_document, write_reports
 from verifier.report.markdown import escape, highlight
 from verifier.report.pages import plan_pages
+from verifier.report.results import ordered as ordered_findings
 
 GOLDEN = Path(__file__).parent / "fixtures" / "report" / "golden"
 GENERATED_AT = "2026-11-22T00:00:00Z"
@@ -223,3 +224,47 @@ def test_unchanged_pages_are_not_even_rendered_again(
     write_reports(changed, tmp_path, generated_at=GENERATED_AT)
     assert sorted(rendered, key=str) == sorted(["examples/iwaya.md", None], key=str)
     assert "score 0.50" in (tmp_path / "examples-iwaya.md").read_text(encoding="utf-8")
+
+
+def test_a_partial_run_keeps_the_other_articles_results_and_pages(tmp_path: Path) -> None:
+    findings = samples.all_findings()
+    write_reports(findings, tmp_path, generated_at=GENERATED_AT)
+    sales_page = (tmp_path / "articles-sales.md").read_text(encoding="utf-8")
+    full = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+
+    iwaya = [f for f in findings if f.claim.article == "examples/iwaya.md"]
+    fixed = [dataclasses.replace(f, verdict=Verdict.SUPPORTED, flags=()) for f in iwaya]
+    write_reports(
+        fixed, tmp_path, generated_at="2026-11-23T00:00:00Z", checked_articles={"examples/iwaya.md"}
+    )
+    partial = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert {e["id"] for e in partial["claims"]} == {e["id"] for e in full["claims"]}
+    by_id = {e["id"]: e for e in partial["claims"]}
+    assert by_id["c-3f9a1e"]["verdict"] == "supported"
+    before = {e["id"]: e for e in full["claims"]}
+    for carried in ("c-acc001", "c-book01", "c-hand01"):
+        assert by_id[carried] == before[carried]
+    assert (tmp_path / "articles-sales.md").read_text(encoding="utf-8") == sales_page
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert "0 new · 2 fixed" in index  # only what this run checked changed
+
+
+def test_findings_rebuilt_from_results_keep_verdicts_and_acceptance() -> None:
+    from verifier.ledger.acceptance import acceptance, finding_fingerprint
+    from verifier.report.results import finding_from_entry
+
+    pinned = samples.contradicted()
+    claim = dataclasses.replace(
+        pinned.claim,
+        status=Status.ACCEPTED,
+        note="ok",
+        accepted_for=finding_fingerprint(pinned),
+    )
+    findings = [*samples.all_findings(), dataclasses.replace(pinned, claim=claim)]
+    for entry, finding in zip(
+        results_document(findings)["claims"], ordered_findings(findings), strict=True
+    ):
+        rebuilt = finding_from_entry(entry)
+        assert rebuilt.verdict is finding.verdict
+        assert rebuilt.flags == finding.flags
+        assert acceptance(rebuilt) is acceptance(finding)

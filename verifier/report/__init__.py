@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from verifier.model import ExtractionWarning, Finding
 from verifier.report import history, pagekeys
 from verifier.report.markdown import render_article, render_index
 from verifier.report.pages import article_slug, plan_pages
-from verifier.report.results import results_document
+from verifier.report.results import carried_findings, results_document
 
 __all__ = ["article_slug", "results_document", "results_json", "write_reports"]
 
@@ -34,16 +34,25 @@ def write_reports(
     warnings: Sequence[ExtractionWarning] = (),
     generated_at: str,
     archive_dir: Path | None = None,
+    checked_articles: Collection[str | None] | None = None,
 ) -> None:
     """Write every report file atomically; pages whose text is unchanged are not rewritten.
 
     The previous results.json, read before it is replaced, gives the index its "new since
     last run" and "fixed since last run". With `archive_dir`, sources link to their WARC file.
+    With `checked_articles` (a `--changed-since` run), `findings` cover only those articles
+    (None standing for hand-written claims): the other articles keep their pages and last
+    run's results, so the index and results.json still describe every claim.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     results_path = out_dir / "results.json"
-    changes = history.compare(history.read_previous(results_path), findings)
-    pages = plan_pages(f.claim.article for f in findings)
+    previous = history.read_previous(results_path)
+    carried = (
+        carried_findings(previous, set(checked_articles)) if checked_articles is not None else []
+    )
+    every_finding = [*findings, *carried]
+    changes = history.compare(previous, every_finding)
+    pages = plan_pages(f.claim.article for f in every_finding)
     by_article: dict[str | None, list[Finding]] = {}
     for finding in findings:
         by_article.setdefault(finding.claim.article, []).append(finding)
@@ -51,6 +60,10 @@ def write_reports(
     link_base = archive_link("") if archive_link is not None else None
     previous_keys = pagekeys.read_manifest(out_dir)
     keys: dict[str, str] = {}
+    for finding in carried:
+        page_file = pages[finding.claim.article].file_name
+        if page_file in previous_keys:
+            keys[page_file] = previous_keys[page_file]
     for article, article_findings in by_article.items():
         page = pages[article]
         key = pagekeys.page_key(article_findings, link_base)
@@ -61,10 +74,10 @@ def write_reports(
         _write_if_changed(out_dir / page.file_name, text)
     pagekeys.write_manifest(out_dir, keys, previous_keys)
     index = render_index(
-        findings, pages, generated_at=generated_at, warnings=warnings, changes=changes
+        every_finding, pages, generated_at=generated_at, warnings=warnings, changes=changes
     )
     _write_if_changed(out_dir / "index.md", index)
-    document = results_document(findings, generated_at=generated_at)
+    document = results_document(every_finding, generated_at=generated_at)
     _write_if_changed(results_path, results_json(document))
 
 

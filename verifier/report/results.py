@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from verifier.ledger.acceptance import acceptance, is_accepted
-from verifier.model import Capture, Finding, Flag, SourceCheck, Verdict
+from verifier.model import (
+    Assessment,
+    Capture,
+    Claim,
+    Evidence,
+    FetchFailure,
+    Finding,
+    Flag,
+    SourceCheck,
+    Status,
+    UnavailableReason,
+    Verdict,
+)
 
 SCORE_DIGITS = 4
 """Scores are rounded so that re-running on the same input gives the same bytes."""
@@ -74,6 +86,7 @@ def claim_document(finding: Finding) -> dict[str, Any]:
         "footnote": claim.footnote,
         "accepted": is_accepted(finding),
         "acceptance": acceptance(finding).value,
+        "accepted_for": claim.accepted_for,
         "note": claim.note,
         "reason": finding.reason,
         "sources": [source_document(check) for check in finding.checks],
@@ -101,3 +114,90 @@ def results_document(
     if generated_at is not None:
         document["generated_at"] = generated_at
     return document
+
+
+# -- back from results.json ----------------------------------------------------------------
+
+
+def _failure(url: str | None, reason: str) -> FetchFailure:
+    head, _, detail = reason.partition(": ")
+    try:
+        return FetchFailure(url, UnavailableReason(head), detail)
+    except ValueError:
+        return FetchFailure(url, UnavailableReason.UNREADABLE, reason)
+
+
+def _check_from(source: Mapping[str, Any]) -> SourceCheck:
+    url = source.get("url")
+    result: Capture | FetchFailure
+    if source.get("read"):
+        result = Capture(
+            url=str(url),
+            final_url=str(source.get("final_url") or url),
+            status_code=int(source.get("status_code") or 0),
+            fetched_at=str(source.get("fetched_at") or ""),
+            content_type="",
+            payload_digest=str(source.get("digest") or ""),
+            text="",
+            title=source.get("title"),
+            via=str(source.get("via") or "archive"),
+            warc_file=source.get("warc_file"),
+        )
+    else:
+        result = _failure(url, str(source.get("reason") or UnavailableReason.UNREADABLE.value))
+    assessment = None
+    if "verdict" in source:
+        assessment = Assessment(float(source.get("score", 0.0)), Verdict(source["verdict"]), None)
+    return SourceCheck(url, result, assessment)
+
+
+def finding_from_entry(entry: Mapping[str, Any]) -> Finding:
+    """A Finding rebuilt from a results.json claim entry (for claims a run did not check).
+
+    Lossy where results.json is (no source text, no cited titles): enough for the index,
+    results.json and the gate, not for re-rendering the article page.
+    """
+    claim = Claim(
+        id=str(entry["id"]),
+        text=str(entry["text"]),
+        urls=tuple(str(url) for url in entry.get("urls", [])),
+        article=entry.get("article"),
+        line=entry.get("line"),
+        footnote=entry.get("footnote"),
+        status=Status.ACCEPTED if entry.get("acceptance", "none") != "none" else Status.OPEN,
+        note=entry.get("note"),
+        accepted_for=entry.get("accepted_for"),
+    )
+    evidence_text = entry.get("evidence")
+    evidence = (
+        Evidence(str(evidence_text), 0, len(evidence_text)) if evidence_text is not None else None
+    )
+    return Finding(
+        claim=claim,
+        verdict=Verdict(entry["verdict"]),
+        score=float(entry["score"]),
+        checks=tuple(_check_from(source) for source in entry.get("sources", [])),
+        evidence=evidence,
+        flags=tuple(
+            Flag(int(f["start"]), int(f["end"]), str(f["kind"]), str(f["claim"]), f.get("source"))
+            for f in entry.get("flags", [])
+        ),
+        reason=entry.get("reason"),
+    )
+
+
+def carried_findings(
+    previous: Mapping[str, Any] | None, checked_articles: Collection[str | None]
+) -> list[Finding]:
+    """Last run's findings for the articles this run did not check (`--changed-since`)."""
+    if previous is None:
+        return []
+    carried: list[Finding] = []
+    for entry in previous.get("claims", []):
+        if not isinstance(entry, Mapping) or entry.get("article") in checked_articles:
+            continue
+        try:
+            carried.append(finding_from_entry(entry))
+        except (KeyError, TypeError, ValueError):
+            continue  # an entry this version cannot read is re-checked next full run
+    return carried
