@@ -102,3 +102,10 @@ def test_small_runs_get_the_whole_summary() -> None:
     assert "examples/iwaya.md:12" in summary
     assert "more failing" not in summary
     assert step_summary([samples.supported()], POLICY).count("Gate passed") == 1
+
+
+def test_paths_are_made_relative_to_the_repository_when_the_ledger_is_in_a_folder() -> None:
+    line = annotations_for([samples.contradicted()], POLICY, ledger="docs/claims.yaml")[0]
+    assert line.startswith("::error file=docs/examples/iwaya.md,line=12,")
+    hand = dataclasses.replace(samples.hand_written_partial(), verdict=Verdict.CONTRADICTED)
+    assert "file=docs/claims.yaml," in annotations_for([hand], POLICY, ledger="docs/claims.yaml")[0]

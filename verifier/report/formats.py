@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -56,6 +57,14 @@ def describe(finding: Finding) -> str:
     return "; ".join(parts) + f" — {finding.claim.text}"
 
 
+def repo_path(article: str | None, ledger: str) -> str:
+    """Where a claim is, relative to the repository: articles are relative to the ledger's
+    folder, and `ledger` is the ledger's path as the forge sees it ("docs/claims.yaml")."""
+    if article is None:
+        return ledger
+    return posixpath.normpath(posixpath.join(posixpath.dirname(ledger), article))
+
+
 def fingerprint(finding: Finding) -> str:
     """Stable across runs and line moves: the claim's id (kept by the ledger) and the verdict."""
     key = f"{finding.claim.id}\n{finding.verdict.value}"
@@ -91,7 +100,7 @@ def sarif_document(
         if finding.verdict not in RULE_DESCRIPTIONS:
             continue
         claim = finding.claim
-        location: dict[str, Any] = {"artifactLocation": {"uri": claim.article or ledger}}
+        location: dict[str, Any] = {"artifactLocation": {"uri": repo_path(claim.article, ledger)}}
         if claim.article is not None and claim.line is not None:
             location["region"] = {"startLine": claim.line}
         result: dict[str, Any] = {
@@ -157,7 +166,7 @@ def render_junit(
     """One test suite per article, one test case per claim; gate failures are failures."""
     by_article: dict[str, list[Finding]] = {}
     for finding in ordered(findings):
-        by_article.setdefault(finding.claim.article or ledger, []).append(finding)
+        by_article.setdefault(repo_path(finding.claim.article, ledger), []).append(finding)
     root = ElementTree.Element("testsuites", name="verifier")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for article, article_findings in by_article.items():

@@ -14,6 +14,7 @@ from pathlib import Path
 from verifier.gate import fails
 from verifier.ledger.acceptance import is_accepted
 from verifier.model import Finding, Verdict
+from verifier.report.formats import repo_path
 from verifier.report.markdown import (
     VERDICTS_WORST_FIRST,
     escape,
@@ -59,7 +60,7 @@ def _message(finding: Finding) -> str:
 
 def annotation(finding: Finding, level: str, *, ledger: str = "claims.yaml") -> str:
     claim = finding.claim
-    properties = [f"file={escape_property(claim.article or ledger)}"]
+    properties = [f"file={escape_property(repo_path(claim.article, ledger))}"]
     if claim.article is not None and claim.line is not None:
         properties.append(f"line={claim.line}")
     properties.append(f"title={escape_property(f'{finding.verdict.value} claim {claim.id}')}")
