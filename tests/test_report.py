@@ -268,3 +268,17 @@ def test_findings_rebuilt_from_results_keep_verdicts_and_acceptance() -> None:
         assert rebuilt.verdict is finding.verdict
         assert rebuilt.flags == finding.flags
         assert acceptance(rebuilt) is acceptance(finding)
+
+
+def test_a_stale_acceptance_is_marked_and_needs_attention_again(tmp_path: Path) -> None:
+    base = samples.contradicted()
+    claim = dataclasses.replace(
+        base.claim, status=Status.ACCEPTED, note="was fine", accepted_for="00000000/00000000"
+    )
+    write_reports([dataclasses.replace(base, claim=claim)], tmp_path, generated_at=GENERATED_AT)
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    attention = index[index.index("## Needs attention") : index.index("## Articles")]
+    assert "contradicted (acceptance stale)" in attention
+    assert "## Accepted" not in index
+    page = (tmp_path / "examples-iwaya.md").read_text(encoding="utf-8")
+    assert "**Acceptance stale: claim text changed**" in page and "was fine" in page

@@ -299,9 +299,19 @@ def _claim_link(finding: Finding, pages: Mapping[str | None, Page]) -> str:
     return f"[{escape(snippet(finding.claim.text))}]({page.file_name}#{finding.claim.id})"
 
 
+def verdict_label(finding: Finding) -> str:
+    """The verdict, with the acceptance when there is one ("(accepted)", "(acceptance stale)")."""
+    state = acceptance(finding)
+    if state.holds:
+        return f"{finding.verdict.value} (accepted)"
+    if state.stale:
+        return f"{finding.verdict.value} (acceptance stale)"
+    return finding.verdict.value
+
+
 def _index_row(finding: Finding, pages: Mapping[str | None, Page]) -> list[str]:
     return [
-        finding.verdict.value,
+        verdict_label(finding),
         score_text(finding),
         _claim_link(finding, pages),
         escape(where(finding)),
@@ -348,7 +358,7 @@ def render_article(
             [
                 f"[{f.claim.id}](#{f.claim.id})",
                 str(f.claim.line) if f.claim.line is not None else "—",
-                f.verdict.value + (" (accepted)" if is_accepted(f) else ""),
+                verdict_label(f),
                 score_text(f),
             ]
             for f in in_order
