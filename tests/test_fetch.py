@@ -329,3 +329,33 @@ def test_read_text_resolves_paths_and_the_archive_from_the_project_root(
     assert isinstance(fetched, PageText) and SENTENCE in fetched.text
     assert (tmp_path / "store" / "index.jsonl").exists()
     assert read_text(url, base_dir=tmp_path, settings=settings, offline=True) == fetched
+
+
+def test_text_from_an_older_extractor_is_rederived_from_the_archived_response(
+    archive: Archive,
+) -> None:
+    from verifier.archive import HttpExchange
+    from verifier.text import EXTRACTOR_VERSION
+
+    def exchange(url: str) -> HttpExchange:
+        return HttpExchange(
+            url=url,
+            method="GET",
+            request_headers=(("Host", "news.test"),),
+            status_code=200,
+            reason="OK",
+            http_version="HTTP/1.1",
+            response_headers=(("Content-Type", "text/html"), ("Content-Encoding", "gzip")),
+            body=gzip.compress(PAGE.encode()),
+            fetched_at="2026-11-21T10:00:00+00:00",
+        )
+
+    old, current = "https://news.test/old", "https://news.test/current"
+    archive.store(old, [exchange(old)], text="stale text", extractor="0")
+    archive.store(current, [exchange(current)], text="as archived", extractor=EXTRACTOR_VERSION)
+    with Fetcher(LOCAL, archive) as fetcher:
+        results = fetcher.fetch_all([old, current], offline=True)
+    rederived, kept = results[old], results[current]
+    assert isinstance(rederived, Capture) and SENTENCE in rederived.text
+    assert rederived.title == "Talks in Seoul"
+    assert isinstance(kept, Capture) and kept.text == "as archived"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -53,10 +54,19 @@ class Index:
         self.path = path
         self._read_up_to = 0
         self._entries: list[IndexEntry] = []
+        self._by_url: dict[str, list[IndexEntry]] = {}
+        self._lock = threading.Lock()  # fetch threads read while others append
 
     def entries(self) -> list[IndexEntry]:
-        self._catch_up()
-        return list(self._entries)
+        with self._lock:
+            self._catch_up()
+            return list(self._entries)
+
+    def for_url(self, url: str) -> list[IndexEntry]:
+        """Every entry of `url` as cited, oldest first in index order."""
+        with self._lock:
+            self._catch_up()
+            return list(self._by_url.get(url, ()))
 
     def append(self, entry: IndexEntry) -> None:
         line = (json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n").encode()
@@ -75,7 +85,7 @@ class Index:
         except FileNotFoundError:
             return
         if size < self._read_up_to:  # replaced by something shorter: start over
-            self._read_up_to, self._entries = 0, []
+            self._read_up_to, self._entries, self._by_url = 0, [], {}
         if size == self._read_up_to:
             return
         with self.path.open("rb") as handle:
@@ -86,6 +96,7 @@ class Index:
             entry = _parse(raw_line)
             if entry is not None:
                 self._entries.append(entry)
+                self._by_url.setdefault(entry.url, []).append(entry)
         self._read_up_to += complete
 
 

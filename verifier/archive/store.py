@@ -62,6 +62,27 @@ class Archive:
             warc_file=entry.warc_file,
         )
 
+    def newest_entry(self, url: str) -> IndexEntry | None:
+        """The index entry `lookup` reads (newest readable capture of `url`)."""
+        return self._newest(url, readable=True)
+
+    def read_response(self, entry: IndexEntry) -> tuple[tuple[tuple[str, str], ...], bytes]:
+        """The archived HTTP response headers and body (as transferred) of `entry`."""
+        path = self.root / entry.warc_file
+        try:
+            with path.open("rb") as handle:
+                handle.seek(entry.response_offset)
+                record = next(iter(ArchiveIterator(handle)))
+                body: bytes = record.raw_stream.read()
+                headers = tuple(
+                    (str(name), str(value)) for name, value in record.http_headers.headers
+                )
+        except (OSError, StopIteration, AttributeError) as error:
+            raise ArchiveError(
+                f"{path}: cannot read the response at {entry.response_offset}: {error}"
+            ) from error
+        return headers, body
+
     def lookup_failure(self, url: str) -> FetchFailure | None:
         """The newest archived response of `url` that was not readable (e.g. a 404)."""
         entry = self._newest(url, readable=False)
@@ -179,8 +200,9 @@ class Archive:
     # -- internals -------------------------------------------------------------------
 
     def _newest(self, url: str, *, readable: bool) -> IndexEntry | None:
-        matching = [e for e in self._index.entries() if e.url == url and e.readable == readable]
-        return max(matching, key=lambda e: e.fetched_at) if matching else None
+        matching = [e for e in self._index.for_url(url) if e.readable == readable]
+        # A stable sort keeps index order among equal times: the later line wins.
+        return sorted(matching, key=lambda e: e.fetched_at)[-1] if matching else None
 
     def _read_text(self, entry: IndexEntry) -> str:
         assert entry.text_offset is not None

@@ -191,7 +191,7 @@ class Fetcher:
         if not refresh or offline:
             archived = self.archive.lookup(url)
             if archived is not None:
-                return archived
+                return self._current_text(archived)
         if offline:
             recorded = self.archive.lookup_failure(url)
             if recorded is not None:
@@ -236,6 +236,22 @@ class Fetcher:
                 failure, detail=f"{failure.detail}; Wayback copy {snapshot}: {copy.describe()}"
             )
         return copy
+
+    def _current_text(self, archived: Capture) -> Capture:
+        """`archived`, its text re-derived from the archived response when an older
+        extractor wrote it, so the matcher always reads what today's extractor reads."""
+        entry = self.archive.newest_entry(archived.url)
+        if entry is None or entry.extractor == EXTRACTOR_VERSION:
+            return archived
+        headers, raw = self.archive.read_response(entry)
+        try:
+            body = decode_content(
+                raw, _header(headers, "content-encoding"), self.settings.max_bytes
+            )
+            page = self._extract(body, _header(headers, "content-type"), entry.final_url)
+        except (BodyTooLarge, UnsupportedEncoding, zlib.error, UnreadableContent):
+            return archived  # the text archived with it is still the best reading
+        return replace(archived, text=page.text, title=page.title or archived.title)
 
     def _fetch_with_retries(
         self, url: str, target: str, until: float, *, via: str = "live"
