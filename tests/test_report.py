@@ -282,3 +282,15 @@ def test_a_stale_acceptance_is_marked_and_needs_attention_again(tmp_path: Path) 
     assert "## Accepted" not in index
     page = (tmp_path / "examples-iwaya.md").read_text(encoding="utf-8")
     assert "**Acceptance stale: claim text changed**" in page and "was fine" in page
+
+
+def test_the_page_of_an_article_that_left_the_ledger_is_removed(tmp_path: Path) -> None:
+    findings = samples.all_findings()
+    (tmp_path / "notes.md").write_text("a file of the user's own", encoding="utf-8")
+    write_reports(findings, tmp_path, generated_at=GENERATED_AT)
+    assert (tmp_path / "articles-sales.md").exists()
+    remaining = [f for f in findings if f.claim.article != "articles/sales.md"]
+    write_reports(remaining, tmp_path, generated_at=GENERATED_AT)
+    assert not (tmp_path / "articles-sales.md").exists()
+    assert (tmp_path / "examples-iwaya.md").exists()
+    assert (tmp_path / "notes.md").exists()  # never ours: never touched

@@ -72,6 +72,9 @@ def write_reports(
             continue
         text = render_article(page, article_findings, archive_link=archive_link)
         _write_if_changed(out_dir / page.file_name, text)
+    for stale_page in previous_keys.keys() - keys.keys():
+        # Only pages this tool wrote (they are in its manifest): an article left the ledger.
+        (out_dir / Path(stale_page).name).unlink(missing_ok=True)
     pagekeys.write_manifest(out_dir, keys, previous_keys)
     index = render_index(
         every_finding, pages, generated_at=generated_at, warnings=warnings, changes=changes
