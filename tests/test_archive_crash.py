@@ -60,6 +60,17 @@ def run_fetch(root: Path, urls: list[str]) -> subprocess.Popen[str]:
     )
 
 
+def warcio_check(paths: list[Path]) -> int:
+    """Exit code of the standard `warcio check` (digests and structure) on `paths`."""
+    checked = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return checked.returncode
+
+
 def warc_records_readable(archive: Archive) -> int:
     count = 0
     for path in archive.warc_files():
@@ -125,6 +136,7 @@ def test_two_runs_at_once_on_one_archive(http_server: LoopbackServer, tmp_path: 
     assert len(archive.warc_files()) == 2
     report = archive.verify()
     assert report.ok, report.problems
+    assert warcio_check(archive.warc_files()) == 0
     for n, url in enumerate(urls):
         capture = archive.lookup(url)
         assert capture is not None and f"on {n} March" in capture.text
@@ -154,12 +166,14 @@ def test_a_torn_tail_is_cut_before_the_next_write(tmp_path: Path) -> None:
             gzip.compress(b"WARC/1.1\r\nWARC-Type: response\r\n" + os.urandom(5000))[:1500]
         )
     assert complete_prefix(warc) == intact
+    assert warcio_check([warc]) != 0  # standard tools stop at the tear
     with Archive(tmp_path) as second:
         second.store("https://news.test/b", [exchange(b"<p>new</p>")], text="new")
     assert warc.stat().st_size == intact
     report = Archive(tmp_path).verify()
     assert report.ok, report.problems
     assert report.files == 2 and report.entries == 2
+    assert warcio_check(Archive(tmp_path).warc_files()) == 0
 
 
 def test_verify_finds_a_changed_record(tmp_path: Path) -> None:
@@ -174,6 +188,7 @@ def test_verify_finds_a_changed_record(tmp_path: Path) -> None:
     report = Archive(tmp_path).verify()
     assert not report.ok
     assert any("digest" in problem.lower() for problem in report.problems)
+    assert warcio_check([warc]) == 1
 
 
 def test_verify_finds_a_missing_file(tmp_path: Path) -> None:
