@@ -6,7 +6,8 @@ hand-checked labels, and the time to extract the shared wikitext articles.
 Labels (bench/labels/*.json) name documents in ../shared by path and list, per document,
 every footnoted claim sentence with what it cites: the URL as written, or "note: <text>"
 for a note without a URL. A document may be limited to a line range ("lines": [a, b]);
-then only claims whose marker is on those lines count, on both sides. A sentence matches
+then only claims whose marker is on those lines count, on both sides. A document marked
+"urls_only" is labelled for URL pairs alone; its URL-less notes are not scored. A sentence matches
 when it is equal after lower-casing and dropping everything but letters and digits, so
 spacing and punctuation left by a removed marker do not count as errors.
 
@@ -151,6 +152,8 @@ def score_set(shared: Path, label_file: Path) -> tuple[Score, Score, list[str]]:
                 {pair: n for pair, n in pairs.items() if not pair[2].startswith("note: ")}
             )
 
+        if document.get("urls_only"):
+            predicted = urls_only(predicted)  # the labels list URL pairs only
         url_score.add(urls_only(predicted), urls_only(expected))
         all_score.add(predicted, expected)
         for pair in (expected - predicted).elements():
@@ -213,12 +216,12 @@ def main() -> int:
             total.matched += part.matched
             total.predicted += part.predicted
             total.expected += part.expected
-        print(f"{label_file.stem:<12} URL pairs  {url_score.line()}")
-        print(f"{'':<12} all pairs  {all_score.line()}")
+        print(f"{label_file.stem:<15} URL pairs  {url_score.line()}")
+        print(f"{'':<15} all pairs  {all_score.line()}")
         if options.show_errors and misses:
             print("\n".join(misses))
-    print(f"{'TOTAL':<12} URL pairs  {total_url.line()}")
-    print(f"{'':<12} all pairs  {total_all.line()}")
+    print(f"{'TOTAL':<15} URL pairs  {total_url.line()}")
+    print(f"{'':<15} all pairs  {total_all.line()}")
     median, files, claims = time_wikitext(options.shared, options.repeats)
     print(
         f"wikitext timing: {files} articles, {claims} claims, extraction "

@@ -116,3 +116,14 @@ def test_german_abbreviations() -> None:
         "Vgl. S. 22 und Nr. 5 bzw. Abs. 3.",
         "Das ist neu.",
     ]
+
+
+def test_initials_that_are_also_page_abbreviations() -> None:
+    assert sentences("Chains include P. F. Chang's and Vips. See p. 5 for more.") == [
+        "Chains include P. F. Chang's and Vips.",
+        "See p. 5 for more.",
+    ]
+    assert sentences("The total was 5 p. The rest came later.") == [
+        "The total was 5 p.",
+        "The rest came later.",
+    ]

@@ -428,25 +428,9 @@ def _template(
     inner = source[start + 2 : end - 2]
     name, parameters = _template_parts(inner)
     lowered = name.lower().replace("_", " ").strip()
-    if lowered in _TEXT_TEMPLATES:
-        return _TEXT_TEMPLATES[lowered]
-    if lowered in _FIRST_PARAMETER_TEMPLATES and "1" in parameters:
-        return _plain(parameters["1"])
-    if lowered in ("lang", "langx", "transl") and "2" in parameters:
-        return _plain(parameters["2"])
-    if lowered.startswith("lang-") and "1" in parameters:
-        return _plain(parameters["1"])
-    if lowered in ("ill", "interlanguage link", "interlanguage link multi") and "1" in parameters:
-        return _plain(parameters.get("lt") or parameters["1"])
-    if lowered in ("circa", "c.") and "1" in parameters:
-        return f"c. {parameters['1']}"
-    if lowered in ("convert", "cvt") and "1" in parameters:
-        return f"{parameters['1']} {parameters.get('2', '')}".strip()
-    if lowered == "as of" and "1" in parameters:
-        date = " ".join(parameters[key] for key in ("1", "2", "3") if parameters.get(key))
-        return f"{'as' if parameters.get('lc') else 'As'} of {date}"
-    if lowered in ("us$", "usd") and "1" in parameters:
-        return f"US${parameters['1']}"
+    text = _text_template(lowered, parameters)
+    if text is not None:
+        return text
     if lowered in ("sfn", "sfnp", "sfnm"):
         short = _short_citation(parameters)
         key = f"sfn:\x1f{short}"
@@ -478,6 +462,54 @@ def _template(
         scan.markers.append((start, key))
         return None
     return None
+
+
+def _text_template(lowered: str, parameters: dict[str, str]) -> str | None:
+    """The words a template shows inline ({{convert|40|ha}} -> "40 ha"), or None for a
+    template that adds nothing to the running text (infobox, maintenance tag, ...)."""
+    if lowered in _TEXT_TEMPLATES:
+        return _TEXT_TEMPLATES[lowered]
+    if lowered in _FIRST_PARAMETER_TEMPLATES and "1" in parameters:
+        return _plain_templates(parameters["1"])
+    if lowered in ("lang", "langx", "transl") and "2" in parameters:
+        return _plain_templates(parameters["2"])
+    if lowered.startswith("lang-") and "1" in parameters:
+        return _plain_templates(parameters["1"])
+    if lowered in ("ill", "interlanguage link", "interlanguage link multi") and "1" in parameters:
+        return _plain_templates(parameters.get("lt") or parameters["1"])
+    if lowered in ("circa", "c.") and "1" in parameters:
+        return f"c. {parameters['1']}"
+    if lowered in ("convert", "cvt") and "1" in parameters:
+        return f"{parameters['1']} {parameters.get('2', '')}".strip()
+    if lowered == "as of" and "1" in parameters:
+        date = " ".join(parameters[key] for key in ("1", "2", "3") if parameters.get(key))
+        return f"{'as' if parameters.get('lc') else 'As'} of {date}"
+    if lowered in ("us$", "usd") and "1" in parameters:
+        return f"US${parameters['1']}"
+    return None
+
+
+def _plain_templates(wikitext: str) -> str:
+    """Inline wikitext with its templates rendered: known text templates as they show,
+    an unknown one-parameter wrapper ({{Nastaliq|...}}) as its parameter, others dropped."""
+    if "{{" not in wikitext:
+        return _plain(wikitext)
+    parts: list[str] = []
+    position = 0
+    while True:
+        start = wikitext.find("{{", position)
+        end = _balanced_end(wikitext, start, _BRACES, "{{") if start >= 0 else None
+        if start < 0 or end is None:
+            break
+        parts.append(wikitext[position:start])
+        name, parameters = _template_parts(wikitext[start + 2 : end - 2])
+        rendered = _text_template(name.lower().replace("_", " ").strip(), parameters)
+        if rendered is None and list(parameters) == ["1"]:
+            rendered = _plain_templates(parameters["1"])
+        parts.append(rendered or "")
+        position = end
+    parts.append(wikitext[position:])
+    return _plain("".join(parts))
 
 
 def _template_parts(inner: str) -> tuple[str, dict[str, str]]:

@@ -295,11 +295,11 @@ def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
     bare = word.lower()
     if bare in _TITLE_ABBREVIATIONS:
         return True
-    if bare in _NUMBER_ABBREVIATIONS:
-        return next_char.isdigit()
     if len(word) == 1 and re.match(r"\s+[^\W\d_]\.", text[dot + 1 : dot + 5]):
-        return True  # one letter of a spaced abbreviation: "z. B.", "u. a.", "d. h."
+        return True  # one letter of a spaced abbreviation or initials: "z. B.", "P. F. Chang"
     initial = len(word) == 1 and word.isupper()  # "J. Smith"
+    if bare in _NUMBER_ABBREVIATIONS and (next_char.isdigit() or not initial):
+        return next_char.isdigit()
     # Dotted acronyms and abbreviations ("U.S", "e.g", "i.e", "Ph.D"): letters joined by dots.
     acronym = bool(re.fullmatch(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}", word))
     if not (initial or acronym):
