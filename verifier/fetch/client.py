@@ -324,10 +324,14 @@ class Fetcher:
 
     def _request(self, url: str, until: float) -> HttpExchange:
         host = urlsplit(url).hostname or ""
-        timeout = httpx.Timeout(self.settings.timeout)
         with self._hosts.hold(host, give_up_at=until):
             self._hosts.pace(host, give_up_at=until)
-            return self._exchange(url, timeout)
+            # The transport clamps every socket operation to the deadline; the pool wait
+            # happens before any socket exists, so it gets the time left here.
+            left = until - time.monotonic()
+            if left <= 0:
+                raise httpx.PoolTimeout("total deadline for this URL passed")
+            return self._exchange(url, httpx.Timeout(left))
 
     def _exchange(self, url: str, timeout: httpx.Timeout) -> HttpExchange:
         with self._client.stream("GET", url, timeout=timeout) as response:
