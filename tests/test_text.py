@@ -194,3 +194,9 @@ def test_the_recovery_pass_leaves_pages_with_too_many_paragraphs_alone() -> None
     filler = "<p>x</p>" * MAX_PARAGRAPHS
     tree = parse_html(small.replace("</body>", filler + "</body>"))
     assert tree is not None and recover_dropped_text(tree, kept) == kept
+
+
+def test_pdf_words_broken_at_line_ends_are_joined() -> None:
+    body = minimal_pdf("The treaty was signed by forty-eight na-", "tions in San Francisco.")
+    text = main_text(body, "application/pdf").text
+    assert "forty-eight nations in San Francisco." in " ".join(text.split())

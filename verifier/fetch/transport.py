@@ -42,12 +42,6 @@ def checked_destination() -> tuple[str, int] | None:
     return _checked_destination.get()
 
 
-def remaining_time() -> float | None:
-    """Seconds left before the current deadline (None when no deadline is set)."""
-    until = _deadline.get()
-    return None if until is None else until - time.monotonic()
-
-
 @contextlib.contextmanager
 def deadline(seconds: float) -> Iterator[float]:
     """Give every network operation in this block a shared total budget of `seconds`."""

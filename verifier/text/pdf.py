@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import re
+import unicodedata
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -12,6 +14,8 @@ from verifier.model import UnavailableReason
 from verifier.text.errors import UnreadableContent
 
 _MAX_PAGES = 2000
+# "na-\ntions" at a line end: a word the layout broke, not a hyphenated compound.
+_BROKEN_WORD = re.compile(r"(\w)-\n([a-z\u00df-\u00ff])")
 
 
 def pdf_text(body: bytes) -> tuple[str, str | None]:
@@ -27,7 +31,14 @@ def pdf_text(body: bytes) -> tuple[str, str | None]:
         title = metadata.title if metadata is not None else None
     except (PdfReadError, ValueError, KeyError, TypeError, NotImplementedError) as error:
         raise UnreadableContent(UnavailableReason.UNREADABLE, f"broken PDF: {error}") from error
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    text = "\n\n".join(_tidy(page) for page in pages if page.strip())
     if not text:
         raise UnreadableContent(UnavailableReason.NOT_TEXT, "PDF has no text layer (scanned?)")
     return text, title.strip() if isinstance(title, str) and title.strip() else None
+
+
+def _tidy(page: str) -> str:
+    """Ligatures and compatibility forms folded (NFKC: "ﬁ" -> "fi"), line-end hyphens
+    of broken words removed, so the matcher sees the words the reader sees."""
+    page = unicodedata.normalize("NFKC", page).replace("\x00", "")
+    return _BROKEN_WORD.sub(r"\1\2", page).strip()
