@@ -359,3 +359,19 @@ def test_text_from_an_older_extractor_is_rederived_from_the_archived_response(
     assert isinstance(rederived, Capture) and SENTENCE in rederived.text
     assert rederived.title == "Talks in Seoul"
     assert isinstance(kept, Capture) and kept.text == "as archived"
+
+
+def test_a_damaged_archive_is_a_failure_offline_and_a_refetch_online(
+    http_server: LoopbackServer, tmp_path: Path
+) -> None:
+    url = http_server.route("/article", PAGE)
+    with Archive(tmp_path / "a") as first, Fetcher(LOCAL, first) as fetcher:
+        assert isinstance(fetcher.fetch(url), Capture)
+    for warc in Archive(tmp_path / "a").warc_files():
+        warc.write_bytes(b"\x1f\x8b garbage")
+    with Archive(tmp_path / "a") as damaged, Fetcher(LOCAL, damaged) as fetcher:
+        offline = fetcher.fetch(url, offline=True)
+        assert isinstance(offline, FetchFailure)
+        assert offline.reason is UnavailableReason.UNREADABLE
+        online = fetcher.fetch(url)
+    assert isinstance(online, Capture) and online.via == "live"

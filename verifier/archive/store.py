@@ -6,12 +6,14 @@ import fcntl
 import os
 import secrets
 import threading
+import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from verifier.archive.index import Index, IndexEntry
 from verifier.archive.integrity import VerifyReport, repair_torn_tails, verify_archive
@@ -20,12 +22,21 @@ from verifier.archive.wacz import WaczSummary, export_wacz
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
 SOFTWARE = "verifier/0.1 (warcio)"
+# What reading a damaged or missing record raises, from the OS, gzip and warcio.
+_UNREADABLE_RECORD = (
+    OSError,
+    StopIteration,
+    EOFError,
+    ValueError,  # includes UnicodeDecodeError
+    zlib.error,
+    ArchiveLoadFailed,
+)
 WARC_DIR = "warc"
 INDEX_FILE = "index.jsonl"
 
 
 class ArchiveError(Exception):
-    """The archive's files cannot be written or an index entry points at unreadable data."""
+    """An index entry points at data that cannot be read (a damaged or deleted WARC)."""
 
 
 class Archive:
@@ -77,7 +88,7 @@ class Archive:
                 headers = tuple(
                     (str(name), str(value)) for name, value in record.http_headers.headers
                 )
-        except (OSError, StopIteration, AttributeError) as error:
+        except (*_UNREADABLE_RECORD, AttributeError) as error:
             raise ArchiveError(
                 f"{path}: cannot read the response at {entry.response_offset}: {error}"
             ) from error
@@ -212,13 +223,13 @@ class Archive:
                 handle.seek(entry.text_offset)
                 record = next(iter(ArchiveIterator(handle)))
                 body: bytes = record.content_stream().read()
-        except (OSError, StopIteration) as error:
+            if record.rec_type != "conversion":
+                raise ArchiveError(f"{path}: @{entry.text_offset} is a {record.rec_type} record")
+            return body.decode("utf-8")
+        except _UNREADABLE_RECORD as error:
             raise ArchiveError(
                 f"{path}: cannot read text at {entry.text_offset}: {error}"
             ) from error
-        if record.rec_type != "conversion":
-            raise ArchiveError(f"{path}: offset {entry.text_offset} is a {record.rec_type} record")
-        return body.decode("utf-8")
 
     def _open_writer(self) -> _WarcFileWriter:
         if self._writer is None:

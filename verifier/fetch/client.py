@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from verifier.archive import Archive, HttpExchange
+from verifier.archive import Archive, ArchiveError, HttpExchange
 from verifier.fetch.content import BodyTooLarge, UnsupportedEncoding, decode_content
 from verifier.fetch.guard import AddressPolicy, BlockedDestination, UnresolvableHost
 from verifier.fetch.local import is_local, read_local
@@ -189,9 +189,16 @@ class Fetcher:
         if scheme not in {"http", "https"}:
             return FetchFailure(url, UnavailableReason.BLOCKED, f"scheme {scheme!r} is not fetched")
         if not refresh or offline:
-            archived = self.archive.lookup(url)
-            if archived is not None:
-                return self._current_text(archived)
+            try:
+                archived = self.archive.lookup(url)
+                if archived is not None:
+                    return self._current_text(archived)
+            except ArchiveError as error:
+                if offline:
+                    return FetchFailure(
+                        url, UnavailableReason.UNREADABLE, f"archived copy is damaged: {error}"
+                    )
+                # Online, a damaged copy is simply fetched again.
         if offline:
             recorded = self.archive.lookup_failure(url)
             if recorded is not None:
