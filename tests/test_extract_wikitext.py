@@ -55,14 +55,15 @@ def test_cite_template_metadata_and_archive_pairing() -> None:
 
 
 def test_labels_follow_wikipedia_numbering_and_groups() -> None:
+    # The infobox's ref is not a claim, but readers see it as [1].
     assert [claim.footnote for claim in fixture().claims] == [
-        "1",
         "2",
-        "1,3",
-        "4",
-        "note 1",
+        "3",
+        "2,4",
         "5",
+        "note 1",
         "6",
+        "7",
     ]
 
 

@@ -113,8 +113,6 @@ class _Scan:
     """(start, end, replacement): source text [start, end) to render, or a replacement."""
     markers: list[tuple[int, str]] = field(default_factory=list)
     """(source offset, note key) of each marker, in order."""
-    anonymous: int = 0
-    """Refs without a name so far (each is a note of its own)."""
 
 
 def extract_wikitext(source: str, article: str) -> Extraction:
@@ -138,8 +136,11 @@ def extract_wikitext(source: str, article: str) -> Extraction:
     scan = _Scan()
     _scan(without_comments, scan, notes_by_key, definitions, bibliography)
 
-    labels: dict[str, str] = {}
+    labels = _wikipedia_numbers(without_comments)
     counters: dict[str, int] = {}
+    for label in labels.values():
+        group, _, number = label.rpartition(" ")
+        counters[group] = max(counters.get(group, 0), int(number))
     renderer = _Renderer(without_comments)
     marker_index = 0
     for start, end, replacement in scan.pieces:
@@ -207,6 +208,55 @@ def _unreferenced(
     return warnings
 
 
+_NOTE_TEMPLATE = re.compile(r"\{\{\s*(?:sfn|sfnp|sfnm|r|refn|#tag:ref)\s*\|", re.I)
+_LIST_DEFINED = re.compile(
+    r"<references\b[^/]*?>.*?</references\s*>|\{\{\s*reflist\s*\|\s*refs\s*=.*?\n\}\}",
+    re.I | re.S,
+)
+
+
+def _wikipedia_numbers(source: str) -> dict[str, str]:
+    """The label MediaWiki shows for each note: refs and short footnotes numbered in order
+    of first use over the whole article (infoboxes and captions included), per group.
+    Refs inside a <references> list or {{reflist|refs=}} are definitions, not uses."""
+    definitions = [(match.start(), match.end()) for match in _LIST_DEFINED.finditer(source)]
+    uses: list[tuple[int, str]] = []
+    for match in _REF.finditer(source):
+        if not any(start <= match.start() < end for start, end in definitions):
+            uses.append((match.start(), _ref_key(_ref_of(match))))
+    for match in _NOTE_TEMPLATE.finditer(source):
+        end = _balanced_end(source, match.start(), _BRACES, "{{")
+        if end is None:
+            continue
+        name, parameters = _template_parts(source[match.start() + 2 : end - 2])
+        uses.extend(
+            (match.start(), key) for key in _template_note_keys(name, parameters, match.start())
+        )
+    labels: dict[str, str] = {}
+    counters: dict[str, int] = {}
+    for _, key in sorted(uses):
+        if key not in labels:
+            _new_label(key, labels, counters)
+    return labels
+
+
+def _template_note_keys(name: str, parameters: dict[str, str], offset: int) -> list[str]:
+    lowered = name.lower().replace("_", " ").strip()
+    if lowered in ("sfn", "sfnp", "sfnm"):
+        return [f"sfn:\x1f{_short_citation(parameters)}"]
+    if lowered == "r":
+        group = parameters.get("group", "")
+        names = [parameters[str(i)].strip() for i in range(1, 10) if parameters.get(str(i))]
+        return [f"name:{group}\x1f{ref_name}" for ref_name in names]
+    ref = _Ref(
+        name=parameters.get("name", "").strip("\"' ") or None,
+        group=parameters.get("group", "").strip("\"' "),
+        content=parameters.get("1"),
+        offset=offset,
+    )
+    return [_ref_key(ref)]
+
+
 def _new_label(key: str, labels: dict[str, str], counters: dict[str, int]) -> str:
     """Wikipedia numbers notes in order of first use, per group ("[3]", "[note 2]")."""
     group = key.split("\x1f", 1)[0].removeprefix("name:").removeprefix("anon:")
@@ -256,7 +306,7 @@ def _scan(
             else:
                 end = match.end()
                 ref = _ref_of(match)
-                key = _ref_key(ref, scan)
+                key = _ref_key(ref)
                 _remember_note(key, ref, notes, definitions, bibliography)
                 scan.markers.append((start, key))
         elif text == "<references":
@@ -370,11 +420,11 @@ def _ref_of(match: re.Match[str]) -> _Ref:
     )
 
 
-def _ref_key(ref: _Ref, scan: _Scan) -> str:
+def _ref_key(ref: _Ref) -> str:
+    """A note's identity: its name, or for an unnamed ref where it stands."""
     if ref.name:
         return f"name:{ref.group}\x1f{ref.name}"
-    scan.anonymous += 1
-    return f"anon:{ref.group}\x1f{scan.anonymous}"
+    return f"anon:{ref.group}\x1f{ref.offset}"
 
 
 def _remember_note(
@@ -446,7 +496,7 @@ def _template(
             ref = _Ref(
                 name=ref_name.strip(), group=parameters.get("group", ""), content=None, offset=start
             )
-            key = _ref_key(ref, scan)
+            key = _ref_key(ref)
             _remember_note(key, ref, notes, definitions, bibliography)
             scan.markers.append((start, key))
         return None
@@ -457,7 +507,7 @@ def _template(
             content=parameters.get("1"),
             offset=start,
         )
-        key = _ref_key(ref, scan)
+        key = _ref_key(ref)
         _remember_note(key, ref, notes, definitions, bibliography)
         scan.markers.append((start, key))
         return None
