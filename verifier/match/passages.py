@@ -1,10 +1,10 @@
 """Retrieval inside one source: which sentences (alone, paired, or several apart) back a claim.
 
 The page is cut into units (sentences, and lines, since extracted main text puts headings and
-list items on their own lines). Each claim word is looked up once in an inverted index of the
-page's normalised words (exact form, shared prefix, or a close rapidfuzz ratio), which gives,
-per unit, the set of claim words it covers as a bitmask. Windows of one or two adjacent units
-and a greedy pick of a few units far apart are then just bitmask ORs.
+list items on their own lines). Each claim word is searched once in the page (same normal form,
+the same word with an inflection, or failing both a close rapidfuzz ratio), which gives, per
+unit, the set of claim words it covers as a bitmask. Windows of one or two adjacent units and a
+greedy pick of a few units far apart are then just bitmask ORs.
 """
 
 from __future__ import annotations
