@@ -11,7 +11,6 @@ templates, comments, file links) from ordinary text, which keeps the whole pass 
 from __future__ import annotations
 
 import bisect
-import html
 import itertools
 import re
 from collections.abc import Callable
@@ -19,7 +18,22 @@ from dataclasses import dataclass, field
 
 from verifier.extract.assemble import PARAGRAPH_BREAK, Body, Note, assemble
 from verifier.extract.notes import NoteText
-from verifier.extract.urls import find_urls
+from verifier.extract.wikitext_cites import (
+    Bibliography,
+    read_bibliography,
+    ref_note,
+    resolve_short,
+    short_citation,
+)
+from verifier.extract.wikitext_markup import (
+    BRACES,
+    BRACKETS,
+    QUOTE_TEMPLATES,
+    balanced_end,
+    plain_keep_space,
+    template_parts,
+    text_template,
+)
 from verifier.model import Extraction, ExtractionWarning
 
 _TOKEN = re.compile(
@@ -32,55 +46,13 @@ _REF = re.compile(r"<ref\b(?P<attrs>[^>]*?)(?:/>|>(?P<content>.*?)</ref\s*>)", r
 _REFERENCES_END = re.compile(r"</references\s*>", re.I)
 _REFERENCES_SELF_CLOSING = re.compile(r"<references\b[^>]*/>", re.I)
 _ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s/>]+))")
-_BRACES = re.compile(r"\{\{|\}\}")
-_BRACKETS = re.compile(r"\[\[|\]\]")
 _NON_TEXT_LINK = re.compile(
     r"\[\[\s*:?\s*(?:file|image|category|datei|bild|kategorie|fichier|imagen|archivo|"
     r"categoría|catégorie|media|[a-z]{2,3}(?:-[a-z]+)?)\s*:",
     re.I,
 )
-_CITATION_TEMPLATE = re.compile(
-    r"^(?:cite[\s_-]?\w*|citation|internetquelle|literatur|cita[\s_]\w+|lien web|article|"
-    r"ouvrage|webarchiv|webarchive|harvnb|harv|sfn|sfnp)$",
-    re.I,
-)
-_URL_PARAMETERS = ("url", "chapter-url", "chapterurl", "contribution-url", "section-url")
-_ARCHIVE_PARAMETERS = ("archive-url", "archiveurl")
-_TITLE_PARAMETERS = ("title", "titel", "titre", "título", "script-title", "chapter")
-_PUBLISHER_PARAMETERS = (
-    "website",
-    "work",
-    "newspaper",
-    "journal",
-    "magazine",
-    "periodical",
-    "werk",
-    "publisher",
-    "hrsg",
-    "agency",
-    "via",
-)
-_ACCESSED_PARAMETERS = ("access-date", "accessdate", "zugriff", "abruf", "consulté le")
-_AUTHOR_PARAMETERS = ("author", "author1", "last", "last1", "autor", "surname", "editor")
-_YEAR = re.compile(r"\b(1\d{3}|20\d{2})[a-z]?\b")
-# Templates whose text readers see inline; everything else (infoboxes, navboxes, maintenance
-# tags, "citation needed") is left out of the running text.
-_TEXT_TEMPLATES = {
-    "ndash": "\u2013",
-    "mdash": "\u2014",
-    "snd": " \u2013 ",
-    "spaced ndash": " \u2013 ",
-    "!": "|",
-    "nbsp": " ",
-    "'": "'",
-}
-_FIRST_PARAMETER_TEMPLATES = frozenset(
-    {"nowrap", "nobr", "small", "smaller", "big", "abbr", "em", "strong", "sic", "nowrap begin"}
-)
 _LINE_LIST = re.compile(r"^[*#:;]+\s*")
 _LINE_TABLE_MARKUP = re.compile(r"^\s*(?:\{\||\|\}|\|-)")
-_TEMPLATE_TOKENS = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|")
-_PARAMETER_NAME = re.compile(r"\s*[\w\s-]+\s*")
 _HEADING_START = re.compile(r"=+\s*")
 _HEADING_END = re.compile(r"\s*=+\s*$")
 _CELL_SEPARATOR = re.compile(r"\|\||!!")
@@ -89,11 +61,6 @@ _REF_LINE = re.compile(r"\s*(?:<ref\b|\{\{\s*(?:sfn|sfnp|r|refn|#tag:ref)\s*\|)"
 _INLINE_TEMPLATE_LINE = re.compile(
     r"^\{\{\s*(?:sfn|sfnp|r|refn|#tag:ref|nowrap|nobr|lang|langx|convert|circa|c\.|small|abbr)\s*[|}]",
     re.I,
-)
-_INLINE = re.compile(
-    r"\[\[(?P<target>[^\[\]|]*)(?:\|(?P<label>[^\[\]]*))?\]\](?P<trail>[a-z]*)|"
-    r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<urltext>[^\]]*))?\]|"
-    r"'{2,5}|<br\s*/?>|</?[a-zA-Z][^>]*>|__[A-Z]+__",
 )
 
 
@@ -123,7 +90,7 @@ def extract_wikitext(source: str, article: str) -> Extraction:
         return bisect.bisect_right(line_starts, offset)
 
     without_comments = _mask_comments(source)
-    bibliography = _bibliography(without_comments)
+    bibliography = read_bibliography(without_comments)
     redefinitions: list[_Ref] = []
     definitions = _named_definitions(without_comments, redefinitions)
     notes_by_key: dict[str, tuple[NoteText, int]] = {}
@@ -225,10 +192,10 @@ def _wikipedia_numbers(source: str) -> dict[str, str]:
         if not any(start <= match.start() < end for start, end in definitions):
             uses.append((match.start(), _ref_key(_ref_of(match))))
     for match in _NOTE_TEMPLATE.finditer(source):
-        end = _balanced_end(source, match.start(), _BRACES, "{{")
+        end = balanced_end(source, match.start(), BRACES, "{{")
         if end is None:
             continue
-        name, parameters = _template_parts(source[match.start() + 2 : end - 2])
+        name, parameters = template_parts(source[match.start() + 2 : end - 2])
         uses.extend(
             (match.start(), key) for key in _template_note_keys(name, parameters, match.start())
         )
@@ -243,7 +210,7 @@ def _wikipedia_numbers(source: str) -> dict[str, str]:
 def _template_note_keys(name: str, parameters: dict[str, str], offset: int) -> list[str]:
     lowered = name.lower().replace("_", " ").strip()
     if lowered in ("sfn", "sfnp", "sfnm"):
-        return [f"sfn:\x1f{_short_citation(parameters)}"]
+        return [f"sfn:\x1f{short_citation(parameters)}"]
     if lowered == "r":
         group = parameters.get("group", "")
         names = [parameters[str(i)].strip() for i in range(1, 10) if parameters.get(str(i))]
@@ -272,17 +239,12 @@ def _mask_comments(source: str) -> str:
     return re.sub(r"<!--.*?(?:-->|$)", lambda m: " " * len(m.group(0)), source, flags=re.S)
 
 
-_QUOTE_TEMPLATES = frozenset(
-    {"quote", "blockquote", "cquote", "quotation", "quote box", "zitat", "citation bloc"}
-)
-
-
 def _scan(
     source: str,
     scan: _Scan,
     notes: dict[str, tuple[NoteText, int]],
     definitions: dict[tuple[str, str], _Ref],
-    bibliography: list[tuple[str, str, NoteText]],
+    bibliography: Bibliography,
     start_at: int = 0,
     stop: int | None = None,
 ) -> None:
@@ -317,7 +279,7 @@ def _scan(
                 closing = _REFERENCES_END.search(source, start)
                 end = closing.end() if closing else None
         elif text == "{{":
-            end = _balanced_end(source, start, _BRACES, "{{")
+            end = balanced_end(source, start, BRACES, "{{")
             if end is not None:
                 if start > position:
                     scan.pieces.append((position, start, None))
@@ -337,7 +299,7 @@ def _scan(
                 continue
         elif text == "[[":
             if _NON_TEXT_LINK.match(source, start):
-                end = _balanced_end(source, start, _BRACKETS, "[[")
+                end = balanced_end(source, start, BRACKETS, "[[")
             else:
                 closing_at = source.find("]]", start, length)
                 if closing_at < 0:
@@ -363,7 +325,7 @@ def _scan(
 def _quotation_span(source: str, start: int, end: int) -> tuple[int, int] | None:
     """For {{quote|text|author}} (or |text= / |quote=), where the quoted text lies."""
     name_match = re.match(r"\{\{\s*([^|{}]+?)\s*\|", source[start:end])
-    if name_match is None or name_match.group(1).lower() not in _QUOTE_TEMPLATES:
+    if name_match is None or name_match.group(1).lower() not in QUOTE_TEMPLATES:
         return None
     depth = 0
     index = start + 2
@@ -397,15 +359,6 @@ def _quotation_span(source: str, start: int, end: int) -> tuple[int, int] | None
     return None
 
 
-def _balanced_end(source: str, start: int, pattern: re.Pattern[str], opener: str) -> int | None:
-    depth = 0
-    for match in pattern.finditer(source, start):
-        depth += 1 if match.group(0) == opener else -1
-        if depth == 0:
-            return match.end()
-    return None
-
-
 def _ref_of(match: re.Match[str]) -> _Ref:
     attributes = {
         name.lower(): next((value for value in values if value), "")
@@ -432,7 +385,7 @@ def _remember_note(
     ref: _Ref,
     notes: dict[str, tuple[NoteText, int]],
     definitions: dict[tuple[str, str], _Ref],
-    bibliography: list[tuple[str, str, NoteText]],
+    bibliography: Bibliography,
 ) -> None:
     if key in notes:
         return
@@ -441,7 +394,7 @@ def _remember_note(
         definition = definitions.get((ref.group, ref.name))
     if definition is None or definition.content is None:
         return
-    notes[key] = (_note_text(definition.content, bibliography), definition.offset)
+    notes[key] = (ref_note(definition.content, bibliography), definition.offset)
 
 
 def _named_definitions(
@@ -472,20 +425,20 @@ def _template(
     scan: _Scan,
     notes: dict[str, tuple[NoteText, int]],
     definitions: dict[tuple[str, str], _Ref],
-    bibliography: list[tuple[str, str, NoteText]],
+    bibliography: Bibliography,
 ) -> str | None:
     """What a template contributes to the running text; records the markers it makes."""
     inner = source[start + 2 : end - 2]
-    name, parameters = _template_parts(inner)
+    name, parameters = template_parts(inner)
     lowered = name.lower().replace("_", " ").strip()
-    text = _text_template(lowered, parameters)
+    text = text_template(lowered, parameters)
     if text is not None:
         return text
     if lowered in ("sfn", "sfnp", "sfnm"):
-        short = _short_citation(parameters)
+        short = short_citation(parameters)
         key = f"sfn:\x1f{short}"
         if key not in notes:
-            notes[key] = (_resolve_short(short, parameters, bibliography, inner), start)
+            notes[key] = (resolve_short(short, parameters, bibliography, inner), start)
         scan.markers.append((start, key))
         return None
     if lowered == "r":
@@ -512,320 +465,6 @@ def _template(
         scan.markers.append((start, key))
         return None
     return None
-
-
-def _text_template(lowered: str, parameters: dict[str, str]) -> str | None:
-    """The words a template shows inline ({{convert|40|ha}} -> "40 ha"), or None for a
-    template that adds nothing to the running text (infobox, maintenance tag, ...)."""
-    if lowered in _TEXT_TEMPLATES:
-        return _TEXT_TEMPLATES[lowered]
-    if lowered in _FIRST_PARAMETER_TEMPLATES and "1" in parameters:
-        return _plain_templates(parameters["1"])
-    if lowered in ("lang", "langx", "transl") and "2" in parameters:
-        return _plain_templates(parameters["2"])
-    if lowered.startswith("lang-") and "1" in parameters:
-        return _plain_templates(parameters["1"])
-    if lowered in ("ill", "interlanguage link", "interlanguage link multi") and "1" in parameters:
-        return _plain_templates(parameters.get("lt") or parameters["1"])
-    if lowered in ("circa", "c.") and "1" in parameters:
-        return f"c. {parameters['1']}"
-    if lowered in ("convert", "cvt") and "1" in parameters:
-        return f"{parameters['1']} {parameters.get('2', '')}".strip()
-    if lowered == "as of" and "1" in parameters:
-        date = " ".join(parameters[key] for key in ("1", "2", "3") if parameters.get(key))
-        return f"{'as' if parameters.get('lc') else 'As'} of {date}"
-    if lowered in ("us$", "usd") and "1" in parameters:
-        return f"US${parameters['1']}"
-    return None
-
-
-def _plain_templates(wikitext: str) -> str:
-    """Inline wikitext with its templates rendered: known text templates as they show,
-    an unknown one-parameter wrapper ({{Nastaliq|...}}) as its parameter, others dropped."""
-    if "{{" not in wikitext:
-        return _plain(wikitext)
-    parts: list[str] = []
-    position = 0
-    while True:
-        start = wikitext.find("{{", position)
-        end = _balanced_end(wikitext, start, _BRACES, "{{") if start >= 0 else None
-        if start < 0 or end is None:
-            break
-        parts.append(wikitext[position:start])
-        name, parameters = _template_parts(wikitext[start + 2 : end - 2])
-        rendered = _text_template(name.lower().replace("_", " ").strip(), parameters)
-        if rendered is None and list(parameters) == ["1"]:
-            rendered = _plain_templates(parameters["1"])
-        parts.append(rendered or "")
-        position = end
-    parts.append(wikitext[position:])
-    return _plain("".join(parts))
-
-
-def _template_parts(inner: str) -> tuple[str, dict[str, str]]:
-    """A template's name and parameters (positional ones as "1", "2", ...), split on the
-    top-level pipes only (not those inside nested templates or links)."""
-    parts: list[str] = []
-    depth = 0
-    current = 0
-    for token in _TEMPLATE_TOKENS.finditer(inner):
-        mark = token.group(0)
-        if mark in ("{{", "[["):
-            depth += 1
-        elif mark in ("}}", "]]"):
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            parts.append(inner[current : token.start()])
-            current = token.end()
-    parts.append(inner[current:])
-    name = parts[0].strip()
-    parameters: dict[str, str] = {}
-    position = 1
-    for part in parts[1:]:
-        key, equals, value = part.partition("=")
-        if equals and _PARAMETER_NAME.fullmatch(key):
-            parameters[key.strip().lower()] = value.strip()
-        else:
-            parameters[str(position)] = part.strip()
-            position += 1
-    return name, parameters
-
-
-def _first(parameters: dict[str, str], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value = parameters.get(name)
-        if value:
-            return value
-    return None
-
-
-def _citation_templates(content: str) -> list[tuple[str, dict[str, str]]]:
-    found: list[tuple[str, dict[str, str]]] = []
-    position = 0
-    while True:
-        start = content.find("{{", position)
-        if start < 0:
-            return found
-        end = _balanced_end(content, start, _BRACES, "{{")
-        if end is None:
-            return found
-        name, parameters = _template_parts(content[start + 2 : end - 2])
-        if _CITATION_TEMPLATE.match(name.strip()):
-            found.append((name.strip().lower(), parameters))
-        position = end
-
-
-def _note_text(content: str, bibliography: list[tuple[str, str, NoteText]]) -> NoteText:
-    """A ref's content as a note: links from citation templates, external links and bare
-    URLs; metadata from the first citation template."""
-    links: list[tuple[str, str]] = []
-    title = publisher = author = accessed = None
-    outside_templates = content
-    for name, parameters in _citation_templates(content):
-        if name in ("harvnb", "harv", "sfn", "sfnp"):
-            short = _resolve_short(_short_citation(parameters), parameters, bibliography, content)
-            links.extend(short.links)
-            title = title or short.title
-            continue
-        url = _protocol(_first(parameters, _URL_PARAMETERS)) or _identifier_url(parameters)
-        template_title = _plain(_first(parameters, _TITLE_PARAMETERS) or "") or None
-        if name in ("webarchiv", "webarchive"):
-            url = url or parameters.get("1")
-        if url and find_urls(url):
-            links.append((url.strip(), template_title or ""))
-        archive = _first(parameters, _ARCHIVE_PARAMETERS)
-        if archive and find_urls(archive):
-            links.append((archive.strip(), template_title or ""))
-        if title is None:
-            title = template_title
-            publisher = _plain(_first(parameters, _PUBLISHER_PARAMETERS) or "") or None
-            accessed = _first(parameters, _ACCESSED_PARAMETERS)
-            author = _author(parameters)
-    outside_templates = _strip_templates(content)
-    for match in re.finditer(
-        r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<text>[^\]]*))?\]", outside_templates
-    ):
-        links.append((_protocol(match.group("url")) or "", _plain(match.group("text") or "")))
-        title = title or (_plain(match.group("text") or "") or None)
-    for url in find_urls(re.sub(r"\[(?:https?:)?//[^\s\]]+", " ", outside_templates)):
-        links.append((url, ""))
-    return NoteText(
-        # A ref made only of a template we cannot render still shows what was written.
-        text=_readable(content) or " ".join(content.split()),
-        links=tuple(links),
-        title=title,
-        publisher=publisher,
-        author=author,
-        accessed=accessed,
-        from_markup=True,
-    )
-
-
-def _readable(content: str) -> str:
-    """A ref's content as a reader sees it: citation templates rendered
-    (Author. "Title". Work. Date. URL. Retrieved ...), links reduced to label and address."""
-    parts: list[str] = []
-    position = 0
-    while True:
-        start = content.find("{{", position)
-        end = _balanced_end(content, start, _BRACES, "{{") if start >= 0 else None
-        if start < 0 or end is None:
-            break
-        parts.append(content[position:start])
-        name, parameters = _template_parts(content[start + 2 : end - 2])
-        parts.append(_rendered_template(name.strip().lower(), parameters))
-        position = end
-    parts.append(content[position:])
-    with_urls = re.sub(
-        r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<text>[^\]]*))?\]",
-        lambda match: f"{match.group('text') or ''} {match.group('url')}",
-        "".join(parts),
-    )
-    return " ".join(_plain(re.sub(r"<[^>]+>", " ", with_urls)).split())
-
-
-def _rendered_template(name: str, parameters: dict[str, str]) -> str:
-    if name in ("harvnb", "harv", "sfn", "sfnp", "harvtxt", "harvp"):
-        return _short_citation(parameters)
-    if name == "isbn":
-        return f"ISBN {parameters.get('1', '')}"
-    if name in _QUOTE_TEMPLATES:
-        return f'"{parameters.get("1") or parameters.get("text") or parameters.get("quote", "")}"'
-    if not _CITATION_TEMPLATE.match(name):
-        return ""
-    title = _first(parameters, _TITLE_PARAMETERS)
-    pieces = [
-        _author(parameters),
-        f'"{title}"' if title else None,
-        _first(parameters, _PUBLISHER_PARAMETERS),
-        parameters.get("date") or parameters.get("year") or parameters.get("datum"),
-        _protocol(_first(parameters, _URL_PARAMETERS)) or _identifier_url(parameters),
-    ]
-    accessed = _first(parameters, _ACCESSED_PARAMETERS)
-    if accessed:
-        pieces.append(f"Retrieved {accessed}")
-    return " ".join(f"{piece}." for piece in pieces if piece)
-
-
-def _protocol(url: str | None) -> str | None:
-    """A protocol-relative link (//host/path) as MediaWiki renders it, over https."""
-    if url and url.strip().startswith("//"):
-        return "https:" + url.strip()
-    return url
-
-
-def _identifier_url(parameters: dict[str, str]) -> str | None:
-    """The link Wikipedia renders for a citation without |url=: its DOI, else its PubMed id."""
-    doi = parameters.get("doi", "").strip()
-    if re.fullmatch(r"10\.\d{4,9}/\S+", doi):
-        return f"https://doi.org/{doi}"
-    pmid = parameters.get("pmid", "").strip()
-    if pmid.isdigit():
-        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
-    return None
-
-
-def _strip_templates(content: str) -> str:
-    parts: list[str] = []
-    position = 0
-    while True:
-        start = content.find("{{", position)
-        if start < 0:
-            break
-        end = _balanced_end(content, start, _BRACES, "{{")
-        if end is None:
-            break
-        parts.append(content[position:start])
-        position = end
-    parts.append(content[position:])
-    return " ".join(parts)
-
-
-def _author(parameters: dict[str, str]) -> str | None:
-    last = _first(parameters, _AUTHOR_PARAMETERS)
-    if not last:
-        return None
-    first = parameters.get("first") or parameters.get("first1")
-    return _plain(f"{last}, {first}" if first else last)
-
-
-def _bibliography(source: str) -> list[tuple[str, str, NoteText]]:
-    """(surnames, year, note) of every citation template with a URL, for short footnotes."""
-    entries: list[tuple[str, str, NoteText]] = []
-    for name, parameters in _citation_templates(source):
-        if name in ("harvnb", "harv", "sfn", "sfnp"):
-            continue
-        url = _protocol(_first(parameters, _URL_PARAMETERS))
-        if not url or not find_urls(url):
-            continue
-        surnames = " ".join(
-            value
-            for key, value in parameters.items()
-            if re.fullmatch(r"(?:last|surname|author|editor)\d*", key)
-        ).lower()
-        year_source = parameters.get("year") or parameters.get("date") or ""
-        year = _YEAR.search(year_source)
-        if not surnames or year is None:
-            continue
-        title = _plain(_first(parameters, _TITLE_PARAMETERS) or "") or None
-        links: list[tuple[str, str]] = [(url.strip(), title or "")]
-        archive = _first(parameters, _ARCHIVE_PARAMETERS)
-        if archive:
-            links.append((archive.strip(), title or ""))
-        note = NoteText(
-            text="", links=tuple(links), title=title, author=_author(parameters), from_markup=True
-        )
-        entries.append((surnames, year.group(1), note))
-    return entries
-
-
-def _short_citation(parameters: dict[str, str]) -> str:
-    positional = [parameters[str(i)] for i in range(1, 6) if parameters.get(str(i))]
-    page = parameters.get("p") or parameters.get("page") or parameters.get("pp")
-    text = " ".join(positional)
-    return f"{text}, p. {page}" if page else text
-
-
-def _resolve_short(
-    short: str,
-    parameters: dict[str, str],
-    bibliography: list[tuple[str, str, NoteText]],
-    raw: str,
-) -> NoteText:
-    """{{sfn|Smith|2001|p=4}} -> the bibliography entry by Smith dated 2001, if it has a URL."""
-    positional = [parameters[str(i)] for i in range(1, 6) if parameters.get(str(i))]
-    names = [value.lower() for value in positional if not _YEAR.fullmatch(value.strip())]
-    years = [match.group(1) for value in positional if (match := _YEAR.fullmatch(value.strip()))]
-    for surnames, year, entry in bibliography:
-        if years and year == years[0] and names and all(name in surnames for name in names):
-            return NoteText(
-                text=short,
-                links=entry.links,
-                title=entry.title,
-                author=entry.author,
-                from_markup=True,
-            )
-    return NoteText(text=short, from_markup=True)
-
-
-def _plain(wikitext: str) -> str:
-    """Inline wikitext rendered as text (links to labels, no formatting or tags)."""
-    return " ".join(html.unescape(_INLINE.sub(_inline_replacement, wikitext)).split())
-
-
-def _inline_replacement(match: re.Match[str]) -> str:
-    if match.group("target") is not None:
-        label = match.group("label")
-        target = match.group("target")
-        shown = label if label is not None else target.lstrip(":")
-        # Labels carry their own markup ([[Moment magnitude|M<sub>w</sub>]]).
-        return _INLINE.sub(_inline_replacement, shown) + (match.group("trail") or "")
-    if match.group("url") is not None:
-        return match.group("urltext") or ""
-    token = match.group(0)
-    if token.lower().startswith("<br"):
-        return " "
-    return ""
 
 
 class _Renderer:
@@ -901,13 +540,9 @@ class _Renderer:
             for index, cell in enumerate(cells):
                 if index > 0:
                     self.body.append(" | ")
-                self.body.append(_plain_keep_space(_cell_text(cell)))
+                self.body.append(plain_keep_space(_cell_text(cell)))
             return
-        self.body.append(_plain_keep_space(fragment))
-
-
-def _plain_keep_space(wikitext: str) -> str:
-    return html.unescape(_INLINE.sub(_inline_replacement, wikitext))
+        self.body.append(plain_keep_space(fragment))
 
 
 def _line_kind(line: str) -> tuple[str, int]:
