@@ -26,17 +26,9 @@ CITATION_TEMPLATE = re.compile(
     r"ouvrage|webarchiv|webarchive|harvnb|harv|sfn|sfnp)$",
     re.I,
 )
-
-
 _URL_PARAMETERS = ("url", "chapter-url", "chapterurl", "contribution-url", "section-url")
-
-
 _ARCHIVE_PARAMETERS = ("archive-url", "archiveurl")
-
-
 _TITLE_PARAMETERS = ("title", "titel", "titre", "título", "script-title", "chapter")
-
-
 _PUBLISHER_PARAMETERS = (
     "website",
     "work",
@@ -50,14 +42,8 @@ _PUBLISHER_PARAMETERS = (
     "agency",
     "via",
 )
-
-
 _ACCESSED_PARAMETERS = ("access-date", "accessdate", "zugriff", "abruf", "consulté le")
-
-
 _AUTHOR_PARAMETERS = ("author", "author1", "last", "last1", "autor", "surname", "editor")
-
-
 _YEAR = re.compile(r"\b(1\d{3}|20\d{2})[a-z]?\b")
 
 

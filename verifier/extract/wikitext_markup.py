@@ -7,17 +7,9 @@ import html
 import re
 
 BRACES = re.compile(r"\{\{|\}\}")
-
-
 BRACKETS = re.compile(r"\[\[|\]\]")
-
-
 _TEMPLATE_TOKENS = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|")
-
-
 _PARAMETER_NAME = re.compile(r"\s*[\w\s-]+\s*")
-
-
 # Templates whose text readers see inline; everything else (infoboxes, navboxes, maintenance
 # tags, "citation needed") is left out of the running text.
 _TEXT_TEMPLATES = {
@@ -29,20 +21,14 @@ _TEXT_TEMPLATES = {
     "nbsp": " ",
     "'": "'",
 }
-
-
 _FIRST_PARAMETER_TEMPLATES = frozenset(
     {"nowrap", "nobr", "small", "smaller", "big", "abbr", "em", "strong", "sic", "nowrap begin"}
 )
-
-
 _INLINE = re.compile(
     r"\[\[(?P<target>[^\[\]|]*)(?:\|(?P<label>[^\[\]]*))?\]\](?P<trail>[a-z]*)|"
     r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<urltext>[^\]]*))?\]|"
     r"'{2,5}|<br\s*/?>|</?[a-zA-Z][^>]*>|__[A-Z]+__",
 )
-
-
 QUOTE_TEMPLATES = frozenset(
     {"quote", "blockquote", "cquote", "quotation", "quote box", "zitat", "citation bloc"}
 )
