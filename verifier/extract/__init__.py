@@ -5,12 +5,19 @@ INTERFACE (owned by the extraction stage):
     extract_article(path: Path, display_path: str) -> Extraction
         Reads the file (raises errors.ArticleError with path/line on unreadable or
         undecodable input), picks the format from the suffix (.txt/.text -> text,
-        .md/.markdown -> markdown, .html/.htm -> html; unknown suffix -> sniff), and returns
-        the claims with `article=display_path`. A .txt file whose content is clearly
-        wikitext, Markdown footnotes or reST is read as that (saved copies often are .txt).
+        .md/.markdown -> markdown, .html/.htm -> html, .wiki/.wikitext -> wikitext,
+        .rst -> rst; unknown suffix -> sniff), and returns the claims with
+        `article=display_path`. A .txt file whose content is clearly wikitext, Markdown
+        footnotes or reST is read as that (saved copies often are .txt).
         No footnotes -> no claims, no error.
         Relative-path links in footnotes ([t](sources/x.html)) are returned as written;
         the pipeline resolves them against the article's folder.
+
+    extract_source(source: str, display_path: str, article_format: str) -> Extraction
+        The same for text already in memory, in one of FORMATS.
+
+Every format parser builds an `assemble.Body` (running text, markers taken out) and a list
+of `assemble.Note`s; `assemble.assemble` pairs them into claims the same way for all.
 """
 
 from __future__ import annotations
