@@ -229,3 +229,27 @@ def test_numbered_list_without_markers_stays_prose() -> None:
     source = "Our plan:\n1. Build the quay.\n2. Dredge the channel.\n"
     extraction = extract(source)
     assert extraction.claims == () and extraction.warnings == ()
+
+
+def test_supra_note_refers_to_the_numbered_note() -> None:
+    source = (
+        "First.[1] Second.[2] Third.[3]\n\n"
+        "[1] Doe, Ports, https://ports.example.org/\n"
+        "[2] https://other.example.org/\n"
+        "[3] Doe, supra note 1, at 12.\n"
+    )
+    claims = extract(source).claims
+    assert claims[2].urls == ("https://ports.example.org/",)
+
+
+def test_german_quotes_and_access_date() -> None:
+    source = (
+        "Behauptung.[1]\n\n[1] M\u00fcller, \u201eHafenbericht\u201c, Hafenamt, "
+        "https://hafen.example.de/bericht, abgerufen am 03.05.2024.\n"
+    )
+    citation = extract(source).claims[0].citations[0]
+    assert (citation.title, citation.accessed, citation.author) == (
+        "Hafenbericht",
+        "03.05.2024",
+        "M\u00fcller",
+    )

@@ -188,7 +188,7 @@ def _resolve_notes(
             citations_by_label[note.label] = citations_from_note(note.content)
             note_lines[note.label] = note.line
             continue
-        citations = resolve_shorthand(note.content.text, previous, by_author)
+        citations = resolve_shorthand(note.content.text, previous, by_author, citations_by_label)
         if citations is None:
             citations = citations_from_note(note.content)
             author = note_author_key(note.content.author or note.content.text)

@@ -24,7 +24,7 @@ _IBID = re.compile(r"^\W*(?:ibid(?:em)?\b\.?|id\.)", re.I)
 _OP_CIT = re.compile(r"\b(?:op\.?\s*cit\.?|loc\.?\s*cit\.?)", re.I)
 _QUOTED_TITLE = re.compile(
     r"\u201c(?P<curly>[^\u201d]{2,}?)[,.]?\u201d|\"(?P<straight>[^\"]{2,}?)[,.]?\"|"
-    r"\u00ab(?P<guillemet>[^\u00bb]{2,}?)\u00bb"
+    r"\u00ab(?P<guillemet>[^\u00bb]{2,}?)\u00bb|\u201e(?P<low>[^\u201c\u201d]{2,}?)[,.]?[\u201c\u201d]"
 )
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -36,7 +36,8 @@ _DATE = (
 )
 _ACCESSED = re.compile(
     r"(?:access(?:ed)?(?:\s+(?:date|on))?|retrieved(?:\s+on)?|viewed(?:\s+on)?|"
-    r"last\s+(?:accessed|visited)|consulted(?:\s+on)?|erişim\s+tarihi)"
+    r"last\s+(?:accessed|visited)|consulted(?:\s+on)?|erişim\s+tarihi|abgerufen(?:\s+am)?|"
+    r"zugriff(?:\s+am)?|consulté\s+le|consultado\s+(?:el|em)|geraadpleegd(?:\s+op)?)"
     rf"\s*[:\-]?\s*(?:on\s+)?(?P<date>{_DATE})",
     re.I,
 )
@@ -193,7 +194,12 @@ def _pair_archives(targets: list[str]) -> list[tuple[str, str | None]]:
 def _guess_title(text: str, links: tuple[tuple[str, str], ...]) -> str | None:
     quoted = _QUOTED_TITLE.search(text)
     if quoted:
-        title = quoted.group("curly") or quoted.group("straight") or quoted.group("guillemet")
+        title = (
+            quoted.group("curly")
+            or quoted.group("straight")
+            or quoted.group("guillemet")
+            or quoted.group("low")
+        )
         return " ".join(title.split())
     for target, anchor in links:
         anchor = " ".join(anchor.split())
@@ -242,14 +248,26 @@ def _find_accessed(text: str) -> str | None:
     return match.group("date") if match else None
 
 
+_SUPRA = re.compile(
+    r"^\W*(?:see\s+)?(?:supra\s+)?note\s+(?P<label>\w{1,6})\b|\bsupra\s+note\s+(?P<supra>\w{1,6})\b",
+    re.I,
+)
+
+
 def resolve_shorthand(
     note_text: str,
     previous: tuple[Citation, ...] | None,
     by_author: dict[str, tuple[Citation, ...]],
+    by_label: dict[str, tuple[Citation, ...]] | None = None,
 ) -> tuple[Citation, ...] | None:
-    """Citations for an "Ibid." or "op. cit." note from the notes before it; None if the note
-    is neither. An Ibid. with nothing before it is a citation with no URL."""
+    """Citations for an "Ibid.", "op. cit." or "supra note 3" note from the notes before it;
+    None if the note is none of these. An Ibid. with nothing before it has no URL."""
     flat_text = " ".join(note_text.split())
+    supra = _SUPRA.search(flat_text)
+    if supra and by_label and not find_urls(flat_text):
+        label = supra.group("label") or supra.group("supra")
+        if label in by_label:
+            return tuple(replace(citation, note=flat_text) for citation in by_label[label])
     if is_ibid(flat_text):
         if not previous:
             return (Citation(url=None, note=flat_text),)
