@@ -235,7 +235,7 @@ def _guess_author(text: str, title: str | None) -> str | None:
     position = text.find(title)
     if position <= 0:
         return None
-    before = text[:position].rstrip(' \u201c"\u00ab').strip(" ,:;")
+    before = text[:position].rstrip(' \u201c\u201e"\u00ab').strip(" ,:;")
     if before.endswith(".") and not re.search(r"\b[A-Z]\.$", before):
         before = before[:-1]  # the sentence's period, unless it ends an initial ("J.")
     if not (2 <= len(before) <= 80) or find_urls(before) or not re.search(r"[^\W\d_]", before):
