@@ -114,3 +114,20 @@ def test_same_page_and_front_page_urls_are_not_soft_404() -> None:
     assert wall("https://n.test/", "https://n.test/", text, "Example") is None
     assert wall("https://n.test/a", "https://other.test/", text, "Example") is None
     assert wall("https://n.test/a", "https://www.n.test/", text, "Example") is not None
+
+
+@pytest.mark.parametrize(
+    ("final", "expected"),
+    [
+        ("https://n.test/404.html", UnavailableReason.SOFT_404),
+        ("https://n.test/errors/not-found", UnavailableReason.SOFT_404),
+        ("https://consent.n.test/?continue=https://n.test/a", UnavailableReason.PAYWALL),
+        ("https://n.test/a-new-home-for-the-story", None),
+    ],
+)
+def test_where_a_redirect_ends_can_reveal_a_wall(
+    final: str, expected: UnavailableReason | None
+) -> None:
+    text = "Foreign Minister Takeshi Iwaya arrived in Seoul. " * 60
+    result = wall("https://n.test/a", final, text, "Example")
+    assert (result.reason if result else None) is expected

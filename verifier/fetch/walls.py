@@ -46,6 +46,10 @@ _CONSENT = re.compile(
     r"consent to (?:the use of )?cookies|your privacy choices)\b",
     re.IGNORECASE,
 )
+_ERROR_PATH = re.compile(
+    r"/(?:404|410|not[-_]?found|page[-_]?not[-_]?found|error)(?:\.\w+)?/?$", re.I
+)
+_CONSENT_HOST = re.compile(r"^(?:consent|cmp|privacy|gdpr)\.", re.IGNORECASE)
 _NOT_FREE = re.compile(r"[\"']isAccessibleForFree[\"']\s*:\s*[\"']?false", re.IGNORECASE)
 _FRONT_PAGE_PATHS = frozenset({"", "/", "/index.html", "/index.php", "/home", "/en", "/en/"})
 
@@ -62,6 +66,10 @@ def wall(
         return FetchFailure(
             url, UnavailableReason.SOFT_404, f"redirected to the front page {final_url}"
         )
+    if final_url != url and _ERROR_PATH.search(urlsplit(final_url).path):
+        return FetchFailure(url, UnavailableReason.SOFT_404, f"redirected to {final_url}")
+    if final_url != url and _CONSENT_HOST.match(urlsplit(final_url).hostname or ""):
+        return FetchFailure(url, UnavailableReason.PAYWALL, f"consent wall at {final_url}")
     length = len(text)
     if length < SHORT_PAGE_CHARS and _TITLE_NOT_FOUND.search(title or ""):
         return FetchFailure(url, UnavailableReason.SOFT_404, f"page titled {title!r}")
