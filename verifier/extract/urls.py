@@ -77,10 +77,16 @@ def normalize_url(url: str) -> str:
     no tracking parameters. Paths and remaining parameters keep their case and order."""
     if url.lower().startswith("www."):
         url = "http://" + url
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - parsing the host part raises on "[..." or a bad port
+    except ValueError:
+        # Not a well-formed URL (a stray "[" reads as a broken IPv6 host): the key is the
+        # URL without its fragment, so de-duplication still works on exact repeats.
+        return url.strip().split("#", 1)[0]
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port if _has_valid_port(url) else None
+    port = parts.port
     netloc = host
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
@@ -97,14 +103,6 @@ def normalize_url(url: str) -> str:
     query = "&".join(kept)
     path = parts.path or ("/" if host else "")
     return urlunsplit((scheme, netloc, path, query, ""))
-
-
-def _has_valid_port(url: str) -> bool:
-    try:
-        urlsplit(url).port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        return False
-    return True
 
 
 def _is_tracking(name: str) -> bool:
