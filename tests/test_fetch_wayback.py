@@ -196,4 +196,7 @@ def test_availability_answers_are_read_defensively() -> None:
         assert snapshot_from_answer(bad) is None
     redirect = json.loads(json.dumps(good))
     redirect["archived_snapshots"]["closest"]["status"] = "302"
-    assert snapshot_from_answer(json.dumps(redirect).encode()) is None
+    assert snapshot_from_answer(json.dumps(redirect).encode()) is not None  # followed as a hop
+    missing = json.loads(json.dumps(good))
+    missing["archived_snapshots"]["closest"]["status"] = "404"
+    assert snapshot_from_answer(json.dumps(missing).encode()) is None

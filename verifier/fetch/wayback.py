@@ -70,7 +70,9 @@ def snapshot_from_answer(body: bytes) -> str | None:
         return None
     status = str(closest.get("status", "200"))
     url = closest.get("url")
-    if not status.startswith("2") or not isinstance(url, str) or not url:
+    # A 3xx capture (often the site's http -> https redirect) replays as a redirect to the
+    # capture of its target, which the fetcher follows like any other hop.
+    if not status.startswith(("2", "3")) or not isinstance(url, str) or not url:
         return None
     return raw_snapshot(url)
 
