@@ -166,3 +166,12 @@ def test_plain_text_notes_typed_in_markdown() -> None:
         ("The harbour opened in 2023.", 3, ("https://gazette.example.org/h",)),
         ("It cost a lot.", 3, ("https://budget.example.org/b",)),
     ]
+
+
+def test_marker_columns_point_at_the_marker() -> None:
+    source = (
+        "One.[^a] Two.[^b]\n\n> Quote.^[inline https://i.example.org/]\n\n"
+        "[^a]: https://a.example.org/\n[^b]: https://b.example.org/\n"
+    )
+    claims = extract(source).claims
+    assert [(claim.line, claim.column) for claim in claims] == [(1, 5), (1, 14), (3, 9)]

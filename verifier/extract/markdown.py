@@ -43,6 +43,7 @@ def extract_markdown(source: str, article: str) -> Extraction:
     listed: dict[int, dict[str, Any]] = footnotes.get("list", {})
     labels = {str(entry["label"]) for entry in listed.values() if entry.get("label") is not None}
     body = Body()
+    source_lines = source.split("\n")
     link_notes: list[Note] = []
     warnings: list[ExtractionWarning] = []
     note_tokens: dict[int, list[Token]] = {}
@@ -65,7 +66,7 @@ def extract_markdown(source: str, article: str) -> Extraction:
                 note_first_line[footnote_id] = token.map[0] + 1
             continue
         if token.type == "inline" and token.map:
-            _add_inline(body, token, listed, labels, warnings, article, link_notes)
+            _add_inline(body, token, listed, labels, warnings, article, link_notes, source_lines)
         elif token.nesting != 0 or token.type in _SKIPPED_BLOCKS:
             body.paragraph_break()
 
@@ -168,14 +169,23 @@ def _add_inline(
     warnings: list[ExtractionWarning],
     article: str,
     link_notes: list[Note],
+    source_lines: list[str],
 ) -> None:
     assert token.map is not None
     line = token.map[0] + 1
     link: tuple[str, list[str]] | None = None
+    searched_from: dict[int, int] = {}
     for child in token.children or []:
         if child.type == "footnote_ref":
             footnote_id = int(child.meta["id"])
-            body.add_marker(_label(footnote_id, listed.get(footnote_id, {}), labels), line)
+            entry = listed.get(footnote_id, {})
+            written = f"[^{entry['label']}]" if entry.get("label") is not None else "^["
+            text_line = source_lines[line - 1] if line <= len(source_lines) else ""
+            found = text_line.find(written, searched_from.get(line, 0))
+            searched_from[line] = found + 1 if found >= 0 else searched_from.get(line, 0)
+            body.add_marker(
+                _label(footnote_id, entry, labels), line, found + 1 if found >= 0 else 1
+            )
         elif child.type in ("softbreak", "hardbreak"):
             body.append("\n")
             line += 1
