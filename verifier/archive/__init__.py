@@ -23,11 +23,15 @@ INTERFACE:
         def export_wacz(self, destination: Path) -> WaczSummary
             A WACZ 1.1.1 package (archive/, indexes/index.cdxj, pages/pages.jsonl with the
             extracted text, datapackage.json with sha256 of each file) for ReplayWeb.page.
+        def newest_entry(self, url) -> IndexEntry | None
+        def read_response(self, entry) -> (headers, body as transferred)
+            For re-deriving text when the extractor changed (Fetcher does it).
         def entries(self) -> list[IndexEntry]; def warc_files(self) -> list[Path]
         def close(self) -> None   (also a context manager)
 
 Layout under root: warc/verifier-<time>-<pid>-<rand>.warc.gz (one file per Archive
 object, so concurrent runs never share a file) and index.jsonl (shared, locked appends).
+Reading a damaged or missing record raises ArchiveError.
 """
 
 from verifier.archive.index import IndexEntry

@@ -31,9 +31,22 @@ INTERFACE:
     read_source(target, archive, fetch_settings, *, offline=False) -> PageText | FetchFailure
         The same with an Archive and FetchSettings in hand.
 
+Reasons (model.UnavailableReason) a fetch gives: DEAD (404/410, missing file), BLOCKED
+(SSRF guard, non-http scheme), TIMEOUT (settings.timeout is a total deadline per URL:
+hops, retries, body and Wayback lookup), TOO_LARGE (settings.max_bytes, raw or decoded),
+NOT_TEXT (binary), PAYWALL (401/402, paywall or consent wall), SOFT_404 (a 200 that says
+"not found", a deep link sent to the front page), RATE_LIMITED (429 after retries),
+NOT_ARCHIVED (offline), HTTP_ERROR (other statuses, redirect loops), NETWORK_ERROR (DNS,
+refused, dropped), UNREADABLE (bad encoding, broken PDF, damaged archive copy).
+
 Safety: every TCP connection goes through transport.GuardedBackend (resolve once, check
 every address with guard.AddressPolicy, connect to the checked address), on every redirect
-hop. settings.allow_hosts is the only way to loopback/private addresses.
+hop; no proxies or cookies, no credentials from URLs. settings.allow_hosts (host names, or
+addresses in any spelling) is the only way to loopback/private addresses.
+
+Modules: client (Fetcher), guard (address policy), transport (guarded httpx transport and
+deadline), content (bounded Content-Encoding), politeness (per-host slots), walls (soft
+404/paywall), wayback (availability API), local (file: sources), source (`text` command).
 """
 
 from verifier.fetch.client import Fetcher, Progress
