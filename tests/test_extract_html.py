@@ -324,3 +324,14 @@ def test_skip_links_and_headline_lists_are_not_notes() -> None:
         "<ol><li>Minister resigns</li><li>Storm hits coast</li></ol></body>"
     )
     assert extract(source).claims == ()
+
+
+def test_maintenance_tags_are_not_claim_text() -> None:
+    source = (
+        '<p>The bridge is 1.2 km long.<sup class="noprint Inline-Template Template-Fact">'
+        '[<i><a href="/wiki/Wikipedia:Citation_needed">citation needed</a></i>]</sup> '
+        'It opened in 2001.<sup class="reference"><a href="#n1">[1]</a></sup></p>'
+        '<ol class="references"><li id="n1">https://bridge.example.org/</li></ol>'
+    )
+    claims = extract(source).claims
+    assert [claim.text for claim in claims] == ["It opened in 2001."]

@@ -78,7 +78,7 @@ _BACKLINK_TEXT = re.compile(
     r"^\s*[\u21a9\u2191^\u2934\ufe0e\ufe0f]+\s*$|^\s*(?:back|return)\b", re.I
 )
 _BACKLINK_HINT = re.compile(r"backref|backlink|cite-backlink|footnote-back|fnref", re.I)
-_HIDDEN_CLASS = re.compile(r"\bmw-editsection\b|\bsr-only\b|\bvisually-hidden\b")
+_HIDDEN_CLASS = re.compile(r"\bmw-editsection\b|\bsr-only\b|\bvisually-hidden\b|\bnoprint\b")
 
 
 @dataclass
