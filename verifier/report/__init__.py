@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from verifier.model import ExtractionWarning, Finding
 from verifier.report import history, pagekeys
 from verifier.report.markdown import render_article, render_index
 from verifier.report.pages import article_slug, plan_pages
-from verifier.report.results import carried_findings, results_document
+from verifier.report.results import carried_findings, ordered, results_document
 
 __all__ = ["article_slug", "results_document", "results_json", "write_reports"]
 
@@ -64,9 +64,14 @@ def write_reports(
         page_file = pages[finding.claim.article].file_name
         if page_file in previous_keys:
             keys[page_file] = previous_keys[page_file]
+    document = results_document(every_finding, generated_at=generated_at)
+    claim_lines = [_claim_line(entry) for entry in document["claims"]]
+    claim_json = {
+        id(finding): line for finding, line in zip(ordered(every_finding), claim_lines, strict=True)
+    }
     for article, article_findings in by_article.items():
         page = pages[article]
-        key = pagekeys.page_key(article_findings, link_base)
+        key = pagekeys.page_key(article_findings, link_base, claim_json)
         keys[page.file_name] = key
         if previous_keys.get(page.file_name) == key and (out_dir / page.file_name).exists():
             continue
@@ -80,25 +85,27 @@ def write_reports(
         every_finding, pages, generated_at=generated_at, warnings=warnings, changes=changes
     )
     _write_if_changed(out_dir / "index.md", index)
-    document = results_document(every_finding, generated_at=generated_at)
-    _write_if_changed(results_path, results_json(document))
+    _write_if_changed(results_path, results_json(document, claim_lines))
 
 
-def results_json(document: dict[str, Any]) -> str:
+def _claim_line(entry: Mapping[str, Any]) -> str:
+    return json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
+
+
+def results_json(document: Mapping[str, Any], claim_lines: Sequence[str] | None = None) -> str:
     """results.json text: one claim per line, so diffs show which claims changed.
 
     Indented JSON would take Python's pure-Python encoder (seconds for 10,000 claims); each
     claim on its own compact line keeps the C encoder and stays readable line by line.
+    `claim_lines` are the claims already serialised with `_claim_line`, if at hand.
     """
-    claims = ",\n".join(
-        json.dumps(claim, ensure_ascii=False, separators=(", ", ": "))
-        for claim in document["claims"]
-    )
+    if claim_lines is None:
+        claim_lines = [_claim_line(entry) for entry in document["claims"]]
     rest = {key: value for key, value in document.items() if key != "claims"}
     tail = "".join(
         f',\n"{key}": {json.dumps(value, ensure_ascii=False)}' for key, value in rest.items()
     )
-    body = f"[\n{claims}\n]" if claims else "[]"
+    body = "[\n" + ",\n".join(claim_lines) + "\n]" if claim_lines else "[]"
     return '{"claims": ' + body + tail + "\n}\n"
 
 

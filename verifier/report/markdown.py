@@ -216,10 +216,12 @@ def render_index(
     if changes is not None:
         lines += _changes_section(changes, pages, {f.claim.id for f in findings})
 
+    worst = severity_order(findings)
+    silenced = [is_accepted(f) for f in worst]
     attention = [
         f
-        for f in severity_order(findings)
-        if f.verdict is not Verdict.SUPPORTED and not is_accepted(f)
+        for f, quiet in zip(worst, silenced, strict=True)
+        if not quiet and f.verdict is not Verdict.SUPPORTED
     ]
     lines += ["", "## Needs attention", ""]
     if attention:
@@ -233,7 +235,7 @@ def render_index(
     else:
         lines.append("Nothing: every claim is supported or accepted.")
 
-    accepted = [f for f in severity_order(findings) if is_accepted(f)]
+    accepted = [f for f, quiet in zip(worst, silenced, strict=True) if quiet]
     if accepted:
         lines += ["", "## Accepted", ""]
         lines += table(
@@ -413,6 +415,14 @@ def render_finding(finding: Finding, *, archive_link: ArchiveLink | None = None)
 def _evidence_markdown(evidence: Evidence, finding: Finding) -> str:
     conflicting = [flag.source for flag in finding.flags if flag.source]
     return highlight(evidence.text, occurrences(evidence.text, conflicting))
+
+
+def evidence_origin(finding: Finding) -> str | None:
+    """The URL of the source whose passage is the finding's evidence."""
+    for check in finding.checks:
+        if check.assessment is not None and check.assessment.evidence == finding.evidence:
+            return check.url
+    return None
 
 
 def _evidence_origin(finding: Finding) -> str:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from verifier.ledger.acceptance import acceptance
 from verifier.ledger.files import write_atomically
-from verifier.model import Capture, Finding, SourceCheck
+from verifier.model import Finding
 from verifier.report import markdown
 from verifier.report.results import ordered
 
@@ -27,39 +26,21 @@ def _renderer_version() -> bytes:
     return hashlib.sha1(Path(markdown.__file__).read_bytes()).digest()
 
 
-def _check_key(check: SourceCheck) -> tuple[object, ...]:
-    source = check.source
-    if isinstance(source, Capture):
-        shown: tuple[object, ...] = (
-            source.url,
-            source.final_url,
-            source.status_code,
-            source.fetched_at,
-            source.payload_digest,
-            source.title,
-            source.via,
-            source.warc_file,
-        )
-    else:
-        shown = (source.url, source.describe())
-    return (check.url, shown, check.assessment)
+def page_key(
+    findings: Sequence[Finding], archive_link_base: str | None, claim_json: Mapping[int, str]
+) -> str:
+    """A hash of everything an article page shows.
 
-
-def page_key(findings: Sequence[Finding], archive_link_base: str | None) -> str:
+    `claim_json` maps id(finding) to its results.json line, already serialised for that
+    file: it holds the claim, verdict, score, flags, evidence and every source's capture
+    facts. The page also shows the cited titles and where the evidence came from.
+    """
     digest = hashlib.sha1(_renderer_version())
     digest.update(repr(archive_link_base).encode("utf-8"))
     for finding in ordered(findings):
-        key = (
-            finding.claim,
-            acceptance(finding).value,
-            finding.verdict.value,
-            finding.score,
-            finding.evidence,
-            finding.flags,
-            finding.reason,
-            tuple(_check_key(check) for check in finding.checks),
-        )
-        digest.update(repr(key).encode("utf-8"))
+        digest.update(claim_json[id(finding)].encode("utf-8"))
+        extra = (finding.claim.citations, markdown.evidence_origin(finding))
+        digest.update(repr(extra).encode("utf-8"))
     return digest.hexdigest()
 
 
