@@ -253,3 +253,12 @@ def test_german_quotes_and_access_date() -> None:
         "03.05.2024",
         "M\u00fcller",
     )
+
+
+def test_bulleted_bracket_notes() -> None:
+    source = "Claim.[1] Other.[2]\n\nSources\n- [1] https://a.example.org/\n- [2] https://b.example.org/\n"
+    claims = extract(source).claims
+    assert [claim.urls for claim in claims] == [
+        ("https://a.example.org/",),
+        ("https://b.example.org/",),
+    ]

@@ -20,7 +20,9 @@ from verifier.extract.urls import find_urls
 from verifier.model import Extraction, ExtractionWarning
 
 _BRACKET_DEFINITION = re.compile(
-    r"^[ \t]{0,3}\[(?P<label>\d{1,3}|[ivxlcdm]{1,7}|[a-z])\][ \t]*[:.]?[ \t]*(?P<text>.*)$", re.I
+    r"^[ \t]{0,3}(?:[-*\u2022][ \t]+)?\[(?P<label>\d{1,3}|[ivxlcdm]{1,7}|[a-z])\][ \t]*[:.]?[ \t]*"
+    r"(?P<text>.*)$",
+    re.I,
 )
 _NUMBERED_DEFINITION = re.compile(
     r"^[ \t]{0,3}(?:\^|\()?(?P<label>\d{1,3}|[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,3})"
