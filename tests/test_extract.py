@@ -160,3 +160,16 @@ def test_claim_values_are_model_types() -> None:
     claims = extract_article(FIXTURES / "notes.md", "notes.md").claims
     assert all(isinstance(claim, ExtractedClaim) for claim in claims)
     assert all(isinstance(c, Citation) for claim in claims for c in claim.citations)
+
+
+def test_html_in_its_declared_legacy_charset_is_read(tmp_path: Path) -> None:
+    article = tmp_path / "word.htm"
+    article.write_bytes(
+        b'<html><head><meta http-equiv=Content-Type content="text/html; charset=windows-1252">'
+        b"</head><body><p>The caf\xe9 opened in 1990.<sup><a href='#n1'>1</a></sup></p>"
+        b"<ol><li id='n1'>https://cafe.example.org/</li></ol></body></html>"
+    )
+    claims = extract_article(article, "word.htm").claims
+    assert [(claim.text, claim.urls) for claim in claims] == [
+        ("The caf\u00e9 opened in 1990.", ("https://cafe.example.org/",))
+    ]

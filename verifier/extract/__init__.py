@@ -113,8 +113,12 @@ def read_article(path: Path, display_path: str) -> str:
     return decode_article(raw, display_path)
 
 
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
 def decode_article(raw: bytes, display_path: str) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is an input error,
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, or the charset an HTML file declares
+    (Word and older CMS exports are often windows-1252). Anything else is an input error,
     because guessing a legacy encoding would silently garble the claims."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -124,6 +128,9 @@ def decode_article(raw: bytes, display_path: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        declared = _decode_declared(raw)
+        if declared is not None:
+            return _normalise_newlines(declared)
         line = raw[: error.start].count(b"\n") + 1
         raise ArticleError(
             f"not valid UTF-8 (byte 0x{raw[error.start]:02x})",
@@ -137,6 +144,16 @@ def decode_article(raw: bytes, display_path: str) -> str:
             "binary content (NUL byte), not an article", path=display_path, line=line
         )
     return _normalise_newlines(text)
+
+
+def _decode_declared(raw: bytes) -> str | None:
+    declaration = _DECLARED_CHARSET.search(raw[:8192])
+    if declaration is None:
+        return None
+    try:
+        return raw.decode(declaration.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
 
 
 def _normalise_newlines(text: str) -> str:
