@@ -19,6 +19,7 @@ from verifier.match.quantities import (
     index_words,
 )
 from verifier.match.scoring import CONFLICT_KINDS, FEATURE_NAMES, MatchModel, packaged_model
+from verifier.match.tokenmask import WordSignals, unbacked_mask
 from verifier.match.tokens import LIGHT_WORDS, STOPWORDS, Token, tokenize
 from verifier.model import Assessment, Evidence, Flag, Verdict
 
@@ -93,6 +94,8 @@ class Analysis:
     """The claim's content words; bit i of each mask in `coverage` is content[i]."""
     coverage: dict[str, int] = field(default_factory=dict)
     """Which content words the window, the passages and the page back."""
+    signals: WordSignals | None = None
+    """The per-word signals behind the unsupported flags (for fitting their model)."""
 
 
 def assess(claim: str, source: str, model: MatchModel | None = None) -> Assessment:
@@ -131,9 +134,23 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         if flag.kind != "unsupported"
     ]
     masks = _coverage(content, retrieval, values)
-    # Unsupported words are judged against the evidence and the lines around it: a word found
-    # only in some other part of the page is rarely said there about this claim.
-    flags.extend(_unsupported_flags(claim, claim_tokens, content, masks.around, model, flags))
+    # Unsupported words are judged mostly against the evidence and the lines around it: a word
+    # found only in some other part of the page is rarely said there about this claim.
+    signals = WordSignals(
+        content=content,
+        window=masks.window,
+        around=masks.around,
+        passages=masks.passages,
+        page=masks.page,
+        claim_window=_weight(masks.window, weights) / sum(weights),
+        claim_passages=_weight(masks.passages, weights) / sum(weights),
+        unit_counts=[len(page.units_with(norm)) for norm in norms],
+        unit_total=len(page.units),
+        window_words=[t.norm for t in window_tokens],
+        discrepancies=tuple(flags),
+    )
+    unbacked = unbacked_mask(signals, model.token_weights, model.token_bias, model.token_threshold)
+    flags.extend(_unsupported_flags(claim, claim_tokens, content, ~unbacked, model, flags))
     flags.sort(key=lambda flag: (flag.start, flag.end))
 
     features = _features(content, weights, masks, flags)
@@ -150,7 +167,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         "around": masks.around,
     }
     assessment = Assessment(round(score, 4), verdict, evidence, tuple(flags))
-    return Analysis(assessment, features, tuple(content), coverage)
+    return Analysis(assessment, features, tuple(content), coverage, signals)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,11 @@ class MatchModel:
     coverage_floor: float
     """Below this share of the claim backed by passages, the score shrinks in proportion: the
     logistic fit has seen few claims the page says nothing about and must not guess high."""
+    token_weights: dict[str, float]
+    """Per-word model of unbacked claim words (tokenmask.TOKEN_FEATURE_NAMES); empty: a word
+    is unbacked when the passage and its neighbouring lines lack it."""
+    token_bias: float
+    token_threshold: float
 
     def score(self, features: dict[str, float]) -> float:
         total = self.bias + sum(self.weights.get(n, 0.0) * features[n] for n in FEATURE_NAMES)
@@ -94,6 +99,9 @@ class MatchModel:
             number_weight=float(raw["number_weight"]),
             light_weight=float(raw.get("light_weight", 1.0)),
             coverage_floor=float(raw.get("coverage_floor", 0.5)),
+            token_weights={str(k): float(v) for k, v in raw.get("token_weights", {}).items()},
+            token_bias=float(raw.get("token_bias", 0.0)),
+            token_threshold=float(raw.get("token_threshold", 0.5)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -110,6 +118,9 @@ class MatchModel:
             "number_weight": self.number_weight,
             "light_weight": self.light_weight,
             "coverage_floor": self.coverage_floor,
+            "token_weights": self.token_weights,
+            "token_bias": self.token_bias,
+            "token_threshold": self.token_threshold,
         }
 
 
