@@ -47,11 +47,11 @@ class Indent:
 def _is_plain_safe(text: str, *, flow: bool) -> bool:
     if not text or text != text.strip() or not text.isprintable():
         return False
-    if text[0] in _INDICATORS or any(char in _NEEDS_ESCAPE for char in text):
+    if text[0] in _INDICATORS or not _NEEDS_ESCAPE.isdisjoint(text):
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
-    if flow and any(char in _FLOW_SPECIAL for char in text):
+    if flow and not _FLOW_SPECIAL.isdisjoint(text):
         return False
     return text.lower() not in _KEYWORDS and _NUMBER_LIKE.match(text) is None
 
@@ -67,7 +67,7 @@ def scalar(value: object, *, flow: bool = False) -> str:
     text = str(value)
     if _is_plain_safe(text, flow=flow):
         return text
-    if text.isprintable() and not any(char in _NEEDS_ESCAPE for char in text):
+    if text.isprintable() and _NEEDS_ESCAPE.isdisjoint(text):
         # Single quotes need no escapes but doubling "'"; ruamel writes them this way too.
         return "'" + text.replace("'", "''") + "'"
     quoted = json.dumps(text, ensure_ascii=False)

@@ -109,6 +109,8 @@ class Ledger:
         self._articles = articles
         self._dirty = original is None
         self._claims_cache: list[Claim] | None = None
+        self._article_index: dict[str | None, list[_Entry]] | None = None
+        self._id_set: set[str] | None = None
         self._assign_missing_ids()
 
     # -- construction ---------------------------------------------------------------------
@@ -256,7 +258,7 @@ class Ledger:
         self._dirty = True
         self._claims_cache = None
 
-    def _insert(self, position: int, plain: dict[str, Any]) -> None:
+    def _insert(self, position: int, plain: dict[str, Any]) -> _Entry:
         if not self._entries:
             self._open_claims_list()
         if position == len(self._entries) and self._entries:
@@ -264,9 +266,17 @@ class Ledger:
             if last and not last[-1].endswith("\n"):
                 last[-1] += self._newline
         lines = self._with_newlines(entry_lines(plain, self._indent))
-        self._entries.insert(position, _Entry(plain, lines))
+        entry = _Entry(plain, lines)
+        self._ids().add(str(plain["id"]))
+        appended = position == len(self._entries)
+        self._entries.insert(position, entry)
+        if appended and self._article_index is not None:
+            self._article_index[plain.get("article")].append(entry)
+        else:
+            self._article_index = None  # positions inside an article moved: rebuild on use
         self._dirty = True
         self._claims_cache = None
+        return entry
 
     def _with_newlines(self, lines: list[str]) -> list[str]:
         """Generated lines end in the file's own line break (CRLF stays CRLF)."""
@@ -299,35 +309,30 @@ class Ledger:
         field of their own). Hand-written claims (no line or footnote) are never touched.
         """
         article = extraction.article
-        entries = self._entries
-        candidates = [
-            index
-            for index, entry in enumerate(entries)
-            if entry.plain.get("article") == article and is_extracted(entry.plain)
-        ]
+        candidates = [e for e in self._by_article().get(article, ()) if is_extracted(e.plain)]
         found = list(extraction.claims)
-        matches: list[int | None] = [None] * len(found)
+        matches: list[_Entry | None] = [None] * len(found)
 
-        by_text: dict[str, deque[int]] = defaultdict(deque)
-        for index in candidates:
-            by_text[normalize_text(entries[index].plain["text"])].append(index)
+        by_text: dict[str, deque[_Entry]] = defaultdict(deque)
+        for entry in candidates:
+            by_text[normalize_text(entry.plain["text"])].append(entry)
         for position, extracted in enumerate(found):
             queue = by_text.get(normalize_text(extracted.text))
             if queue:
                 matches[position] = queue.popleft()
-        used = {index for index in matches if index is not None}
-        by_footnote: dict[str, deque[int]] = defaultdict(deque)
-        for index in candidates:
-            footnote = entries[index].plain.get("footnote")
-            if index not in used and footnote is not None:
-                by_footnote[str(footnote)].append(index)
+        used = {id(entry) for entry in matches if entry is not None}
+        by_footnote: dict[str, deque[_Entry]] = defaultdict(deque)
+        for entry in candidates:
+            footnote = entry.plain.get("footnote")
+            if id(entry) not in used and footnote is not None:
+                by_footnote[str(footnote)].append(entry)
         for position, extracted in enumerate(found):
             if matches[position] is None:
                 queue = by_footnote.get(extracted.footnote)
                 if queue:
                     footnote_match = queue.popleft()
                     matches[position] = footnote_match
-                    used.add(footnote_match)
+                    used.add(id(footnote_match))
 
         updated: list[str] = []
         unchanged = 0
@@ -335,33 +340,32 @@ class Ledger:
             matched = matches[position]
             if matched is None:
                 continue
-            changes = machine_changes(entries[matched].plain, extracted)
+            changes = machine_changes(matched.plain, extracted)
             if changes:
-                self._rewrite(entries[matched], changes)
-                updated.append(str(entries[matched].plain["id"]))
+                self._rewrite(matched, changes)
+                updated.append(str(matched.plain["id"]))
             else:
                 unchanged += 1
 
-        gone = [index for index in candidates if index not in used]
-        kept = [str(entries[i].plain["id"]) for i in gone if has_human_fields(entries[i].plain)]
-        removed_indices = [i for i in gone if not has_human_fields(entries[i].plain)]
-        removed = [str(entries[index].plain["id"]) for index in removed_indices]
-        for index in sorted(removed_indices, reverse=True):
-            del entries[index]
-            matches = [_shift_after_delete(m, index) for m in matches]
+        gone = [entry for entry in candidates if id(entry) not in used]
+        kept = [str(entry.plain["id"]) for entry in gone if has_human_fields(entry.plain)]
+        removed_entries = [entry for entry in gone if not has_human_fields(entry.plain)]
+        removed = [str(entry.plain["id"]) for entry in removed_entries]
+        if removed_entries:
+            dropped = {id(entry) for entry in removed_entries}
+            self._entries = [entry for entry in self._entries if id(entry) not in dropped]
+            self._article_index = None
+            self._id_set = None
 
         added: list[str] = []
-        if any(m is None for m in matches):
-            taken = {str(entry.plain["id"]) for entry in entries}
+        if any(match is None for match in matches):
+            taken = self._ids()
             for position, extracted in enumerate(found):
                 if matches[position] is not None:
                     continue
-                at = self._insertion_point(article, matches, position)
                 new_id = unique_claim_id(article, extracted.text, taken)
-                taken.add(new_id)
-                self._insert(at, {"id": new_id, **machine_values(extracted)})
-                matches = [m + 1 if m is not None and m >= at else m for m in matches]
-                matches[position] = at
+                at = self._insertion_point(article, matches, position)
+                matches[position] = self._insert(at, {"id": new_id, **machine_values(extracted)})
                 added.append(new_id)
 
         summary = MergeSummary(
@@ -377,18 +381,43 @@ class Ledger:
             self._claims_cache = None
         return summary
 
-    def _insertion_point(self, article: str, matches: Sequence[int | None], position: int) -> int:
+    def _by_article(self) -> dict[str | None, list[_Entry]]:
+        """Entries per article, in file order; rebuilt only after entries move."""
+        if self._article_index is None:
+            index: dict[str | None, list[_Entry]] = defaultdict(list)
+            for entry in self._entries:
+                index[entry.plain.get("article")].append(entry)
+            self._article_index = index
+        return self._article_index
+
+    def _ids(self) -> set[str]:
+        """Every claim id in the ledger (kept up to date as claims are added)."""
+        if self._id_set is None:
+            self._id_set = {str(entry.plain["id"]) for entry in self._entries}
+        return self._id_set
+
+    def _position(self, entry: _Entry) -> int:
+        """Index of `entry`, searched from the end, where new and recent claims are."""
+        entries = self._entries
+        for index in range(len(entries) - 1, -1, -1):
+            if entries[index] is entry:
+                return index
+        raise ValueError("entry is not in the ledger")
+
+    def _insertion_point(
+        self, article: str, matches: Sequence[_Entry | None], position: int
+    ) -> int:
         """Right after the previous claim of the same article, so the ledger reads in order."""
-        previous = [m for m in matches[:position] if m is not None]
+        previous = [entry for entry in matches[:position] if entry is not None]
         if previous:
-            return previous[-1] + 1
-        later = [m for m in matches[position:] if m is not None]
+            return self._position(previous[-1]) + 1
+        later = [entry for entry in matches[position:] if entry is not None]
         if later:
-            return min(later)
-        same_article = [
-            i for i, entry in enumerate(self._entries) if entry.plain.get("article") == article
-        ]
-        return same_article[-1] + 1 if same_article else len(self._entries)
+            return min(self._position(entry) for entry in later)
+        same_article = self._by_article().get(article)
+        if same_article:
+            return self._position(same_article[-1]) + 1
+        return len(self._entries)
 
     # -- acceptance -----------------------------------------------------------------------
 
@@ -479,9 +508,3 @@ class Ledger:
                 for entry in self._entries
             ],
         }
-
-
-def _shift_after_delete(index: int | None, deleted: int) -> int | None:
-    if index is None:
-        return None
-    return index - 1 if index > deleted else index
