@@ -198,3 +198,11 @@ def test_notes_read_as_rendered_citations() -> None:
         "The Sun",
         "6 March 2013",
     )
+
+
+@pytest.mark.parametrize(
+    "template", ["cite press release", "Cite AV media", "cite web", "Cite_news", "Internetquelle"]
+)
+def test_every_citation_template_gives_its_url(template: str) -> None:
+    source = f"Claim.<ref>{{{{{template} |url=https://c.example.org/p |title=T}}}}</ref>\n"
+    assert extract(source).claims[0].urls == ("https://c.example.org/p",)

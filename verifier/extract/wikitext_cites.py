@@ -22,7 +22,7 @@ Bibliography = list[tuple[str, str, NoteText]]
 """(surnames, year, note) of each full citation with a URL, for short footnotes."""
 
 CITATION_TEMPLATE = re.compile(
-    r"^(?:cite[\s_-]?\w*|citation|internetquelle|literatur|cita[\s_]\w+|lien web|article|"
+    r"^(?:cite(?:[\s_-]+[\w-]+)*|citation|internetquelle|literatur|cita[\s_]\w+|lien web|article|"
     r"ouvrage|webarchiv|webarchive|harvnb|harv|sfn|sfnp)$",
     re.I,
 )
