@@ -9,7 +9,12 @@ import pytest
 from verifier.errors import LedgerError, SettingsError
 from verifier.gate import evaluate
 from verifier.ledger import Ledger
-from verifier.ledger.config import environment_overrides, flag_overrides, layered_settings
+from verifier.ledger.config import (
+    environment_overrides,
+    flag_overrides,
+    layered_settings,
+    unknown_environment_variables,
+)
 from verifier.model import Claim, Finding, Verdict
 from verifier.settings import Policy, Settings
 
@@ -127,3 +132,13 @@ def test_invalid_override_names_its_line(tmp_path: Path, text: str, line: int) -
     with pytest.raises(LedgerError) as raised:
         load(tmp_path, text)
     assert raised.value.line == line
+
+
+def test_overrides_cannot_come_from_the_environment() -> None:
+    with pytest.raises(SettingsError):
+        environment_overrides(Settings(), {"VERIFIER_OVERRIDES": "x"})
+
+
+def test_unknown_verifier_variables_are_reported_for_a_warning() -> None:
+    environ = {"VERIFIER_FAILON": "x", "VERIFIER_FAIL_ON": "contradicted", "VERIFIER_NO_CACHE": "1"}
+    assert unknown_environment_variables(environ) == ["VERIFIER_FAILON"]

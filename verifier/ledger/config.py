@@ -291,8 +291,14 @@ def environment_overrides(settings: Settings, environ: Mapping[str, str]) -> Set
     """
     for option in OPTIONS:
         raw = environ.get(option.environment_variable)
-        if raw is None or option.from_string is _not_from_string:
+        if raw is None:
             continue
+        if option.from_string is _not_from_string:
+            raise SettingsError(
+                f"{option.environment_variable}: {option.section}.{option.key} "
+                "can only be set in claims.yaml",
+                hint=f"unset {option.environment_variable}",
+            )
         try:
             settings = apply_string(settings, option, raw)
         except InvalidValue as problem:
@@ -301,6 +307,18 @@ def environment_overrides(settings: Settings, environ: Mapping[str, str]) -> Set
                 hint=f"unset it or give a valid {option.section}.{option.key}",
             ) from None
     return settings
+
+
+OTHER_VARIABLES = frozenset(("VERIFIER_CACHE_DIR", "VERIFIER_NO_CACHE"))
+"""VERIFIER_* variables that are not settings (read where they are used)."""
+
+
+def unknown_environment_variables(environ: Mapping[str, str]) -> list[str]:
+    """VERIFIER_* variables that name no setting: likely typos worth a warning."""
+    known = {option.environment_variable for option in OPTIONS} | OTHER_VARIABLES
+    return sorted(
+        name for name in environ if name.startswith(ENVIRONMENT_PREFIX) and name not in known
+    )
 
 
 def flag_overrides(settings: Settings, flags: Mapping[str, object]) -> Settings:
