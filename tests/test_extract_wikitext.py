@@ -74,16 +74,18 @@ def test_warnings() -> None:
     ]
 
 
-def test_comments_infoboxes_and_files_are_not_claims() -> None:
+def test_comments_and_infoboxes_are_not_claims_but_captions_are() -> None:
     source = (
         "{{Infobox|a=Boxed claim.<ref>https://box.example.org</ref>}}\n"
         "<!-- Hidden claim.<ref>https://hidden.example.org</ref> -->\n"
-        "[[File:Map.png|thumb|A caption claim.<ref>https://file.example.org</ref>]]\n"
+        "[[File:Map.png|thumb|250px|A caption claim.<ref>https://file.example.org</ref>]]\n"
+        "[[File:Icon.png|20px]] [[Category:Bridges]]\n"
         "Visible claim.<ref>https://seen.example.org</ref>\n"
     )
     claims = extract(source).claims
-    assert [(claim.text, claim.urls) for claim in claims] == [
-        ("Visible claim.", ("https://seen.example.org",))
+    assert [(claim.text, claim.line, claim.urls) for claim in claims] == [
+        ("A caption claim.", 3, ("https://file.example.org",)),
+        ("Visible claim.", 5, ("https://seen.example.org",)),
     ]
 
 

@@ -51,6 +51,15 @@ _NON_TEXT_LINK = re.compile(
     r"categoría|catégorie|media|[a-z]{2,3}(?:-[a-z]+)?)\s*:",
     re.I,
 )
+_FILE_LINK = re.compile(
+    r"\[\[\s*:?\s*(?:file|image|datei|bild|fichier|imagen|archivo|media)\s*:", re.I
+)
+_IMAGE_OPTION = re.compile(
+    r"thumb(?:nail)?(?:=.*)?|frame(?:d|less)?|border|left|right|cent(?:er|re)|none|"
+    r"upright(?:\s*=?\s*[\d.]+)?|\d*x?\d+\s*px|(?:alt|link|page|class|lang|thumbtime)\s*=.*|"
+    r"baseline|middle|sub|super|text-top|text-bottom|top|bottom",
+    re.I | re.S,
+)
 _LINE_LIST = re.compile(r"^[*#:;]+\s*")
 _LINE_TABLE_MARKUP = re.compile(r"^\s*(?:\{\||\|\}|\|-)")
 _HEADING_START = re.compile(r"=+\s*")
@@ -300,6 +309,16 @@ def _scan(
         elif text == "[[":
             if _NON_TEXT_LINK.match(source, start):
                 end = balanced_end(source, start, BRACKETS, "[[")
+                caption = _caption_span(source, start, end) if end is not None else None
+                if end is not None and caption is not None:
+                    # A caption is prose readers see; its refs cite it.
+                    if start > position:
+                        scan.pieces.append((position, start, None))
+                    scan.pieces.append((start, caption[0], PARAGRAPH_BREAK))
+                    _scan(source, scan, notes, definitions, bibliography, *caption)
+                    scan.pieces.append((caption[1], end, PARAGRAPH_BREAK))
+                    position = end
+                    continue
             else:
                 closing_at = source.find("]]", start, length)
                 if closing_at < 0:
@@ -327,10 +346,39 @@ def _quotation_span(source: str, start: int, end: int) -> tuple[int, int] | None
     name_match = re.match(r"\{\{\s*([^|{}]+?)\s*\|", source[start:end])
     if name_match is None or name_match.group(1).lower() not in QUOTE_TEMPLATES:
         return None
+    separators = _top_level_pipes(source, start + 2, end - 2)[1:]  # after the name
+    for first, after in itertools.pairwise(separators):
+        parameter = source[first + 1 : after]
+        named = re.match(r"\s*(\w+)\s*=", parameter)
+        if named is None:
+            return first + 1, after
+        if named.group(1).lower() in ("text", "quote", "1"):
+            return first + 1 + named.end(), after
+    return None
+
+
+def _caption_span(source: str, start: int, end: int) -> tuple[int, int] | None:
+    """For [[File:x.jpg|thumb|250px|Caption text]], where the caption lies: the last
+    parameter that is not a layout option. Categories and interwiki links have none."""
+    if not _FILE_LINK.match(source, start):
+        return None
+    separators = _top_level_pipes(source, start + 2, end - 2)
+    if len(separators) < 3:
+        return None
+    first, after = separators[-2], separators[-1]
+    if _IMAGE_OPTION.fullmatch(source[first + 1 : after].strip()):
+        return None
+    return first + 1, after
+
+
+def _top_level_pipes(source: str, start: int, end: int) -> list[int]:
+    """Offsets of the "|" that separate a template's or link's parameters in
+    source[start:end] (not those inside nested templates, links or refs), with `start - 1`
+    first and `end` last so that consecutive pairs bound each parameter."""
     depth = 0
-    index = start + 2
-    separators: list[int] = []
-    while index < end - 2:
+    index = start
+    separators: list[int] = [start - 1]
+    while index < end:
         pair = source[index : index + 2]
         if pair in ("{{", "[["):
             depth += 1
@@ -348,15 +396,8 @@ def _quotation_span(source: str, start: int, end: int) -> tuple[int, int] | None
         if source[index] == "|" and depth == 0:
             separators.append(index)
         index += 1
-    separators.append(end - 2)
-    for first, after in itertools.pairwise(separators):
-        parameter = source[first + 1 : after]
-        named = re.match(r"\s*(\w+)\s*=", parameter)
-        if named is None:
-            return first + 1, after
-        if named.group(1).lower() in ("text", "quote", "1"):
-            return first + 1 + named.end(), after
-    return None
+    separators.append(end)
+    return separators
 
 
 def _ref_of(match: re.Match[str]) -> _Ref:

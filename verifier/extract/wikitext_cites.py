@@ -27,7 +27,7 @@ CITATION_TEMPLATE = re.compile(
     re.I,
 )
 _URL_PARAMETERS = ("url", "chapter-url", "chapterurl", "contribution-url", "section-url")
-_ARCHIVE_PARAMETERS = ("archive-url", "archiveurl")
+_ARCHIVE_PARAMETERS = ("archive-url", "archiveurl", "archiv-url", "archivurl")
 _TITLE_PARAMETERS = ("title", "titel", "titre", "título", "script-title", "chapter")
 _PUBLISHER_PARAMETERS = (
     "website",
