@@ -15,6 +15,7 @@ from verifier.report.github import (
     append_step_summary,
     escape_data,
     escape_property,
+    github_outputs,
     running_in_github_actions,
     step_summary,
 )
@@ -109,3 +110,14 @@ def test_paths_are_made_relative_to_the_repository_when_the_ledger_is_in_a_folde
     assert line.startswith("::error file=docs/examples/iwaya.md,line=12,")
     hand = dataclasses.replace(samples.hand_written_partial(), verdict=Verdict.CONTRADICTED)
     assert "file=docs/claims.yaml," in annotations_for([hand], POLICY, ledger="docs/claims.yaml")[0]
+
+
+def test_github_outputs_only_under_github_actions(tmp_path: Path) -> None:
+    summary = tmp_path / "step-summary.md"
+    findings = samples.all_findings()
+    assert github_outputs(findings, POLICY, {"GITHUB_STEP_SUMMARY": str(summary)}) == []
+    assert not summary.exists()
+    environ = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    lines = github_outputs(findings, POLICY, environ, ledger="docs/claims.yaml")
+    assert lines[0].startswith("::error file=docs/examples/iwaya.md,line=12,")
+    assert "Gate failed" in summary.read_text(encoding="utf-8")

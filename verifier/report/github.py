@@ -135,3 +135,23 @@ def append_step_summary(path: Path, findings: Sequence[Finding], policy: Policy)
     text = step_summary(findings, policy, max_bytes=room)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(text)
+
+
+def github_outputs(
+    findings: Sequence[Finding],
+    policy: Policy,
+    environ: Mapping[str, str],
+    *,
+    ledger: str = "claims.yaml",
+) -> list[str]:
+    """Everything a run does under GitHub Actions, in one call for the CLI.
+
+    When GITHUB_ACTIONS is "true": appends the summary to $GITHUB_STEP_SUMMARY (if set) and
+    returns the annotation lines for the CLI to print on stdout. Otherwise returns [].
+    """
+    if not running_in_github_actions(environ):
+        return []
+    summary_path = environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        append_step_summary(Path(summary_path), findings, policy)
+    return annotations_for(findings, policy, ledger=ledger)
