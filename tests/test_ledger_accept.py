@@ -134,3 +134,18 @@ def test_pin_from_results_finds_the_claim_or_gives_none() -> None:
     assert pin == finding_fingerprint(samples.contradicted())
     assert pin_from_results(document, "c-nope00") is None
     assert pin_from_results(None, "c-3f9a1e") is None
+
+
+def test_accept_with_pin_reads_the_last_results(ledger_path: Path, tmp_path: Path) -> None:
+    from verifier.ledger.acceptance import accept_with_pin
+    from verifier.report import write_reports
+
+    ledger = Ledger.load(ledger_path)
+    museum = next(c for c in ledger.claims if c.id == "c-0b1c2d")
+    finding = dataclasses.replace(samples.supported(), claim=museum)
+    reports = tmp_path / "reports"
+    write_reports([finding], reports, generated_at="2026-11-22T00:00:00Z")
+    claim = accept_with_pin(ledger, "c-0b1c2d", "seen", reports / "results.json")
+    assert claim.accepted_for == finding_fingerprint(finding)
+    unpinned = accept_with_pin(ledger, "c-0b1c2d", "seen", tmp_path / "missing.json")
+    assert unpinned.accepted_for is None and unpinned.status is Status.ACCEPTED

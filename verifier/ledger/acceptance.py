@@ -10,12 +10,17 @@ without `accepted_for` is not pinned and always holds.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from verifier.ledger.ids import normalize_text
-from verifier.model import Capture, Finding, Status
+from verifier.model import Capture, Claim, Finding, Status
+
+if TYPE_CHECKING:
+    from verifier.ledger.store import Ledger
 
 _HASH_CHARS = 8
 
@@ -105,3 +110,19 @@ def pin_from_results(results: Mapping[str, Any] | None, claim_id: str) -> str | 
         if isinstance(entry, Mapping) and entry.get("id") == claim_id and "text" in entry:
             return result_fingerprint(entry)
     return None
+
+
+def accept_with_pin(ledger: Ledger, claim_id: str, note: str, results_path: Path) -> Claim:
+    """What `verifier accept ID --note ...` does: accept, pinned to the last report's view.
+
+    The pin comes from `results_path` (reports/results.json) when it has the claim; without
+    one the acceptance is unpinned. The caller saves the ledger.
+    """
+    try:
+        results = json.loads(results_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        results = None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        results = None  # an unreadable report only costs the pin
+    pin = pin_from_results(results if isinstance(results, Mapping) else None, claim_id)
+    return ledger.accept(claim_id, note, accepted_for=pin)
