@@ -335,3 +335,18 @@ def test_maintenance_tags_are_not_claim_text() -> None:
     )
     claims = extract(source).claims
     assert [claim.text for claim in claims] == ["It opened in 2001."]
+
+
+def test_infobox_markers_are_not_claims_and_their_notes_not_orphans() -> None:
+    source = (
+        '<table class="infobox"><tr><th>Language</th><td>English'
+        '<sup class="reference"><a href="#n1">[1]</a></sup></td></tr></table>'
+        '<p>The capital is Wellington.<sup class="reference"><a href="#n2">[2]</a></sup></p>'
+        '<ol class="references"><li id="n1">https://lang.example.org/</li>'
+        '<li id="n2">https://capital.example.org/</li></ol>'
+    )
+    extraction = extract(source)
+    assert [(claim.text, claim.urls) for claim in extraction.claims] == [
+        ("The capital is Wellington.", ("https://capital.example.org/",))
+    ]
+    assert extraction.warnings == ()

@@ -78,7 +78,9 @@ _BACKLINK_TEXT = re.compile(
     r"^\s*[\u21a9\u2191^\u2934\ufe0e\ufe0f]+\s*$|^\s*(?:back|return)\b", re.I
 )
 _BACKLINK_HINT = re.compile(r"backref|backlink|cite-backlink|footnote-back|fnref", re.I)
-_HIDDEN_CLASS = re.compile(r"\bmw-editsection\b|\bsr-only\b|\bvisually-hidden\b|\bnoprint\b")
+_HIDDEN_CLASS = re.compile(
+    r"\bmw-editsection\b|\bsr-only\b|\bvisually-hidden\b|\bnoprint\b|\binfobox\b|\bnavbox\b"
+)
 
 
 @dataclass
@@ -179,8 +181,9 @@ def _find_markers(root: HtmlElement, article: str, warnings: list[ExtractionWarn
             used_labels.add(label)
             notes.labels[note] = label
         notes.marker_notes[anchor] = note
-        # A marker inside another note cites that note's text, not a sentence of the article.
-        if any(ancestor in note_set for ancestor in anchor.iterancestors()):
+        # A marker inside another note cites that note's text, and one in a hidden part (an
+        # infobox) cites nothing the article asserts in prose: neither makes a claim.
+        if any(ancestor in note_set or _is_hidden(ancestor) for ancestor in anchor.iterancestors()):
             notes.nested.add(anchor)
     return notes
 
