@@ -7,7 +7,9 @@ ledger.merge(extraction) -> MergeSummary               keeps ids, human fields, 
 ledger.accept(id, note, accepted_for=...) -> Claim     status: accepted, pinned
 ledger.save()                                          atomic; no write when nothing changed
 config.layered_settings(settings, environ=, flags=)    VERIFIER_* variables, then flags
-acceptance.is_accepted(finding) / result_fingerprint   stale acceptances bring findings back
+config.unknown_environment_variables(environ)          VERIFIER_* typos, for a warning
+acceptance.accept_with_pin(ledger, id, note, results)  `verifier accept`, pinned
+acceptance.is_accepted(finding)                        stale acceptances bring findings back
 reuse.ResultCache.for_ledger(path).wrap(assess)        reuse unchanged matcher results
 """
 

@@ -1,11 +1,12 @@
 """Findings -> reports/index.md, reports/<article>.md and reports/results.json; CI outputs.
 
-write_reports(findings, out_dir, *, warnings=(), generated_at, archive_dir=None) -> None
+write_reports(findings, out_dir, *, warnings=(), generated_at, archive_dir=None,
+              checked_articles=None) -> None
 results_document(findings) -> dict           the results.json document (CONTRACT fields)
 article_slug(article) -> str                  the page name an article gets
 formats.render(findings, OutputFormat, policy) -> str     --format json | sarif | junit
-github.annotations_for(findings, policy) -> list[str]     ::error/::warning commands
-github.append_step_summary(path, findings, policy)        $GITHUB_STEP_SUMMARY, < 1 MiB
+github.github_outputs(findings, policy, environ, ledger=) -> annotation lines to print, and
+                                           the $GITHUB_STEP_SUMMARY (< 1 MiB) under Actions
 history.compare(previous, findings) -> RunChanges | None  new / fixed since last run
 """
 
