@@ -140,7 +140,7 @@ def cli(ctx: click.Context, ledger_path: Path, quiet: int, verbose: int) -> None
 )
 @pass_context
 def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
-    """Find footnoted claims in ARTICLES (default: claims.yaml `articles:`) and update claims.yaml."""
+    """Find footnoted claims in ARTICLES (default: claims.yaml `articles:`); update the ledger."""
     ledger = ctx.load_ledger(create=True)
     outcome = _extract(ctx, ledger, articles)
     if output_format == "json":
@@ -164,7 +164,9 @@ def fetch(ctx: Context, refresh: bool) -> int:
     ledger = ctx.load_ledger()
     sources = _fetch(ctx, ledger, offline=False, refresh=refresh)
     failed = sum(1 for s in sources.values() if isinstance(s, FetchFailure))
-    ctx.console.info(f"{len(sources)} sources: {len(sources) - failed} readable, {failed} unavailable")
+    ctx.console.info(
+        f"{len(sources)} sources: {len(sources) - failed} readable, {failed} unavailable"
+    )
     return EXIT_OK
 
 
@@ -194,9 +196,7 @@ def run(ctx: Context, articles: tuple[str, ...], offline: bool) -> int:
     ledger = ctx.load_ledger(create=bool(articles))
     outcome = _extract(ctx, ledger, articles)
     _save_ledger(ctx, ledger)
-    return _check(
-        ctx, ledger, offline=offline, output_format="markdown", warnings=outcome.warnings
-    )
+    return _check(ctx, ledger, offline=offline, output_format="markdown", warnings=outcome.warnings)
 
 
 @cli.command()
@@ -240,17 +240,18 @@ def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: boo
     failed = False
     for item in inputs:
         result = read_text(item, base_dir=Path.cwd(), settings=settings, offline=offline)
-        if output_format == "json":
-            if hasattr(result, "text"):
-                line = {"input": item, "text": result.text, "title": result.title}
-            else:
-                line = {"input": item, "text": "", "title": None, "error": result.describe()}
-            click.echo(json.dumps(line, ensure_ascii=False))
-        elif hasattr(result, "text"):
-            click.echo(result.text)
-        else:
+        if isinstance(result, FetchFailure):
             failed = True
-            click.echo(f"{item}: unavailable: {result.describe()}", err=True)
+            if output_format == "json":
+                line = {"input": item, "text": "", "title": None, "error": result.describe()}
+                click.echo(json.dumps(line, ensure_ascii=False))
+            else:
+                click.echo(f"{item}: unavailable: {result.describe()}", err=True)
+        elif output_format == "json":
+            line = {"input": item, "text": result.text, "title": result.title}
+            click.echo(json.dumps(line, ensure_ascii=False))
+        else:
+            click.echo(result.text)
     return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
@@ -270,7 +271,9 @@ def _save_ledger(ctx: Context, ledger: Ledger) -> None:
     ctx.console.detail(f"ledger: {ctx.ledger_path}")
 
 
-def _fetch(ctx: Context, ledger: Ledger, *, offline: bool, refresh: bool) -> dict[str, SourceResult]:
+def _fetch(
+    ctx: Context, ledger: Ledger, *, offline: bool, refresh: bool
+) -> dict[str, SourceResult]:
     settings = ledger.settings
     urls = pipeline.locations(ledger.claims, ctx.base_dir)
     fetcher = Fetcher(settings.fetch, Archive(ctx.base_dir / settings.archive_dir))

@@ -105,7 +105,9 @@ def _rebase_citation(citation: Citation, article_dir: Path, base_dir: Path) -> C
     return replace(citation, url=rebased)
 
 
-def extract_articles(articles: Sequence[Path], base_dir: Path, extract: ExtractFn) -> ExtractOutcome:
+def extract_articles(
+    articles: Sequence[Path], base_dir: Path, extract: ExtractFn
+) -> ExtractOutcome:
     """Extract every article's claims, local links rebased onto the ledger's folder."""
     extractions = []
     for article in articles:
@@ -159,7 +161,9 @@ def check_claims(
             source = sources.get(source_location(url, base_dir))
             if source is None:
                 source = FetchFailure(url, UnavailableReason.NOT_ARCHIVED, "not fetched")
-            assessment = None if isinstance(source, FetchFailure) else assess(claim.text, source.text)
+            assessment = (
+                None if isinstance(source, FetchFailure) else assess(claim.text, source.text)
+            )
             checks.append(SourceCheck(url=url, source=source, assessment=assessment))
         findings.append(combine(claim, checks))
     return findings
