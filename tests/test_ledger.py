@@ -362,3 +362,22 @@ def test_the_fast_claim_path_builds_the_same_claims_as_validation(commented: Pat
         assert entries.claim_from_plain(text.plain(entry)) == entries.claim_from_entry(
             entry, validate=True
         )
+
+
+def test_save_refuses_to_overwrite_an_edit_made_meanwhile(commented: Path) -> None:
+    ledger = Ledger.load(commented)
+    ledger.merge(Extraction(ARTICLE, ()))
+    edited = commented.read_text(encoding="utf-8") + "# added by a colleague\n"
+    commented.write_text(edited, encoding="utf-8")
+    with pytest.raises(LedgerError):
+        ledger.save()
+    assert commented.read_text(encoding="utf-8") == edited
+
+
+def test_a_new_ledger_does_not_clobber_a_file_created_meanwhile(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    ledger = Ledger.new(path)
+    path.write_text("claims: []\n", encoding="utf-8")
+    with pytest.raises(LedgerError):
+        ledger.save()
+    assert path.read_text(encoding="utf-8") == "claims: []\n"

@@ -474,10 +474,26 @@ class Ledger:
             return
         text = self.dumps()
         if text != self._original:
+            self._check_unchanged_on_disk()
             write_atomically(self.path, text)
             cache.write(self.path, cache.content_key(text), self._payload())
         self._original = text
         self._dirty = False
+
+    def _check_unchanged_on_disk(self) -> None:
+        """Refuse to overwrite edits someone saved while this run was working."""
+        try:
+            on_disk: str | None = self.path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            on_disk = None
+        except (OSError, UnicodeDecodeError):
+            on_disk = ""  # unreadable now: certainly not what was loaded
+        if on_disk != self._original:
+            raise LedgerError(
+                "changed on disk since it was read; nothing was written",
+                path=str(self.path),
+                hint="run the command again to merge with the new version",
+            )
 
     def _payload(self) -> dict[str, Any]:
         """The parse of `dumps()`, as the cache stores it: known without parsing again."""
