@@ -143,6 +143,17 @@ def test_local_source_link_in_a_note_is_kept_relative() -> None:
     assert claim.citations[0].title == "Minutes"
 
 
+def test_publisher_follows_a_linked_title_not_its_target() -> None:
+    source = (
+        "Claim.[^1]\n\n[^1]: [Bridge reopens](sources/release.html),\n"
+        "    Port Ellery Town Council, accessed 15 March 2025.\n"
+    )
+    citation = extract(source).claims[0].citations[0]
+    assert citation.title == "Bridge reopens"
+    assert citation.publisher == "Port Ellery Town Council"
+    assert citation.accessed == "15 March 2025"
+
+
 def test_reference_definitions_used_as_numbered_notes() -> None:
     source = (
         "Rents rose 9% in 2023.[1] Wages rose 3%.[2]\n\n"

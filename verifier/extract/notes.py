@@ -216,6 +216,9 @@ def _guess_publisher(text: str, title: str | None) -> str | None:
     if position < 0:
         return None
     rest = text[position + len(title) :].lstrip('\u201d"\u00bb,.:; ')
+    # A link's target rendered after its anchor ("Title <sources/x.html>, Publisher") is
+    # the URL, not the publisher; it can be a relative path that find_urls does not see.
+    rest = re.sub(r"^<[^<>\s]*>", "", rest).lstrip(",.:; ")
     field = re.split(r"[,;(]|\s(?:https?://|www\.)|\.\s", rest, maxsplit=1)[0].strip(" .:<[")
     if (
         not re.search(r"[^\W\d_]", field)
