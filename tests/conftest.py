@@ -64,6 +64,7 @@ class LoopbackServer:
 
         class _RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # no 40 ms stall between headers and body
 
             def do_GET(self) -> None:
                 server._record(self)

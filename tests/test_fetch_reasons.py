@@ -107,6 +107,8 @@ def test_a_headline_with_not_found_is_not_a_soft_404() -> None:
     text = "Divers searched the wreck for ten years. " * 5
     assert wall("https://n.test/a", "https://n.test/a", text, "Treasure not found") is None
     assert wall("https://n.test/a", "https://n.test/a", text, "404 Not Found") is not None
+    assert wall("https://n.test/a", "https://n.test/a", text, "Error 404 | News") is not None
+    assert wall("https://n.test/a", "https://n.test/a", text, "Flight 404 lands safely") is None
 
 
 def test_same_page_and_front_page_urls_are_not_soft_404() -> None:
@@ -131,3 +133,8 @@ def test_where_a_redirect_ends_can_reveal_a_wall(
     text = "Foreign Minister Takeshi Iwaya arrived in Seoul. " * 60
     result = wall("https://n.test/a", final, text, "Example")
     assert (result.reason if result else None) is expected
+
+
+def test_a_short_brief_that_mentions_not_found_is_kept() -> None:
+    brief = "The hiker was not found after a two-day search along Route 404, police said."
+    assert wall("https://n.test/a", "https://n.test/a", brief, "Search called off") is None

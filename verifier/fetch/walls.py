@@ -19,14 +19,18 @@ SHORT_PAGE_CHARS = 2000
 TINY_PAGE_CHARS = 600
 
 _NOT_FOUND = re.compile(
-    r"\b(?:404|page not found|not found|(?:page|article|story|content) (?:does not|doesn't) "
-    r"exists?|no longer exists?|(?:could|can) ?not be found|can't be found|no longer available|"
-    r"has been (?:removed|deleted)|nothing (?:was )?found|we couldn't find)\b",
+    r"\b(?:error 404|404 (?:error|not found|page)|page not found|"
+    r"(?:page|article|story|content|file|url) (?:you (?:requested|are looking for) )?"
+    r"(?:does not|doesn't|no longer) exists?|"
+    r"(?:page|article|story|content|file) (?:was not|could not be|cannot be|can't be) found|"
+    r"no longer (?:available|exists?)|has been (?:removed|deleted)|"
+    r"we (?:couldn't|could not|can't|cannot) find (?:that|the|this) page)\b",
     re.IGNORECASE,
 )
 # Titles are held to a stricter pattern: "Treasure not found" is a headline, not an error.
 _TITLE_NOT_FOUND = re.compile(
-    r"\b404\b|page not found|^\s*not found\b|[|:\u2013\u2014-]\s*not found\s*$|"
+    r"^\s*(?:error\s*)?404\b|\b404\s*(?:error|not found|page)\b|\berror\s*404\b|"
+    r"page not found|^\s*not found\b|[|:\u2013\u2014-]\s*not found\s*$|"
     r"(?:page|article|story) (?:does not|doesn't|no longer) exists?|"
     r"(?:page|article|story) (?:could not|cannot|can't) be found",
     re.IGNORECASE,
