@@ -100,3 +100,27 @@ def test_year_only_claim_is_backed_by_a_full_date() -> None:
     source = "The treaty was signed in Lisbon on 13 December 2007 by the member states."
     assessment = assess("The treaty was signed in Lisbon in 2007.", source)
     assert assessment.verdict is Verdict.SUPPORTED
+
+
+NEWS_PAGE = (
+    "May 10, 2018\n"
+    "Charlie Russell, a Canadian naturalist who lived among grizzly bears, died on May 7 in "
+    "Calgary after complications from surgery. He was 76.\n"
+)
+
+
+def test_day_and_month_take_the_year_the_page_states_elsewhere() -> None:
+    backed = assess("Charlie Russell died in Calgary on May 7, 2018.", NEWS_PAGE)
+    assert not [flag for flag in backed.flags if "2018" in flag.claim]
+    assert backed.verdict is Verdict.SUPPORTED
+    # A year the page never states stays unbacked; a different day is still a conflict.
+    other_year = assess("Charlie Russell died in Calgary on May 7, 2016.", NEWS_PAGE)
+    [unbacked] = other_year.flags
+    assert unbacked.kind == "unsupported"
+    assert "May 7, 2016" in unbacked.claim
+    assert other_year.verdict is not Verdict.SUPPORTED
+    other_day = assess("Charlie Russell died in Calgary on May 9, 2018.", NEWS_PAGE)
+    [conflict] = other_day.flags
+    assert (conflict.kind, conflict.claim) == ("date", "May 9, 2018")
+    assert conflict.source in {"May 7", "May 10, 2018"}
+    assert other_day.verdict is Verdict.CONTRADICTED

@@ -16,7 +16,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from verifier.match.alignment import Alignment
-from verifier.match.quantities import DateMention, NumberMention
+from verifier.match.quantities import DateMention, NumberMention, years_of
 from verifier.match.tokens import NEGATIONS, Token, fold, word_set
 from verifier.model import Flag
 
@@ -325,8 +325,9 @@ def date_flags(
 ) -> list[Flag]:
     """Claim dates no page date backs; conflicting when the passage gives another date there."""
     flags: list[Flag] = []
+    years = years_of(page_dates)
     for date in claim_dates:
-        if any(date.backed_by(other) for other in page_dates):
+        if date.backed_in(page_dates, years):
             continue
         slot = slot_of.get(date.start)
         facing = [

@@ -17,6 +17,7 @@ from verifier.match.quantities import (
     find_mentions,
     find_numbers,
     index_words,
+    years_of,
 )
 from verifier.match.scoring import CONFLICT_KINDS, FEATURE_NAMES, MatchModel, packaged_model
 from verifier.match.tokenmask import WordSignals, unbacked_mask
@@ -377,9 +378,10 @@ def _value_backed(content: list[Token], values: Values) -> tuple[int, int, int, 
         if any(number.matches(other) for other in values.page[1]):
             in_evidence = any(number.matches(other) for other in values.window[1])
             backed.append((number.start, number.end, in_evidence))
+    years = years_of(values.page[0])
     for date in values.claim_dates:
-        if any(date.backed_by(other) for other in values.page[0]):
-            in_evidence = any(date.backed_by(other) for other in values.window[0])
+        if date.backed_in(values.page[0], years):
+            in_evidence = date.backed_in(values.window[0], years)
             backed.append((date.start, date.end, in_evidence))
     for start, end, inside_evidence in backed:
         for index, token in enumerate(content):

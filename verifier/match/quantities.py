@@ -134,6 +134,27 @@ class DateMention:
             )
         )
 
+    def backed_in(self, others: list[DateMention], years: frozenset[int]) -> bool:
+        """Backed by one of `others`, where a day and month written without a year ("died on
+        May 7") take a year the same source states elsewhere (its dateline, "May 10, 2018"):
+        news pages rarely repeat the year of recent events."""
+        for other in others:
+            if self.backed_by(other):
+                return True
+            if (
+                other.year is None
+                and other.day is not None
+                and self.year in years
+                and replace(self, year=None).backed_by(other)
+            ):
+                return True
+        return False
+
+
+def years_of(dates: list[DateMention]) -> frozenset[int]:
+    """The years the given mentions state."""
+    return frozenset(date.year for date in dates if date.year is not None)
+
 
 @dataclass(frozen=True, slots=True)
 class NumberMention:
