@@ -92,3 +92,24 @@ def test_the_cache_beside_a_ledger_reports_last_run_stats(tmp_path: Path) -> Non
 def test_matcher_version_is_stable_within_a_process() -> None:
     assert matcher_version() == matcher_version()
     assert len(matcher_version()) == 16
+
+
+def test_garbage_collection_is_restored_after_a_batch_even_on_error() -> None:
+    import gc
+
+    import pytest
+
+    from verifier.ledger.batch import paused_garbage_collection
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused_garbage_collection():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_garbage_collection():
+            pass
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()

@@ -25,6 +25,7 @@ from typing import Any
 
 from verifier import __version__
 from verifier.ledger import cache as ledger_cache
+from verifier.ledger.batch import paused_garbage_collection
 from verifier.ledger.files import write_atomically
 from verifier.ledger.ids import normalize_text
 from verifier.model import Assessment, Evidence, Flag, Verdict
@@ -84,7 +85,8 @@ class ResultCache:
         self._used: set[str] = set()
         self._changed = False
         if path is not None:
-            self._entries = self._read(path)
+            with paused_garbage_collection():
+                self._entries = self._read(path)
 
     @classmethod
     def for_ledger(cls, ledger_path: Path, version: str | None = None) -> ResultCache:

@@ -26,6 +26,7 @@ from typing import Any
 from verifier.errors import LedgerError
 from verifier.ledger import cache
 from verifier.ledger import parse as parsing
+from verifier.ledger.batch import paused_garbage_collection
 from verifier.ledger.emit import Indent, entry_lines
 from verifier.ledger.entries import (
     REMOVE,
@@ -118,6 +119,11 @@ class Ledger:
     @classmethod
     def load(cls, path: Path) -> Ledger:
         """Read and validate claims.yaml; LedgerError names file, line and field on any problem."""
+        with paused_garbage_collection():
+            return cls._load(path)
+
+    @classmethod
+    def _load(cls, path: Path) -> Ledger:
         try:
             # Bytes decoded by hand: read_text would turn CRLF into LF and the rewrite
             # would change every line of a file saved on Windows.
@@ -211,7 +217,8 @@ class Ledger:
     @property
     def claims(self) -> list[Claim]:
         if self._claims_cache is None:
-            self._claims_cache = [claim_from_plain(entry.plain) for entry in self._entries]
+            with paused_garbage_collection():
+                self._claims_cache = [claim_from_plain(entry.plain) for entry in self._entries]
         return list(self._claims_cache)
 
     def claim(self, claim_id: str) -> Claim | None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from verifier.ledger.batch import paused_garbage_collection
 from verifier.ledger.files import write_atomically
 from verifier.model import ExtractionWarning, Finding
 from verifier.report import history, pagekeys
@@ -45,6 +46,18 @@ def write_reports(
     (None standing for hand-written claims): the other articles keep their pages and last
     run's results, so the index and results.json still describe every claim.
     """
+    with paused_garbage_collection():
+        _write_reports(findings, out_dir, warnings, generated_at, archive_dir, checked_articles)
+
+
+def _write_reports(
+    findings: Sequence[Finding],
+    out_dir: Path,
+    warnings: Sequence[ExtractionWarning],
+    generated_at: str,
+    archive_dir: Path | None,
+    checked_articles: Collection[str | None] | None,
+) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     results_path = out_dir / "results.json"
     previous = history.read_previous(results_path)
