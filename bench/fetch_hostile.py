@@ -16,6 +16,7 @@ import gzip
 import json
 import resource
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -194,7 +195,8 @@ def build(public_routes: dict[str, Handler], port: int, internal_port: int) -> l
         "/deflate-bomb": answer(
             200, compressed_zeros(200_000_000, gzip_wrapper=False), {"Content-Encoding": "deflate"}
         ),
-        "/brotli-unasked": answer(200, b"\x1b\x03\x00\xf8", {"Content-Encoding": "br"}),
+        "/brotli-unasked": answer(200, b"\x1b\xff\xff\x0f" * 1000, {"Content-Encoding": "br"}),
+        "/zstd-unasked": answer(200, b"(\xb5/\xfd\x00", {"Content-Encoding": "zstd"}),
         "/redirect-loop": answer(302, b"", {"Location": "/redirect-loop2"}),
         "/redirect-loop2": answer(302, b"", {"Location": "/redirect-loop"}),
         "/to-internal": answer(302, b"", {"Location": internal}),
@@ -266,6 +268,11 @@ def main() -> int:
         fetcher.close()
         wall = time.monotonic() - started
         verified = archive.verify()
+        warcio_check = subprocess.run(
+            [sys.executable, "-m", "warcio.cli", "check", *map(str, archive.warc_files())],
+            capture_output=True,
+            text=True,
+        )
     STOP.set()
     print(f"{'source':<28} {'seconds':>7}  outcome")
     for url, result in results.items():
@@ -284,8 +291,9 @@ def main() -> int:
     print(f"peak memory (ru_maxrss): {peak_mb:.0f} MB   limit 300 MB")
     print(f"internal service connections: {internal.connections}")
     print(f"archive verify: {'ok' if verified.ok else verified.problems}")
+    print(f"warcio check exit code: {warcio_check.returncode}")
     within = slowest <= settings.timeout + 0.5 and peak_mb < 300 and internal.connections == 0
-    return 0 if within and verified.ok else 1
+    return 0 if within and verified.ok and warcio_check.returncode == 0 else 1
 
 
 if __name__ == "__main__":

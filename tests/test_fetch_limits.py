@@ -16,7 +16,12 @@ from conftest import LoopbackServer
 
 from verifier.archive import Archive
 from verifier.fetch import Fetcher
-from verifier.fetch.content import BodyTooLarge, UnsupportedEncoding, decode_content
+from verifier.fetch.content import (
+    BodyTooLarge,
+    CorruptEncoding,
+    UnsupportedEncoding,
+    decode_content,
+)
 from verifier.fetch.politeness import interleave_by_host
 from verifier.model import Capture, FetchFailure, UnavailableReason
 from verifier.settings import FetchSettings
@@ -110,8 +115,19 @@ def test_decompression_bombs_are_bounded(
 def test_an_encoding_never_asked_for_is_unreadable(
     http_server: LoopbackServer, archive: Archive
 ) -> None:
-    url = http_server.route("/br", b"\x1b\x03\x00\xf8\xa5", headers={"Content-Encoding": "br"})
+    url = http_server.route("/zstd", b"(\xb5/\xfd\x00", headers={"Content-Encoding": "zstd"})
     assert reason(fetch(url, archive, settings())) is UnavailableReason.UNREADABLE
+    (request,) = http_server.requests
+    assert "zstd" not in request.headers["Accept-Encoding"]
+
+
+def test_brotli_is_never_asked_for_and_a_brotli_bomb_costs_nothing(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    # A brotli stream of 1 MB of zeros per byte pair would be a bomb; it is not decoded.
+    url = http_server.route("/br", b"\x1b\xff\xff\x0f" * 1000, headers={"Content-Encoding": "br"})
+    assert reason(fetch(url, archive, settings())) is UnavailableReason.UNREADABLE
+    assert "br" not in http_server.requests[0].headers["Accept-Encoding"].split(", ")
 
 
 def test_a_redirect_body_is_not_read_unbounded(
@@ -148,8 +164,10 @@ def test_decode_content_unit_cases() -> None:
         decode_content(gzip.compress(text), "gzip", 100)
     with pytest.raises(UnsupportedEncoding):
         decode_content(text, "gzip, gzip, gzip, gzip", 10_000)
-    with pytest.raises(zlib.error):
+    with pytest.raises(CorruptEncoding):
         decode_content(b"not gzip at all", "gzip", 10_000)
+    with pytest.raises(CorruptEncoding):
+        decode_content(b"\x00\x01 not deflate", "deflate", 10_000)
 
 
 # -- time -----------------------------------------------------------------------------

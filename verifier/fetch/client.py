@@ -6,7 +6,6 @@ import email.utils
 import http.cookiejar
 import threading
 import time
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -16,7 +15,13 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from verifier.archive import Archive, ArchiveError, HttpExchange
-from verifier.fetch.content import BodyTooLarge, UnsupportedEncoding, decode_content
+from verifier.fetch.content import (
+    ACCEPT_ENCODING,
+    BodyTooLarge,
+    CorruptEncoding,
+    UnsupportedEncoding,
+    decode_content,
+)
 from verifier.fetch.guard import AddressPolicy, BlockedDestination, UnresolvableHost
 from verifier.fetch.local import is_local, read_local
 from verifier.fetch.politeness import HostGate, interleave_by_host
@@ -89,7 +94,7 @@ class Fetcher:
             headers={
                 "User-Agent": settings.user_agent,
                 "Accept": _ACCEPT,
-                "Accept-Encoding": "gzip, deflate",
+                "Accept-Encoding": ACCEPT_ENCODING,
                 "Accept-Language": "en;q=1.0, *;q=0.5",
             },
         )
@@ -227,7 +232,7 @@ class Fetcher:
                     _header(final.response_headers, "content-encoding"),
                     MAX_ANSWER_BYTES,
                 )
-            except (BodyTooLarge, UnsupportedEncoding, zlib.error):
+            except (BodyTooLarge, UnsupportedEncoding, CorruptEncoding):
                 body = b""
             snapshot = snapshot_from_answer(body)
         if snapshot is None:
@@ -256,7 +261,7 @@ class Fetcher:
                 raw, _header(headers, "content-encoding"), self.settings.max_bytes
             )
             page = self._extract(body, _header(headers, "content-type"), entry.final_url)
-        except (BodyTooLarge, UnsupportedEncoding, zlib.error, UnreadableContent):
+        except (BodyTooLarge, UnsupportedEncoding, CorruptEncoding, UnreadableContent):
             return archived  # the text archived with it is still the best reading
         return replace(archived, text=page.text, title=page.title or archived.title)
 
@@ -390,7 +395,7 @@ class Fetcher:
             page = self._extract(body, content_type, final.url)
         except BodyTooLarge as error:
             failure = FetchFailure(url, UnavailableReason.TOO_LARGE, str(error))
-        except (UnsupportedEncoding, zlib.error) as error:
+        except (UnsupportedEncoding, CorruptEncoding) as error:
             failure = FetchFailure(
                 url, UnavailableReason.UNREADABLE, f"cannot decode body: {error}"
             )
