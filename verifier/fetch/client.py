@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import http.cookiejar
 import threading
 import time
@@ -24,6 +23,13 @@ from verifier.fetch.content import (
 )
 from verifier.fetch.guard import AddressPolicy, BlockedDestination, UnresolvableHost
 from verifier.fetch.local import is_local, read_local
+from verifier.fetch.policy import (
+    REDIRECT_STATUSES,
+    backoff,
+    header,
+    retry_delay,
+    status_failure,
+)
 from verifier.fetch.politeness import HostGate, interleave_by_host
 from verifier.fetch.transport import GuardedTransport, deadline
 from verifier.fetch.walls import wall
@@ -37,11 +43,7 @@ Progress = Callable[[str, SourceResult], None]
 MAX_REDIRECTS = 10
 MAX_REDIRECT_BODY = 64 * 1024
 """A redirect's body is archived but never read past this."""
-MAX_RETRY_AFTER = 30.0
-"""Seconds: a longer Retry-After is treated as rate limiting, not waited for."""
-BACKOFF_BASE = 0.5
 LARGE_BODY_BYTES = 1_000_000
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _WAYBACK_REASONS = frozenset(
     {
         UnavailableReason.DEAD,
@@ -51,7 +53,6 @@ _WAYBACK_REASONS = frozenset(
     }
 )
 """Failures a Wayback copy can stand in for (a timeout or paywall is not retried there)."""
-_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 
 
@@ -229,7 +230,7 @@ class Fetcher:
             try:
                 body = decode_content(
                     final.body,
-                    _header(final.response_headers, "content-encoding"),
+                    header(final.response_headers, "content-encoding"),
                     MAX_ANSWER_BYTES,
                 )
             except (BodyTooLarge, UnsupportedEncoding, CorruptEncoding):
@@ -257,10 +258,8 @@ class Fetcher:
             return archived
         headers, raw = self.archive.read_response(entry)
         try:
-            body = decode_content(
-                raw, _header(headers, "content-encoding"), self.settings.max_bytes
-            )
-            page = self._extract(body, _header(headers, "content-type"), entry.final_url)
+            body = decode_content(raw, header(headers, "content-encoding"), self.settings.max_bytes)
+            page = self._extract(body, header(headers, "content-type"), entry.final_url)
         except (BodyTooLarge, UnsupportedEncoding, CorruptEncoding, UnreadableContent):
             return archived  # the text archived with it is still the best reading
         return replace(archived, text=page.text, title=page.title or archived.title)
@@ -296,7 +295,7 @@ class Fetcher:
                 )
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
                 # A dropped connection is worth another try.
-                if self._may_retry(attempt, _backoff(attempt), until):
+                if self._may_retry(attempt, backoff(attempt), until):
                     attempt += 1
                     continue
                 return FetchFailure(
@@ -304,12 +303,11 @@ class Fetcher:
                 )
             except httpx.HTTPError as error:
                 return FetchFailure(url, UnavailableReason.NETWORK_ERROR, str(error))
-            status = chain.final.status_code
-            if status in _RETRY_STATUSES:
-                delay = _retry_delay(chain.final, attempt)
-                if delay is not None and self._may_retry(attempt, delay, until):
-                    attempt += 1
-                    continue
+            final = chain.final
+            delay = retry_delay(final.status_code, final.response_headers, attempt)
+            if delay is not None and self._may_retry(attempt, delay, until):
+                attempt += 1
+                continue
             return chain
 
     def _may_retry(self, attempt: int, delay: float, until: float) -> bool:
@@ -324,8 +322,8 @@ class Fetcher:
         while True:
             exchange = self._request(hop_url, until)
             exchanges.append(exchange)
-            location = _header(exchange.response_headers, "location")
-            if exchange.status_code not in _REDIRECT_STATUSES or not location:
+            location = header(exchange.response_headers, "location")
+            if exchange.status_code not in REDIRECT_STATUSES or not location:
                 return _Chain(tuple(exchanges))
             if len(exchanges) > MAX_REDIRECTS:
                 raise _TooManyRedirects(f"more than {MAX_REDIRECTS} redirects (a loop?)")
@@ -350,12 +348,12 @@ class Fetcher:
             fetched_at = datetime.now(UTC).isoformat(timespec="milliseconds")
             limit = (
                 MAX_REDIRECT_BODY
-                if response.status_code in _REDIRECT_STATUSES
+                if response.status_code in REDIRECT_STATUSES
                 else self.settings.max_bytes
             )
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
-                if response.status_code in _REDIRECT_STATUSES:
+                if response.status_code in REDIRECT_STATUSES:
                     body = b""
                 else:
                     raise BodyTooLarge(f"Content-Length {declared} is over {limit} bytes")
@@ -382,14 +380,14 @@ class Fetcher:
         """Classify the final response, extract its text, archive everything."""
         final = chain.final
         status = final.status_code
-        failure = _status_failure(url, final)
+        failure = status_failure(url, final.status_code, final.reason)
         if failure is not None:
             return self.archive.store(url, chain.exchanges, text=None, failure=failure, via=via)
-        content_type = _header(final.response_headers, "content-type")
+        content_type = header(final.response_headers, "content-type")
         try:
             body = decode_content(
                 final.body,
-                _header(final.response_headers, "content-encoding"),
+                header(final.response_headers, "content-encoding"),
                 self.settings.max_bytes,
             )
             page = self._extract(body, content_type, final.url)
@@ -427,50 +425,6 @@ class Fetcher:
                 return main_text(body, content_type, url)
 
 
-def _status_failure(url: str, final: HttpExchange) -> FetchFailure | None:
-    status = final.status_code
-    label = f"HTTP {status} {final.reason}".strip()
-    if 200 <= status < 300:
-        return None
-    if status in {404, 410}:
-        return FetchFailure(url, UnavailableReason.DEAD, label)
-    if status == 429:
-        return FetchFailure(url, UnavailableReason.RATE_LIMITED, label)
-    if status in {401, 402}:
-        return FetchFailure(url, UnavailableReason.PAYWALL, f"{label} (login or payment required)")
-    if status in _REDIRECT_STATUSES:
-        return FetchFailure(url, UnavailableReason.HTTP_ERROR, f"{label} without a Location")
-    return FetchFailure(url, UnavailableReason.HTTP_ERROR, label)
-
-
-def _retry_delay(final: HttpExchange, attempt: int) -> float | None:
-    """Seconds to wait before retrying, or None when the server asks for too long a wait."""
-    retry_after = _header(final.response_headers, "retry-after")
-    if retry_after is None:
-        return _backoff(attempt)
-    seconds = _parse_retry_after(retry_after)
-    if seconds is None:
-        return _backoff(attempt)
-    return seconds if seconds <= MAX_RETRY_AFTER else None
-
-
-def _backoff(attempt: int) -> float:
-    return BACKOFF_BASE * float(2 ** min(attempt, 10))
-
-
-def _parse_retry_after(value: str) -> float | None:
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, float((when - datetime.now(UTC)).total_seconds()))
-
-
 def _read_capped(response: httpx.Response, limit: int, *, truncate: bool) -> bytes:
     """Read the raw (still content-encoded) body; over `limit` raises or truncates."""
     body = bytearray()
@@ -502,10 +456,6 @@ def _clean_url(url: str) -> str:
 
 def _decode_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
     return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
-
-
-def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
-    return next((value for key, value in headers if key.lower() == name), None)
 
 
 def _timeout_detail(settings: FetchSettings) -> str:
