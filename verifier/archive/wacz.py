@@ -62,7 +62,6 @@ def export_wacz(
             "title": "Sources cited by the articles",
             "created": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "software": software,
-            "mainPageURL": None,
             "resources": resources,
         }
         encoded = json.dumps(datapackage, indent=2).encode()
