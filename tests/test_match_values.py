@@ -124,3 +124,37 @@ def test_day_and_month_take_the_year_the_page_states_elsewhere() -> None:
     assert (conflict.kind, conflict.claim) == ("date", "May 9, 2018")
     assert conflict.source in {"May 7", "May 10, 2018"}
     assert other_day.verdict is Verdict.CONTRADICTED
+
+
+def test_publication_date_does_not_contradict_the_event_date() -> None:
+    page = (
+        "By Travis Zimpfer on March 2, 2017\n"
+        "The commission on Wednesday named Judge Lisa Hardwick, Benjamin Lipman and Brent "
+        "Powell as the three applicants for the vacant Supreme Court seat.\n"
+    )
+    assessment = assess(
+        "On March 1, 2017, Brent Powell was named one of three applicants for the vacant "
+        "Supreme Court seat.",
+        page,
+    )
+    assert not [flag for flag in assessment.flags if flag.kind == "date"]
+    assert assessment.verdict is not Verdict.CONTRADICTED
+
+
+@pytest.mark.parametrize(
+    ("claim", "source"),
+    [
+        (
+            "His grandson, Clive Uhr, became a noted radiologist in Brisbane.",
+            "His grandson, Clive Uhr, became a radiologist in Brisbane.",
+        ),
+        (
+            "The single reached No. 12 on the national chart in 1994.",
+            "The single reached 12 on the national chart in 1994.",
+        ),
+    ],
+)
+def test_words_that_only_look_negative_are_not_negations(claim: str, source: str) -> None:
+    assessment = assess(claim, source)
+    assert not [flag for flag in assessment.flags if flag.kind == "negation"]
+    assert assessment.verdict is not Verdict.CONTRADICTED

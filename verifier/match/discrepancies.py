@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from verifier.match.alignment import Alignment
 from verifier.match.quantities import DateMention, NumberMention, years_of
-from verifier.match.tokens import NEGATIONS, Token, fold, word_set
+from verifier.match.tokens import Token, fold, is_negation, word_set
 from verifier.model import Flag
 
 ROLE_HEADS = word_set(
@@ -184,11 +184,12 @@ def slot_flags(
     for slot in alignment.slots():
         claim_words = claim[slot.claim_start : slot.claim_end]
         source_words = source[slot.source_start : slot.source_end]
-        negation = _negated_match(alignment, slot.claim_start, slot.claim_end)
-        if negation is not None and not any(t.norm in NEGATIONS for t in source_words):
+        negation = _negated_match(alignment, slot.claim_start, slot.claim_end, claim_text)
+        source_negated = any(is_negation(t, source_text) for t in source_words)
+        if negation is not None and not source_negated:
             flags.append(_negation_flag(alignment, negation, claim_text, source_text))
             continue
-        if any(t.norm in NEGATIONS for t in (*claim_words, *source_words)):
+        if source_negated or any(is_negation(t, claim_text) for t in claim_words):
             continue  # a negation facing other words: not the same statement
         if all(on_page(t) for t in claim_words):
             continue
@@ -220,7 +221,7 @@ def slot_flags(
         if right_claim != left_claim + 1:
             continue  # handled as a slot above
         between = source[left_source + 1 : right_source]
-        if 0 < len(between) <= 3 and any(t.norm in NEGATIONS for t in between):
+        if 0 < len(between) <= 3 and any(is_negation(t, source_text) for t in between):
             token = claim[right_claim]
             flags.append(
                 Flag(
@@ -234,7 +235,9 @@ def slot_flags(
     return flags
 
 
-def _negated_match(alignment: Alignment, claim_start: int, claim_end: int) -> int | None:
+def _negated_match(
+    alignment: Alignment, claim_start: int, claim_end: int, claim_text: str
+) -> int | None:
     """Index of a claim negation in the slot whose governed word the source states plainly.
 
     "never abdicated" against "he abdicated": the source says the opposite. "not a musician"
@@ -242,7 +245,7 @@ def _negated_match(alignment: Alignment, claim_start: int, claim_end: int) -> in
     """
     claim = alignment.claim
     for index in range(claim_start, claim_end):
-        if claim[index].norm in NEGATIONS:
+        if is_negation(claim[index], claim_text):
             governed = index + 1
             if governed < len(claim) and governed in alignment.pairs:
                 return index
@@ -337,14 +340,18 @@ def date_flags(
             and slot[0] <= other.start
             and other.end <= slot[1]
             and not date.compatible_with(other)
+            and not _is_dateline(page_text, other)
         ]
         if not facing:
             # No aligned slot: a passage date agreeing on some field but not all is the same
-            # event dated differently ("4 March 2025" vs "3 March 2025").
+            # event dated differently ("4 March 2025" vs "3 March 2025") -- unless it dates the
+            # page itself ("By Travis Zimpfer on March 2, 2017"), which no event contradicts.
             facing = [
                 other
                 for other in passage_dates
-                if not date.compatible_with(other) and _shares_field(date, other)
+                if not date.compatible_with(other)
+                and _shares_field(date, other)
+                and not _is_dateline(page_text, other)
             ]
         source = page_text[facing[0].start : facing[0].end] if facing else None
         flags.append(
@@ -357,6 +364,29 @@ def date_flags(
             )
         )
     return flags
+
+
+_BYLINE = re.compile(
+    r"\b(?:by|published|updated|posted|modified|last|copyright|captures|meta data|datetime)\b",
+    re.IGNORECASE,
+)
+_DATELINE_WORDS = 14
+
+
+def _is_dateline(page_text: str, date: DateMention) -> bool:
+    """The date stands in a short line that dates the page (a byline, a publication or update
+    stamp, or the date alone) or in an address, rather than in a sentence about an event."""
+    before = page_text[date.start - 1 : date.start] if date.start else ""
+    if before == "/" or page_text[date.end : date.end + 1] == "/":
+        return True
+    line_start = page_text.rfind("\n", 0, date.start) + 1
+    line_end = page_text.find("\n", date.end)
+    line = page_text[line_start : line_end if line_end >= 0 else len(page_text)]
+    words = len(line.split())
+    if words > _DATELINE_WORDS:
+        return False
+    rest = page_text[line_start : date.start] + page_text[date.end : line_start + len(line)]
+    return len(rest.split()) <= 2 or _BYLINE.search(line) is not None
 
 
 def _shares_field(one: DateMention, other: DateMention) -> bool:

@@ -54,10 +54,25 @@ LIGHT_WORDS = word_set(
 """Words that shade a claim rather than carry it: their absence weighs little."""
 
 NEGATIONS = word_set(
-    "not no never none nobody nothing neither nor without cannot n't refused refuse "
-    "failed fail unable denied deny"
+    "not no never none nobody nothing neither nor without cannot n't refused refuse refuses "
+    "refusing failed fail fails failing unable denied deny denies denying"
 )
-"""Words that reverse what a sentence asserts ("agreed" vs "did not agree")."""
+"""Words that reverse what a sentence asserts ("agreed" vs "did not agree"), as written."""
+
+
+def is_negation(token: Token, text: str) -> bool:
+    """`token` (a word of `text`) reverses its sentence: "not", "never", "didn't", "refused".
+
+    Judged on the written word, not the normal form: "noted" stems to "not". "No." before a
+    number is the abbreviation of "number" ("No. 12").
+    """
+    word = fold(token.text).replace("\u2019", "'")
+    if word.endswith("n't"):
+        return True
+    if word == "no" and text[token.end : token.end + 1] == ".":
+        return False
+    return word in NEGATIONS
+
 
 _NUMBER_WORDS = {
     word: str(value)
