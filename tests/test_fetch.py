@@ -375,3 +375,17 @@ def test_a_damaged_archive_is_a_failure_offline_and_a_refetch_online(
         assert offline.reason is UnavailableReason.UNREADABLE
         online = fetcher.fetch(url)
     assert isinstance(online, Capture) and online.via == "live"
+
+
+def test_a_lying_charset_label_is_overruled_by_the_bytes(
+    http_server: LoopbackServer, archive: Archive
+) -> None:
+    page = PAGE.replace("Takeshi Iwaya", "Zoë Müller-Lüdenscheidt")
+    url = http_server.route(
+        "/latin1-label",
+        page.encode("utf-8"),
+        headers={"Content-Type": "text/html; charset=iso-8859-1"},
+    )
+    result = fetch_one(url, archive)
+    assert isinstance(result, Capture)
+    assert "Foreign Minister Zoë Müller-Lüdenscheidt arrived in Seoul" in result.text
