@@ -97,6 +97,7 @@ class LoopbackServer:
         class _Server(ThreadingHTTPServer):
             daemon_threads = True
             block_on_close = False
+            address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
 
             def handle_error(self, request: object, client_address: object) -> None:
                 # A client that hangs up mid-answer is what timeout tests do on purpose.
@@ -116,7 +117,8 @@ class LoopbackServer:
         )
 
     def url(self, path: str = "/") -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{path}"
 
     def route(
         self,

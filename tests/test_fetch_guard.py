@@ -277,3 +277,17 @@ def test_blocked_answers_name_the_reason(archive: Archive, internal: LoopbackSer
     result = fetch(internal.url("/secret"), archive)
     assert isinstance(result, FetchFailure)
     assert "127.0.0.2" in result.detail
+
+
+def test_ipv6_loopback_is_refused_unless_allowed(
+    loopback_server_factory: ServerFactory, archive: Archive
+) -> None:
+    server = loopback_server_factory("::1")
+    url = server.route("/page", PAGE)
+    refused = fetch(url, archive, ALLOW_ONE)
+    assert isinstance(refused, FetchFailure) and refused.reason is UnavailableReason.BLOCKED
+    assert server.connections == 0
+    allowed = FetchSettings(wayback=None, allow_hosts=("::1",), timeout=3.0, retries=0)
+    with Fetcher(allowed, archive) as fetcher:
+        result = fetcher.fetch(url, refresh=True)
+    assert isinstance(result, Capture) and "Takeshi Iwaya" in result.text
