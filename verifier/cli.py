@@ -10,20 +10,25 @@ from __future__ import annotations
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import click
 
 from verifier import __version__, gate, match, pipeline, report
 from verifier.archive import Archive
+from verifier.changes import changed_files
 from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
 from verifier.fetch import Fetcher
 from verifier.ledger import Ledger
+from verifier.ledger.acceptance import accept_with_pin
+from verifier.ledger.config import layered_settings, unknown_environment_variables
+from verifier.ledger.reuse import ResultCache
 from verifier.model import (
     Capture,
     Claim,
@@ -33,13 +38,19 @@ from verifier.model import (
     SourceResult,
     Verdict,
 )
+from verifier.report.formats import OutputFormat, render
+from verifier.report.github import github_outputs
+from verifier.settings import Settings
 
 EXIT_OK = 0
+EXIT_UNEXPECTED = 1
 EXIT_GATE_FAILED = 2
 EXIT_INPUT_ERROR = 3
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-@dataclass(frozen=True)
+
+@dataclass
 class Console:
     """Where the CLI talks to people: stderr, honouring -q / -v."""
 
@@ -58,17 +69,10 @@ class Console:
             click.echo(f"{warning.article}:{warning.line}: warning: {warning.message}", err=True)
 
     def progress(self, total: int, label: str) -> Callable[[str, SourceResult], None] | None:
-        """A per-source callback: a bar on a terminal, a line per source with -v, else nothing."""
+        """A per-source callback: a counter on a terminal (not in CI), a line per source
+        with -v, else nothing."""
         if self.verbosity < 0 or total == 0:
             return None
-        if sys.stderr.isatty() and not os.environ.get("CI"):
-            done = [0]
-
-            def bar(url: str, result: SourceResult) -> None:
-                done[0] += 1
-                click.echo(f"\r{label} {done[0]}/{total}", err=True, nl=done[0] == total)
-
-            return bar
         if self.verbosity > 0:
 
             def line(url: str, result: SourceResult) -> None:
@@ -76,13 +80,21 @@ class Console:
                 click.echo(f"{label} {url}: {state}", err=True)
 
             return line
+        if sys.stderr.isatty() and not os.environ.get("CI"):
+            done = [0]
+
+            def counter(url: str, result: SourceResult) -> None:
+                done[0] += 1
+                click.echo(f"\r{label} {done[0]}/{total}", err=True, nl=done[0] == total)
+
+            return counter
         return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
-    ledger_path: Path
-    console: Console
+    ledger_path: Path = Path("claims.yaml")
+    console: Console = field(default_factory=Console)
 
     @property
     def base_dir(self) -> Path:
@@ -99,12 +111,84 @@ class Context:
             )
         return Ledger.load(self.ledger_path)
 
+    def settings(self, ledger: Ledger, **flags: object) -> Settings:
+        """Packaged defaults < claims.yaml < VERIFIER_* environment < these flags."""
+        for name in unknown_environment_variables(os.environ):
+            self.console.info(f"warning: {name} names no setting; it is ignored")
+        return layered_settings(ledger.settings, environ=os.environ, flags=flags)
+
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def _adjust_verbosity(amount: int) -> Callable[[click.Context, click.Parameter, int], None]:
+    def callback(ctx: click.Context, param: click.Parameter, count: int) -> None:
+        if count:
+            ctx.ensure_object(Context).console.verbosity += amount * count
+
+    return callback
+
+
+def verbosity_options(command: F) -> F:
+    """-q / -v, accepted before or after the command name."""
+    command = click.option(
+        "-q",
+        "--quiet",
+        count=True,
+        expose_value=False,
+        callback=_adjust_verbosity(-1),
+        help="Print only errors.",
+    )(command)
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_adjust_verbosity(1),
+        help="Print each source as it is read.",
+    )(command)
+
 
 offline_option = click.option(
     "--offline", is_flag=True, help="Use only archived sources; never touch the network."
 )
+
+
+def gate_options(command: F) -> F:
+    """What a check reports and what fails it: shared by `check` and `run`."""
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice([f.value for f in OutputFormat]),
+                default=OutputFormat.MARKDOWN.value,
+                show_default=True,
+                help="Also print the results to stdout as json, sarif (2.1.0) or junit (XML); "
+                "reports/ is always written.",
+            ),
+            click.option(
+                "--fail-on",
+                metavar="VERDICTS",
+                help="Comma-separated verdicts that fail the run "
+                "(overrides settings.fail_on; default contradicted,unsupported).",
+            ),
+            click.option(
+                "--min-score",
+                type=click.FloatRange(0, 1),
+                help="Also fail supported or partial claims scoring below this.",
+            ),
+            click.option(
+                "--changed-since",
+                metavar="REF",
+                help="Check only the claims of articles changed since this git ref "
+                "(hand-written claims when claims.yaml changed).",
+            ),
+            offline_option,
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,15 +201,15 @@ offline_option = click.option(
     show_default=True,
     help="The claims ledger; reports/ and archive/ live beside it.",
 )
-@click.option("-q", "--quiet", count=True, help="Print only errors.")
-@click.option("-v", "--verbose", count=True, help="Print each source as it is read.")
+@verbosity_options
 @click.pass_context
-def cli(ctx: click.Context, ledger_path: Path, quiet: int, verbose: int) -> None:
+def cli(ctx: click.Context, ledger_path: Path) -> None:
     """Check that footnoted claims say what their cited sources say.
 
     Typical use, at the root of a repository with a claims.yaml: `verifier run`.
+    Exit codes: 0 passed, 1 unexpected error, 2 gate failed, 3 input or configuration error.
     """
-    ctx.obj = Context(ledger_path=ledger_path, console=Console(verbosity=verbose - quiet))
+    ctx.ensure_object(Context).ledger_path = ledger_path
 
 
 @cli.command()
@@ -138,6 +222,7 @@ def cli(ctx: click.Context, ledger_path: Path, quiet: int, verbose: int) -> None
     show_default=True,
     help="yaml: update claims.yaml; json: print the claims to stdout and change nothing.",
 )
+@verbosity_options
 @pass_context
 def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
     """Find footnoted claims in ARTICLES (default: claims.yaml `articles:`); update the ledger."""
@@ -145,58 +230,94 @@ def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
     outcome = _extract(ctx, ledger, articles)
     if output_format == "json":
         names = {e.article for e in outcome.extractions}
-        claims = [c for c in ledger.claims if c.article in names]
-        _print_json([_claim_json(c) for c in claims])
+        _print_json([_claim_json(c) for c in ledger.claims if c.article in names])
         return EXIT_OK
-    _save_ledger(ctx, ledger)
+    ledger.save()
     ctx.console.info(
-        f"extracted {outcome.claim_count} claims from {len(outcome.extractions)} articles "
-        f"into {ctx.ledger_path}"
+        f"{outcome.claim_count} claims in {len(outcome.extractions)} article(s); "
+        f"ledger: {ctx.ledger_path}"
     )
     return EXIT_OK
 
 
 @cli.command()
 @click.option("--refresh", is_flag=True, help="Fetch again even what is already archived.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per URL.")
+@verbosity_options
 @pass_context
-def fetch(ctx: Context, refresh: bool) -> int:
+def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
-    sources = _fetch(ctx, ledger, offline=False, refresh=refresh)
-    failed = sum(1 for s in sources.values() if isinstance(s, FetchFailure))
+    settings = ctx.settings(ledger, timeout=timeout)
+    sources = _fetch(ctx, settings, ledger.claims, offline=False, refresh=refresh)
+    failed = [s for s in sources.values() if isinstance(s, FetchFailure)]
+    for failure in failed:
+        ctx.console.detail(f"unavailable: {failure.url}: {failure.describe()}")
     ctx.console.info(
-        f"{len(sources)} sources: {len(sources) - failed} readable, {failed} unavailable"
+        f"{len(sources)} sources: {len(sources) - len(failed)} readable, {len(failed)} unavailable"
     )
     return EXIT_OK
 
 
 @cli.command()
-@offline_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["markdown", "json"]),
-    default="markdown",
-    show_default=True,
-    help="markdown: write reports/ only; json: also print results.json to stdout.",
-)
+@gate_options
+@verbosity_options
 @pass_context
-def check(ctx: Context, offline: bool, output_format: str) -> int:
+def check(
+    ctx: Context,
+    offline: bool,
+    output_format: str,
+    fail_on: str | None,
+    min_score: float | None,
+    changed_since: str | None,
+) -> int:
     """Score claims against their sources, write reports/, and exit by the gate."""
     ledger = ctx.load_ledger()
-    return _check(ctx, ledger, offline=offline, output_format=output_format, warnings=())
+    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    scope = _scope(ctx, changed_since)
+    return _check(ctx, ledger, settings, scope, offline, OutputFormat(output_format), ())
 
 
 @cli.command()
 @click.argument("articles", nargs=-1)
-@offline_option
+@gate_options
+@verbosity_options
 @pass_context
-def run(ctx: Context, articles: tuple[str, ...], offline: bool) -> int:
+def run(
+    ctx: Context,
+    articles: tuple[str, ...],
+    offline: bool,
+    output_format: str,
+    fail_on: str | None,
+    min_score: float | None,
+    changed_since: str | None,
+) -> int:
     """Extract, fetch and check: the whole pass. Exits 2 when the gate fails."""
     ledger = ctx.load_ledger(create=bool(articles))
-    outcome = _extract(ctx, ledger, articles)
-    _save_ledger(ctx, ledger)
-    return _check(ctx, ledger, offline=offline, output_format="markdown", warnings=outcome.warnings)
+    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    scope = _scope(ctx, changed_since)
+    outcome = _extract(ctx, ledger, articles, scope)
+    ledger.save()
+    return _check(
+        ctx, ledger, settings, scope, offline, OutputFormat(output_format), outcome.warnings
+    )
+
+
+@cli.command()
+@click.argument("claim_id", metavar="ID")
+@click.option("--note", required=True, help="Why the finding is acceptable (kept in claims.yaml).")
+@verbosity_options
+@pass_context
+def accept(ctx: Context, claim_id: str, note: str) -> int:
+    """Accept the finding on claim ID: it stops failing the gate until the claim or its
+    source changes."""
+    ledger = ctx.load_ledger()
+    reports_dir = ctx.base_dir / ctx.settings(ledger).reports_dir
+    claim = accept_with_pin(ledger, claim_id, note, reports_dir / "results.json")
+    ledger.save()
+    pinned = "" if claim.accepted_for else " (no report to pin it to yet: run `verifier check`)"
+    ctx.console.info(f"accepted {claim.id}{pinned}")
+    return EXIT_OK
 
 
 @cli.command()
@@ -221,7 +342,7 @@ def score(input_file: TextIO) -> int:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option(
     "--format",
     "output_format",
@@ -233,10 +354,12 @@ def score(input_file: TextIO) -> int:
 @offline_option
 @pass_context
 def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: bool) -> int:
-    """Print the main text of PATH_OR_URL sources as the matcher sees it."""
-    from verifier.fetch import read_text  # imported late: only this command needs it
+    """Print the main text of sources as the matcher sees it (archived copy first).
 
-    settings = ctx.load_ledger().settings if ctx.ledger_path.exists() else None
+    Exits 3 when any input could not be read."""
+    from verifier.fetch import read_text
+
+    settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else None
     failed = False
     for item in inputs:
         result = read_text(item, base_dir=Path.cwd(), settings=settings, offline=offline)
@@ -255,9 +378,70 @@ def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: boo
     return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
-def _extract(ctx: Context, ledger: Ledger, articles: Sequence[str]) -> pipeline.ExtractOutcome:
+@cli.group()
+def archive() -> None:
+    """Inspect and export the source archive (archive/ beside claims.yaml)."""
+
+
+@archive.command("verify")
+@verbosity_options
+@pass_context
+def archive_verify(ctx: Context) -> int:
+    """Re-read every WARC record and re-check its digests against the index.
+
+    Exits 3 when a problem is found."""
+    with _open_archive(ctx) as store:
+        result = store.verify()
+    for problem in result.problems:
+        click.echo(f"problem: {problem}", err=True)
+    ctx.console.info(
+        f"{result.files} WARC files, {result.records} records, {result.entries} index entries: "
+        + ("ok" if result.ok else f"{len(result.problems)} problem(s)")
+    )
+    return EXIT_OK if result.ok else EXIT_INPUT_ERROR
+
+
+@archive.command("export")
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@verbosity_options
+@pass_context
+def archive_export(ctx: Context, destination: Path) -> int:
+    """Write the archive as a WACZ package (open it in ReplayWeb.page or pywb)."""
+    with _open_archive(ctx) as store:
+        summary = store.export_wacz(destination)
+    ctx.console.info(f"wrote {destination} ({summary})")
+    return EXIT_OK
+
+
+def _open_archive(ctx: Context) -> Archive:
+    settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else Settings()
+    root = ctx.base_dir / settings.archive_dir
+    if not root.is_dir():
+        raise InputError(
+            "no archive here", path=str(root), hint="run `verifier fetch` to create it"
+        )
+    return Archive(root)
+
+
+def _scope(ctx: Context, changed_since: str | None) -> set[str | None] | None:
+    if changed_since is None:
+        return None
+    changed = changed_files(changed_since, ctx.base_dir)
+    scope = pipeline.changed_scope(changed, ctx.ledger_path.name)
+    ctx.console.detail(f"changed since {changed_since}: {len(changed)} file(s)")
+    return scope
+
+
+def _extract(
+    ctx: Context,
+    ledger: Ledger,
+    articles: Sequence[str],
+    scope: set[str | None] | None = None,
+) -> pipeline.ExtractOutcome:
     patterns = articles or ledger.articles
     paths = pipeline.resolve_articles(Path.cwd() if articles else ctx.base_dir, patterns)
+    if scope is not None:
+        paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
     outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
     for extraction in outcome.extractions:
         ledger.merge(extraction)
@@ -266,38 +450,48 @@ def _extract(ctx: Context, ledger: Ledger, articles: Sequence[str]) -> pipeline.
     return outcome
 
 
-def _save_ledger(ctx: Context, ledger: Ledger) -> None:
-    ledger.save()
-    ctx.console.detail(f"ledger: {ctx.ledger_path}")
-
-
 def _fetch(
-    ctx: Context, ledger: Ledger, *, offline: bool, refresh: bool
+    ctx: Context, settings: Settings, claims: Sequence[Claim], *, offline: bool, refresh: bool
 ) -> dict[str, SourceResult]:
-    settings = ledger.settings
-    urls = pipeline.locations(ledger.claims, ctx.base_dir)
-    fetcher = Fetcher(settings.fetch, Archive(ctx.base_dir / settings.archive_dir))
+    urls = pipeline.locations(claims, ctx.base_dir)
     label = "reading" if offline else "fetching"
-    return fetcher.fetch_all(
-        urls, offline=offline, refresh=refresh, progress=ctx.console.progress(len(urls), label)
-    )
+    with Fetcher(settings.fetch, Archive(ctx.base_dir / settings.archive_dir)) as fetcher:
+        return fetcher.fetch_all(
+            urls, offline=offline, refresh=refresh, progress=ctx.console.progress(len(urls), label)
+        )
 
 
 def _check(
     ctx: Context,
     ledger: Ledger,
-    *,
+    settings: Settings,
+    scope: set[str | None] | None,
     offline: bool,
-    output_format: str,
+    output_format: OutputFormat,
     warnings: Sequence[ExtractionWarning],
 ) -> int:
-    settings = ledger.settings
-    sources = _fetch(ctx, ledger, offline=offline, refresh=False)
-    findings = pipeline.check_claims(ledger.claims, sources, ctx.base_dir, match.assess)
+    claims = pipeline.in_scope(ledger.claims, scope)
+    sources = _fetch(ctx, settings, claims, offline=offline, refresh=False)
+    cache = ResultCache.for_ledger(ctx.ledger_path)
+    findings = pipeline.check_claims(claims, sources, ctx.base_dir, cache.wrap(match.assess))
+    cache.save()
+    ctx.console.detail(f"matcher: {cache.misses} scored, {cache.hits} reused")
     reports_dir = ctx.base_dir / settings.reports_dir
-    report.write_reports(findings, reports_dir, warnings=warnings, generated_at=_now())
-    if output_format == "json":
-        _print_json(report.results_document(findings))
+    report.write_reports(
+        findings,
+        reports_dir,
+        warnings=warnings,
+        generated_at=_now(),
+        archive_dir=ctx.base_dir / settings.archive_dir,
+        checked_articles=scope,
+    )
+    document = render(findings, output_format, settings.policy, ledger=_repo_path(ctx))
+    if document:
+        click.echo(document)
+    annotations = github_outputs(findings, settings.policy, os.environ, ledger=_repo_path(ctx))
+    for annotation in annotations:
+        # Annotations go to stderr when stdout carries a machine-readable document.
+        click.echo(annotation, err=bool(document))
     result = gate.evaluate(findings, settings.policy)
     ctx.console.info(_summary(findings, reports_dir))
     if not result.passed:
@@ -308,8 +502,13 @@ def _check(
     return EXIT_OK
 
 
+def _repo_path(ctx: Context) -> str:
+    """The ledger's path as CI annotations need it: relative to the working directory."""
+    return pipeline.display_path(ctx.ledger_path, Path.cwd())
+
+
 def _summary(findings: Sequence[Finding], reports_dir: Path) -> str:
-    counts = {v: 0 for v in Verdict}
+    counts = dict.fromkeys(Verdict, 0)
     for finding in findings:
         counts[finding.verdict] += 1
     parts = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
@@ -346,10 +545,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: run the CLI and turn every outcome into a documented exit code."""
     try:
         code = cli.main(args=argv, prog_name="verifier", standalone_mode=False)
-    except click.UsageError as error:  # click exits 2 for these; 2 means "gate failed" here
-        error.show()
-        sys.exit(EXIT_INPUT_ERROR)
-    except click.ClickException as error:
+    except click.ClickException as error:  # usage errors: click says 2, which means "gate failed"
         error.show()
         sys.exit(EXIT_INPUT_ERROR)
     except click.Abort:
@@ -360,4 +556,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         if error.hint:
             click.echo(f"hint: {error.hint}", err=True)
         sys.exit(error.exit_code)
+    except Exception:  # a bug: say so plainly, keep the traceback for the report
+        click.echo(traceback.format_exc(), err=True, nl=False)
+        click.echo("error: unexpected internal error (exit 1); please report it", err=True)
+        sys.exit(EXIT_UNEXPECTED)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

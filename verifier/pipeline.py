@@ -7,7 +7,7 @@ stage is handed in (`Stages`), so tests can run the pass with any stage replaced
 from __future__ import annotations
 
 import glob
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -203,3 +203,19 @@ _SUPPORT_ORDER = (Verdict.UNSUPPORTED, Verdict.CONTRADICTED, Verdict.PARTIAL, Ve
 def _support_rank(check: SourceCheck) -> tuple[int, float]:
     assert check.assessment is not None
     return (_SUPPORT_ORDER.index(check.assessment.verdict), check.assessment.score)
+
+
+def in_scope(claims: Iterable[Claim], articles: Collection[str | None] | None) -> list[Claim]:
+    """The claims of the given articles (None standing for hand-written claims); all if None."""
+    if articles is None:
+        return list(claims)
+    return [claim for claim in claims if claim.article in articles]
+
+
+def changed_scope(changed_files: Collection[str], ledger_name: str) -> set[str | None]:
+    """Articles a `--changed-since` run covers: the changed files, and the hand-written
+    claims (None) when claims.yaml itself changed, since those live only there."""
+    scope: set[str | None] = set(changed_files)
+    if ledger_name in changed_files:
+        scope.add(None)
+    return scope
