@@ -455,9 +455,16 @@ def _fetch(
 ) -> dict[str, SourceResult]:
     urls = pipeline.locations(claims, ctx.base_dir)
     label = "reading" if offline else "fetching"
-    with Fetcher(settings.fetch, Archive(ctx.base_dir / settings.archive_dir)) as fetcher:
+    with (
+        Archive(ctx.base_dir / settings.archive_dir) as store,
+        Fetcher(settings.fetch, store) as fetcher,
+    ):
         return fetcher.fetch_all(
-            urls, offline=offline, refresh=refresh, progress=ctx.console.progress(len(urls), label)
+            urls,
+            offline=offline,
+            refresh=refresh,
+            progress=ctx.console.progress(len(urls), label),
+            accessed=pipeline.access_dates(claims, ctx.base_dir),
         )
 
 

@@ -138,6 +138,17 @@ def source_location(url: str, base_dir: Path) -> str:
     return (path if path.is_absolute() else base_dir / path).resolve().as_uri()
 
 
+def access_dates(claims: Iterable[Claim], base_dir: Path) -> dict[str, str]:
+    """Each source location's access date as its citation gives it (the first one cited),
+    so a dead source falls back to the archived copy nearest the day it was read."""
+    dates: dict[str, str] = {}
+    for claim in claims:
+        for citation in claim.citations:
+            if citation.url and citation.accessed:
+                dates.setdefault(source_location(citation.url, base_dir), citation.accessed)
+    return dates
+
+
 def locations(claims: Iterable[Claim], base_dir: Path) -> list[str]:
     """Every distinct source location the claims cite, in first-cited order."""
     seen: dict[str, None] = {}

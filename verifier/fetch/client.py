@@ -22,7 +22,7 @@ from verifier.fetch.content import (
     decode_content,
 )
 from verifier.fetch.guard import AddressPolicy, BlockedDestination, UnresolvableHost
-from verifier.fetch.local import is_local, read_local
+from verifier.fetch.local import LOCAL_TEXT_FILE, LocalTextCache, is_local, read_local
 from verifier.fetch.policy import (
     REDIRECT_STATUSES,
     backoff,
@@ -81,6 +81,7 @@ class Fetcher:
     def __init__(self, settings: FetchSettings, archive: Archive) -> None:
         self.settings = settings
         self.archive = archive
+        self.local_texts = LocalTextCache(archive.root / LOCAL_TEXT_FILE)
         self.transport = GuardedTransport(
             AddressPolicy(settings.allow_hosts), max_connections=max(4, settings.concurrency * 2)
         )
@@ -179,6 +180,7 @@ class Fetcher:
 
     def close(self) -> None:
         self._client.close()
+        self.local_texts.save()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -190,7 +192,7 @@ class Fetcher:
 
     def _without_network(self, url: str, *, offline: bool, refresh: bool) -> SourceResult | None:
         if is_local(url):
-            return read_local(url)
+            return read_local(url, self.local_texts)
         scheme = urlsplit(url).scheme.lower()
         if scheme not in {"http", "https"}:
             return FetchFailure(url, UnavailableReason.BLOCKED, f"scheme {scheme!r} is not fetched")

@@ -4,13 +4,67 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import mimetypes
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from verifier.files import write_atomically
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
-from verifier.text import UnreadableContent, main_text
+from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
+
+LOCAL_TEXT_FILE = "local-text.json"
+"""Beside the archive index: main text of local sources by content digest."""
+
+
+class LocalTextCache:
+    """Main text of local files by content digest, so an unchanged file is not re-extracted.
+
+    Local sources are read afresh every run (the file is its own record), but extracting
+    the text of thousands of unchanged HTML files would dominate a re-check. The key is
+    the digest of the bytes and the extractor version, so it can never describe another
+    file's text; a missing or damaged cache file only costs time.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._pages: dict[str, list[str | None]] = {}
+        self._used: set[str] = set()
+        self._lock = threading.Lock()
+        self._changed = False
+        if path is not None:
+            try:
+                document = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+                document = None
+            if isinstance(document, dict) and document.get("extractor") == EXTRACTOR_VERSION:
+                pages = document.get("pages")
+                self._pages = pages if isinstance(pages, dict) else {}
+
+    def get(self, digest: str) -> PageText | None:
+        entry = self._pages.get(digest)
+        if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], str):
+            return None
+        with self._lock:
+            self._used.add(digest)
+        return PageText(entry[0], entry[1])
+
+    def put(self, digest: str, page: PageText) -> None:
+        with self._lock:
+            self._pages[digest] = [page.text, page.title]
+            self._used.add(digest)
+            self._changed = True
+
+    def save(self) -> None:
+        """Keep the texts this run used; write only when something was added."""
+        if self.path is None or not self._changed:
+            return
+        pages = {digest: self._pages[digest] for digest in sorted(self._used)}
+        document = {"extractor": EXTRACTOR_VERSION, "pages": pages}
+        write_atomically(self.path, json.dumps(document, ensure_ascii=False), durable=False)
+        self._changed = False
 
 
 def is_local(url: str) -> bool:
@@ -30,7 +84,7 @@ def payload_digest(body: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
-def read_local(url: str) -> SourceResult:
+def read_local(url: str, texts: LocalTextCache | None = None) -> SourceResult:
     """Read a file: URL as a source; failures are values, not exceptions."""
     try:
         path = path_of(url)
@@ -46,17 +100,22 @@ def read_local(url: str) -> SourceResult:
     except OSError as error:
         return FetchFailure(url, UnavailableReason.UNREADABLE, f"{path}: {error.strerror}")
     content_type = mimetypes.guess_type(path.name)[0] or ""
-    try:
-        page = main_text(body, content_type or None, url)
-    except UnreadableContent as error:
-        return FetchFailure(url, error.reason, f"{path}: {error.detail}")
+    digest = payload_digest(body)
+    page = texts.get(digest) if texts is not None else None
+    if page is None:
+        try:
+            page = main_text(body, content_type or None, url)
+        except UnreadableContent as error:
+            return FetchFailure(url, error.reason, f"{path}: {error.detail}")
+        if texts is not None:
+            texts.put(digest, page)
     return Capture(
         url=url,
         final_url=url,
         status_code=200,
         fetched_at=datetime.fromtimestamp(modified, UTC).isoformat(timespec="seconds"),
         content_type=content_type,
-        payload_digest=payload_digest(body),
+        payload_digest=digest,
         text=page.text,
         title=page.title,
         via="local",

@@ -13,8 +13,7 @@ acceptance.is_accepted(finding)                        stale acceptances bring f
 reuse.ResultCache.for_ledger(path).wrap(assess)        reuse unchanged matcher results
 """
 
-from verifier.ledger.files import write_atomically
 from verifier.ledger.ids import claim_id
 from verifier.ledger.store import Ledger, MergeSummary
 
-__all__ = ["Ledger", "MergeSummary", "claim_id", "write_atomically"]
+__all__ = ["Ledger", "MergeSummary", "claim_id"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier import __version__
-from verifier.ledger.files import write_atomically
+from verifier.files import write_atomically
 
 CACHE_FORMAT = 1
 CACHE_DIR_NAME = ".verifier-cache"

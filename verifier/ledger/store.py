@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.errors import LedgerError
+from verifier.files import write_atomically
 from verifier.ledger import cache
 from verifier.ledger import parse as parsing
 from verifier.ledger.batch import paused_garbage_collection
@@ -38,13 +39,12 @@ from verifier.ledger.entries import (
     machine_values,
     ruamel_value,
 )
-from verifier.ledger.files import write_atomically
 from verifier.ledger.ids import normalize_text, unique_claim_id
 from verifier.ledger.text import is_filler, plain, round_trip_yaml, shift_dash, split_lines
 from verifier.model import Claim, Extraction, Status
 from verifier.settings import DEFAULT_FAIL_ON, Settings
 
-__all__ = ["Ledger", "MergeSummary", "write_atomically"]
+__all__ = ["Ledger", "MergeSummary"]
 
 _HEADER = """\
 # claims.yaml: the reviewable ledger of footnoted claims.

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from verifier.ledger.files import write_atomically
+from verifier.files import write_atomically
 from verifier.model import Finding
 from verifier.report import markdown
 from verifier.report.results import ordered

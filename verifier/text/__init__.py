@@ -26,7 +26,6 @@ from verifier.text.decode import (
     looks_binary,
 )
 from verifier.text.errors import UnreadableContent
-from verifier.text.html import html_main_text
 from verifier.text.pdf import pdf_text
 
 __all__ = ["PageText", "UnreadableContent", "main_text"]
@@ -70,6 +69,10 @@ def main_text(body: bytes, content_type: str | None, url: str | None = None) -> 
         raise UnreadableContent(UnavailableReason.NOT_TEXT, f"content type {media_type}")
     if is_html:
         declared = charset_from_content_type(content_type) or declared_meta_charset(body)
+        # Imported here: trafilatura takes about a second to import, and most commands
+        # (extract, check against archived text) never parse HTML.
+        from verifier.text.html import html_main_text
+
         text, title = html_main_text(decode_text(body, declared), url)
     else:
         text, title = decode_text(body, charset_from_content_type(content_type)).strip(), None

@@ -1,0 +1,57 @@
+"""Local sources: text extracted once per content, re-extracted when the file changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from verifier.archive import Archive
+from verifier.fetch import Fetcher, local
+from verifier.model import Capture
+from verifier.settings import FetchSettings
+
+PAGE = "<html><body><main><p>The bridge reopened on {day} March 2025.</p></main></body></html>"
+
+
+def read(root: Path, source: Path) -> Capture:
+    with Archive(root / "archive") as archive, Fetcher(FetchSettings(wayback=None), archive) as f:
+        result = f.fetch_all([source.as_uri()])[source.as_uri()]
+    assert isinstance(result, Capture)
+    return result
+
+
+def test_unchanged_local_files_are_not_extracted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "page.html"
+    source.write_text(PAGE.format(day=14), encoding="utf-8")
+    calls: list[str] = []
+    real_main_text = local.main_text
+
+    def counting(body: bytes, content_type: str | None, url: str | None = None) -> object:
+        calls.append(url or "")
+        return real_main_text(body, content_type, url)
+
+    monkeypatch.setattr(local, "main_text", counting)
+
+    first = read(tmp_path, source)
+    second = read(tmp_path, source)
+    assert len(calls) == 1
+    assert second.text == first.text
+    assert second.payload_digest == first.payload_digest
+
+    source.write_text(PAGE.format(day=15), encoding="utf-8")
+    third = read(tmp_path, source)
+    assert len(calls) == 2
+    assert "15 March" in third.text
+    assert third.payload_digest != first.payload_digest
+
+
+def test_a_damaged_cache_file_is_only_a_miss(tmp_path: Path) -> None:
+    source = tmp_path / "page.html"
+    source.write_text(PAGE.format(day=14), encoding="utf-8")
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / local.LOCAL_TEXT_FILE).write_text("{not json", encoding="utf-8")
+
+    assert "14 March 2025" in read(tmp_path, source).text
