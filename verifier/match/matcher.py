@@ -20,7 +20,7 @@ from verifier.match.quantities import (
     years_of,
 )
 from verifier.match.scoring import CONFLICT_KINDS, FEATURE_NAMES, MatchModel, packaged_model
-from verifier.match.tokenmask import WordSignals, unbacked_mask
+from verifier.match.tokenmask import WordSignals, unbacked_mask, unbacked_odds
 from verifier.match.tokens import LIGHT_WORDS, STOPWORDS, Token, tokenize
 from verifier.model import Assessment, Evidence, Flag, Verdict
 
@@ -150,11 +150,22 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         window_words=[t.norm for t in window_tokens],
         discrepancies=tuple(flags),
     )
-    unbacked = unbacked_mask(signals, model.token_weights, model.token_bias, model.token_threshold)
+    word_odds = unbacked_odds(signals, model.token_weights, model.token_bias)
+    unbacked = unbacked_mask(signals, word_odds, model.token_threshold)
     flags.extend(_unsupported_flags(claim, claim_tokens, content, ~unbacked, model, flags))
     flags.sort(key=lambda flag: (flag.start, flag.end))
 
     features = _features(content, weights, masks, flags)
+    features["substitutions"] = float(_substitutions(alignment, masks.page))
+    # What the per-word model makes of the words the passage lacks: its surest one, and how
+    # many it expects (the words the passage states count as backed).
+    outside = [
+        1.0 / (1.0 + math.exp(-odds))
+        for index, odds in enumerate(word_odds)
+        if not masks.window >> index & 1
+    ]
+    features["unbacked_surest"] = max(outside, default=0.0)
+    features["unbacked_expected"] = math.log1p(sum(outside))
     score = model.score(features)
     verdict = model.verdict(score, features)
     if verdict is Verdict.CONTRADICTED:
@@ -243,6 +254,21 @@ def _features(
             _weight(masks.window & ~in_conflict, weights) / rest if rest > 0 else 0.0
         ),
     }
+
+
+def _substitutions(alignment: Alignment, page_mask: int) -> int:
+    """Places where the passage, aligned with the claim, says other words than the claim and
+    the page nowhere states the claim's ("comedy drama *book*" vs "comedy drama *film*")."""
+    return sum(
+        1
+        for slot in alignment.slots()
+        if slot.bounded
+        and 0 < slot.source_end - slot.source_start <= SUBSTITUTION_MAX_WORDS
+        and not any(page_mask >> index & 1 for index in range(slot.claim_start, slot.claim_end))
+    )
+
+
+SUBSTITUTION_MAX_WORDS = 4
 
 
 def _is_conflict(flag: Flag) -> bool:
@@ -493,5 +519,7 @@ def _whole_claim_flag(claim: str) -> Flag:
 
 def _empty_features() -> dict[str, float]:
     features = dict.fromkeys((*FEATURE_NAMES, "anchored_coverage"), 0.0)
+    features["unbacked_surest"] = 1.0
+    features["unbacked_expected"] = 1.0
     features["missing_names"] = 1.0
     return features

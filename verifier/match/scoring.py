@@ -25,6 +25,9 @@ FEATURE_NAMES = (
     "conflicts",
     "length",
     "predicate_coverage",
+    "substitutions",
+    "unbacked_surest",
+    "unbacked_expected",
 )
 """Order of the feature vector; model.json weights follow it by name."""
 
@@ -62,7 +65,9 @@ class MatchModel:
     token_threshold: float
 
     def score(self, features: dict[str, float]) -> float:
-        total = self.bias + sum(self.weights.get(n, 0.0) * features[n] for n in FEATURE_NAMES)
+        total = self.bias + sum(
+            self.weights.get(n, 0.0) * features.get(n, 0.0) for n in FEATURE_NAMES
+        )
         fitted = 1.0 / (1.0 + math.exp(-max(min(total, 40.0), -40.0)))
         return fitted * min(1.0, features["coverage_passages"] / self.coverage_floor)
 

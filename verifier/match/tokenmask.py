@@ -115,18 +115,25 @@ def _closest_spelling(token: Token, signals: WordSignals, in_window: float) -> f
     return best[1] / 100 if best else 0.0
 
 
-def unbacked_mask(
-    signals: WordSignals, weights: dict[str, float], bias: float, threshold: float
-) -> int:
-    """Bitmask of content words judged unbacked (probability >= threshold)."""
+def unbacked_odds(signals: WordSignals, weights: dict[str, float], bias: float) -> list[float]:
+    """Log-odds that each content word is unbacked; without fitted weights, +-4 by whether
+    the passage and the lines around it state the word."""
     if not weights:
-        return ~signals.around & ((1 << len(signals.content)) - 1)
+        return [-4.0 if signals.around >> i & 1 else 4.0 for i in range(len(signals.content))]
     vector = [weights.get(name, 0.0) for name in TOKEN_FEATURE_NAMES]
+    return [
+        bias + sum(w * v for w, v in zip(vector, row, strict=True))
+        for row in word_features(signals)
+    ]
+
+
+def unbacked_mask(signals: WordSignals, odds: list[float], threshold: float) -> int:
+    """Bitmask of content words judged unbacked (probability >= threshold)."""
     # Compare log-odds rather than probabilities: no exp per word.
     cut = math.log(threshold / (1.0 - threshold))
     mask = 0
-    for index, row in enumerate(word_features(signals)):
-        if bias + sum(w * v for w, v in zip(vector, row, strict=True)) >= cut:
+    for index, value in enumerate(odds):
+        if value >= cut:
             mask |= 1 << index
     # A word the evidence passage itself states is never flagged: a flag must be explainable
     # by pointing at the passage.
