@@ -180,3 +180,21 @@ def test_degenerate_input_is_never_unavailable(claim: str, source: str) -> None:
     assessment = assess(claim, source)
     assert assessment.verdict is Verdict.UNSUPPORTED
     assert 0.0 <= assessment.score <= 1.0
+
+
+def test_title_given_by_a_verb_away_from_the_name_is_compared() -> None:
+    source = (
+        "Takeshi Iwaya, who became foreign minister in October, will visit Beijing next week "
+        "for talks with Wang Yi, the ministry said on Friday."
+    )
+    wrong = assess(
+        "Defense Minister Takeshi Iwaya will visit Beijing for talks with Wang Yi.", source
+    )
+    assert wrong.verdict is Verdict.CONTRADICTED
+    [title] = flags_of(wrong, "title")
+    assert (title.claim, title.source) == ("Defense Minister", "foreign minister")
+    right = assess(
+        "Foreign Minister Takeshi Iwaya will visit Beijing for talks with Wang Yi.", source
+    )
+    assert not flags_of(right, "title")
+    assert right.verdict is Verdict.SUPPORTED

@@ -114,10 +114,41 @@ def _person_roles(tokens: list[Token], text: str) -> list[_Role]:
             roles.append(_Role(tokens[name_end - 1].norm, words, tokens[start], token))
             continue
         # Title after the name: "Takeshi Iwaya, Japan's foreign minister".
-        surname = _name_before(tokens, start, text)
+        surname = _name_before(tokens, start, text) or _subject_of_title(tokens, start)
         if surname is not None:
             roles.append(_Role(surname.norm, words, tokens[start], token))
     return roles
+
+
+_TITLE_VERBS = word_set(
+    "became become becomes becoming was is were are been served serves serving named appointed "
+    "elected sworn made promoted nominated remained remains"
+)
+"""Verbs that give a person a title: "Iwaya, who became foreign minister in October"."""
+_TITLE_LINKS = _TITLE_VERBS | word_set(
+    "who has had have as in the a an then now later also former newly first since"
+)
+_TITLE_LINK_SPAN = 5
+
+
+def _subject_of_title(tokens: list[Token], role_start: int) -> Token | None:
+    """The surname a title is given to by a verb: "Iwaya became foreign minister", "Takeshi
+    Iwaya, who was appointed foreign minister": a name, then linking words with a verb."""
+    position = role_start - 1
+    has_verb = False
+    while (
+        position >= 0
+        and role_start - position <= _TITLE_LINK_SPAN
+        and fold(tokens[position].text) in _TITLE_LINKS
+    ):
+        has_verb = has_verb or fold(tokens[position].text) in _TITLE_VERBS
+        position -= 1
+    if not has_verb or position < 0:
+        return None
+    surname = tokens[position]
+    if not surname.is_capitalised or not surname.is_content or _is_role_word(surname):
+        return None
+    return surname
 
 
 def _name_end(tokens: list[Token], begin: int) -> int:
