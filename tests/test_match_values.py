@@ -158,3 +158,31 @@ def test_words_that_only_look_negative_are_not_negations(claim: str, source: str
     assessment = assess(claim, source)
     assert not [flag for flag in assessment.flags if flag.kind == "negation"]
     assert assessment.verdict is not Verdict.CONTRADICTED
+
+
+SALES = (
+    "The album debuted at number one with first-week sales of 258,000 copies and sold 757,000 "
+    "copies in the United States by the end of the year."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "backed"),
+    [
+        ("The album sold more than 100,000 copies in the United States.", True),
+        ("The album sold at least 757,000 copies in the United States.", True),
+        ("The album sold about 750,000 copies in the United States.", True),
+        ("The album sold more than 900,000 copies in the United States.", False),
+        ("The album sold fewer than 100,000 copies in the United States.", False),
+    ],
+)
+def test_bounded_numbers_are_backed_by_values_inside_the_bound(claim: str, backed: bool) -> None:
+    numbers = [flag for flag in assess(claim, SALES).flags if flag.kind == "number"]
+    assert (not numbers) is backed
+    if not backed:
+        assert numbers[0].source in {"258,000", "757,000"}
+
+
+def test_bound_is_read_from_the_words_before_a_number() -> None:
+    found = find_numbers("sold more than 100,000 copies, at least 5 singles and about 2%")
+    assert [(n.value, n.bound) for n in found] == [(100000.0, ">"), (5.0, ">="), (2.0, "~")]

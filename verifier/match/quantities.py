@@ -166,14 +166,65 @@ class NumberMention:
     percent: bool
     precision: float
     """The rounding the text implies: "1.5 million" -> 100000, "12" -> 1."""
+    bound: str = ""
+    """How the text bounds the value: "" exact, ">" ("more than"), ">=" ("at least"), "<"
+    ("less than"), "<=" ("up to"), "~" ("about")."""
 
     def matches(self, other: NumberMention) -> bool:
-        """True when `other` rounds to this value at this mention's precision (or is equal)."""
+        """True when `other` backs this mention: the same value at this mention's precision,
+        or, for a bounded claim ("more than 100,000"), a value inside the bound."""
         if self.percent != other.percent and self.percent:
             return False
-        if abs(self.value - other.value) < 1e-9 * max(1.0, abs(self.value)):
+        equal = abs(self.value - other.value) < 1e-9 * max(1.0, abs(self.value))
+        if self.bound and other.bound == self.bound and equal:
+            return True
+        if self.bound in (">", ">="):
+            above = other.value > self.value or (self.bound == ">=" and equal)
+            return above and other.bound in ("", ">", ">=")
+        if self.bound in ("<", "<="):
+            below = other.value < self.value or (self.bound == "<=" and equal)
+            return below and other.bound in ("", "<", "<=")
+        if self.bound == "~" and abs(self.value - other.value) <= APPROXIMATION * abs(self.value):
+            return True
+        if equal:
             return True
         return self.precision > 1 and abs(self.value - other.value) <= self.precision / 2
+
+
+APPROXIMATION = 0.1
+"""How far "about 500" may be from the stated value."""
+
+_BOUNDS = [
+    (
+        re.compile(
+            r"\b(?:more|greater|higher|larger|bigger)\s+than\s+$|\b(?:over|above|exceeding)\s+$"
+            r"|\bin\s+excess\s+of\s+$|\bupwards\s+of\s+$",
+            re.IGNORECASE,
+        ),
+        ">",
+    ),
+    (re.compile(r"\bat\s+least\s+$|\bno\s+(?:fewer|less)\s+than\s+$", re.IGNORECASE), ">="),
+    (
+        re.compile(r"\b(?:less|fewer|lower)\s+than\s+$|\b(?:under|below)\s+$", re.IGNORECASE),
+        "<",
+    ),
+    (re.compile(r"\bat\s+most\s+$|\bup\s+to\s+$|\bno\s+more\s+than\s+$", re.IGNORECASE), "<="),
+    (
+        re.compile(
+            r"\b(?:about|around|approximately|roughly|nearly|almost|some|circa|approx\.?|c\.)\s+$",
+            re.IGNORECASE,
+        ),
+        "~",
+    ),
+]
+
+
+def _bound_before(text: str, start: int) -> str:
+    before = text[max(0, start - 24) : start]
+    for pattern, bound in _BOUNDS:
+        if pattern.search(before):
+            return bound
+    return ""
 
 
 def find_dates(text: str) -> list[DateMention]:
@@ -270,5 +321,7 @@ def find_numbers(text: str, dates: list[DateMention] | None = None) -> list[Numb
             value *= scale
             precision *= scale
         percent = match.group("percent") is not None
-        found.append(NumberMention(start, end, value, percent, precision))
+        found.append(
+            NumberMention(start, end, value, percent, precision, _bound_before(text, start))
+        )
     return found
