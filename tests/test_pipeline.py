@@ -81,7 +81,9 @@ def test_combine_with_no_readable_source_is_unavailable_with_every_reason() -> N
 
 def test_a_claim_without_urls_is_unavailable_no_url() -> None:
     claim = Claim(id="c-000002", text="From a book.", urls=())
-    [finding] = pipeline.check_claims([claim], {}, Path("."), lambda c, s: pytest.fail("scored"))
+    [finding] = pipeline.check_claims(
+        [claim], {}, pipeline.SourceLocator(Path(".")), lambda c, s: pytest.fail("scored")
+    )
     assert finding.verdict is Verdict.UNAVAILABLE
     assert finding.reason == "no URL"
 
@@ -99,17 +101,18 @@ def test_check_claims_scores_each_readable_source_by_location(tmp_path: Path) ->
         seen.append(source_text)
         return Assessment(score=1.0, verdict=Verdict.SUPPORTED, evidence=None)
 
-    [finding] = pipeline.check_claims([claim], sources, tmp_path, assess)
+    [finding] = pipeline.check_claims([claim], sources, pipeline.SourceLocator(tmp_path), assess)
     assert seen == ["local text"]
     assert finding.verdict is Verdict.SUPPORTED
     assert len(finding.checks) == 2
 
 
 def test_source_location_resolves_relative_paths_against_the_ledger(tmp_path: Path) -> None:
-    assert pipeline.source_location("https://a.example/x", tmp_path) == "https://a.example/x"
-    assert pipeline.source_location("sources/x.html", tmp_path) == (
-        (tmp_path / "sources" / "x.html").resolve().as_uri()
-    )
+    locate = pipeline.SourceLocator(tmp_path)
+    assert locate("https://a.example/x") == "https://a.example/x"
+    assert locate("file:///srv/x.html") == "file:///srv/x.html"
+    assert locate("/srv/sources/../x.html") == "file:///srv/x.html"
+    assert locate("sources/x.html") == ((tmp_path / "sources" / "x.html").resolve().as_uri())
 
 
 def test_footnote_links_are_rebased_from_the_article_onto_the_ledger(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
-from verifier import __version__, gate, match, pipeline, report
+from verifier import __version__, gate, pipeline, report
 from verifier.archive import Archive
 from verifier.changes import changed_files
 from verifier.errors import InputError, LedgerError, VerifierError
@@ -30,6 +30,7 @@ from verifier.ledger.acceptance import accept_with_pin
 from verifier.ledger.config import layered_settings, unknown_environment_variables
 from verifier.ledger.reuse import ResultCache
 from verifier.model import (
+    Assessment,
     Capture,
     Claim,
     ExtractionWarning,
@@ -249,7 +250,9 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, timeout=timeout)
-    sources = _fetch(ctx, settings, ledger.claims, offline=False, refresh=refresh)
+    claims = ledger.claims
+    locate = pipeline.SourceLocator(ctx.base_dir)
+    sources = _fetch(ctx, settings, claims, locate, offline=False, refresh=refresh)
     failed = [s for s in sources.values() if isinstance(s, FetchFailure)]
     for failure in failed:
         ctx.console.detail(f"unavailable: {failure.url}: {failure.describe()}")
@@ -330,6 +333,8 @@ def accept(ctx: Context, claim_id: str, note: str) -> int:
 )
 def score(input_file: TextIO) -> int:
     """Score claims against given source texts (JSONL in, JSONL out); no fetching."""
+    from verifier import match
+
     name = getattr(input_file, "name", "-")
     try:
         for record in match.score_records(input_file):
@@ -451,9 +456,15 @@ def _extract(
 
 
 def _fetch(
-    ctx: Context, settings: Settings, claims: Sequence[Claim], *, offline: bool, refresh: bool
+    ctx: Context,
+    settings: Settings,
+    claims: Sequence[Claim],
+    locate: pipeline.SourceLocator,
+    *,
+    offline: bool,
+    refresh: bool,
 ) -> dict[str, SourceResult]:
-    urls = pipeline.locations(claims, ctx.base_dir)
+    urls = pipeline.locations(claims, locate)
     label = "reading" if offline else "fetching"
     with (
         Archive(ctx.base_dir / settings.archive_dir) as store,
@@ -464,7 +475,7 @@ def _fetch(
             offline=offline,
             refresh=refresh,
             progress=ctx.console.progress(len(urls), label),
-            accessed=pipeline.access_dates(claims, ctx.base_dir),
+            accessed=pipeline.access_dates(claims, locate),
         )
 
 
@@ -478,9 +489,10 @@ def _check(
     warnings: Sequence[ExtractionWarning],
 ) -> int:
     claims = pipeline.in_scope(ledger.claims, scope)
-    sources = _fetch(ctx, settings, claims, offline=offline, refresh=False)
+    locate = pipeline.SourceLocator(ctx.base_dir)
+    sources = _fetch(ctx, settings, claims, locate, offline=offline, refresh=False)
     cache = ResultCache.for_ledger(ctx.ledger_path)
-    findings = pipeline.check_claims(claims, sources, ctx.base_dir, cache.wrap(match.assess))
+    findings = pipeline.check_claims(claims, sources, locate, cache.wrap(_assess))
     cache.save()
     ctx.console.detail(f"matcher: {cache.misses} scored, {cache.hits} reused")
     reports_dir = ctx.base_dir / settings.reports_dir
@@ -507,6 +519,13 @@ def _check(
             ctx.console.info(f"  {_where(finding)}: {finding.verdict.value}: {finding.claim.text}")
         return EXIT_GATE_FAILED
     return EXIT_OK
+
+
+def _assess(claim: str, source: str) -> Assessment:
+    """The matcher, imported on first use: a re-check that reuses every result never needs it."""
+    from verifier import match
+
+    return match.assess(claim, source)
 
 
 def _repo_path(ctx: Context) -> str:
