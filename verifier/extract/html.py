@@ -22,52 +22,12 @@ from verifier.extract.assemble import Body, Note, assemble
 from verifier.extract.html_text import extract_unlinked_notes
 from verifier.extract.notes import NoteText
 from verifier.model import Extraction, ExtractionWarning
+from verifier.text.html_tags import BLOCK_TAGS, NON_PROSE_TAGS
 
-_SKIPPED_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "head", "title", "svg", "math", "button", "select"}
-)
-_BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "caption",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "tfoot",
-        "thead",
-        "tr",
-        "ul",
-    ]
-)
+# Form controls and formulas hold no prose a claim could cite.
+_SKIPPED_TAGS = NON_PROSE_TAGS | {"title", "math", "button", "select"}
+# Table cells are not blocks here: the cells of a row read as one line, joined by " | ".
+_BLOCK_TAGS = BLOCK_TAGS - {"td", "th"}
 _NOTE_HINT = re.compile(r"foot|endnote|\bnotes?\b|note-|fn|cite_note|reference|reflist", re.I)
 _NOTE_ROLES = frozenset({"doc-endnote", "doc-footnote", "doc-biblioentry", "note"})
 _MARKER_HINT = re.compile(r"footnote-ref|fnref|noteref|reference|cite_ref|footnote", re.I)

@@ -12,45 +12,15 @@ from lxml.html import HtmlElement
 
 from verifier.extract.text import extract_text
 from verifier.model import Extraction
+from verifier.text.html_tags import BLOCK_TAGS, NON_PROSE_TAGS
 
-_SKIPPED = frozenset(
-    {"script", "style", "noscript", "template", "head", "title", "svg", "math", "nav", "button"}
-)
-_BLOCKS = frozenset(
-    {
-        "p",
-        "li",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "dd",
-        "dt",
-        "td",
-        "th",
-        "pre",
-        "figcaption",
-        "caption",
-        "blockquote",
-        "div",
-        "section",
-        "article",
-        "aside",
-        "header",
-        "footer",
-        "main",
-        "ul",
-        "ol",
-        "table",
-        "tr",
-        "form",
-        "address",
-        "details",
-        "summary",
-    }
-)
+# Menus are left out too: read as lines of text they would pass for paragraphs or notes.
+_SKIPPED = NON_PROSE_TAGS | {"title", "math", "nav", "button"}
+# A block with no block inside is laid out as one line of its inline text. The containers
+# left out here are not blocks to the layout, so what they hold is joined into one line with
+# no space between its blocks: a <dl> reads "TermDefinition", a table whose rows sit in a
+# <tbody> reads "cell1cell2". Adding them would split those lines (and move claim lines).
+_BLOCKS = BLOCK_TAGS - {"body", "dl", "fieldset", "figure", "hr", "nav", "tbody", "tfoot", "thead"}
 
 
 def extract_unlinked_notes(root: HtmlElement, article: str) -> Extraction:

@@ -13,50 +13,19 @@ import trafilatura
 from bs4 import BeautifulSoup
 from lxml import etree, html
 
+from verifier.text.html_tags import BLOCK_TAGS, NON_PROSE_TAGS
 from verifier.text.recall import parse_html, recover_dropped_text
 
 # Below this many characters trafilatura has probably missed the article (or the page is
 # mostly script), so the whole visible text is the safer answer.
 _MIN_MAIN_TEXT_CHARS = 200
-_BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "aside",
-        "header",
-        "footer",
-        "nav",
-        "li",
-        "ul",
-        "ol",
-        "tr",
-        "table",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "br",
-        "hr",
-        "dd",
-        "dt",
-        "dl",
-        "figure",
-        "figcaption",
-        "td",
-        "th",
-        "form",
-        "fieldset",
-        "address",
-    ]
-)
-_NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "svg", "head", "iframe")
+# For the page's whole visible text a line break ends a paragraph too, and an embedded frame
+# is another page. Leaving out <body> and the table parts costs nothing (their edges already
+# stand next to a block's); leaving out <summary> glues it to the text after it.
+_BLOCK_TAGS = (
+    BLOCK_TAGS - {"body", "caption", "details", "summary", "tbody", "tfoot", "thead"}
+) | {"br"}
+_NON_CONTENT_TAGS = NON_PROSE_TAGS | {"iframe"}
 _BLANK_RUNS = re.compile(r"\n\s*\n\s*")
 _SCRIPTS = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 MAX_MARKUP_CHARS = 3_000_000
@@ -151,7 +120,7 @@ def _soup_title(soup: BeautifulSoup) -> str | None:
 
 
 def _soup_visible_text(soup: BeautifulSoup) -> str:
-    for tag in soup.find_all(_NON_CONTENT_TAGS):
+    for tag in soup.find_all(sorted(_NON_CONTENT_TAGS)):
         tag.decompose()
     for tag in soup.find_all(sorted(_BLOCK_TAGS)):
         tag.insert_before("\n\n")
