@@ -99,7 +99,7 @@ def test_garbage_collection_is_restored_after_a_batch_even_on_error() -> None:
 
     import pytest
 
-    from verifier.ledger.batch import paused_garbage_collection
+    from verifier.batch import paused_garbage_collection
 
     assert gc.isenabled()
     with pytest.raises(RuntimeError), paused_garbage_collection():

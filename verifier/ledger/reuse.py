@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from verifier import __version__
+from verifier.batch import paused_garbage_collection
 from verifier.files import write_atomically
 from verifier.ledger import cache as ledger_cache
-from verifier.ledger.batch import paused_garbage_collection
 from verifier.ledger.ids import normalize_text
 from verifier.model import Assessment, Evidence, Flag, Verdict
 

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from verifier.batch import paused_garbage_collection
 from verifier.errors import LedgerError
 from verifier.files import write_atomically
 from verifier.ledger import cache
 from verifier.ledger import parse as parsing
-from verifier.ledger.batch import paused_garbage_collection
 from verifier.ledger.emit import Indent, entry_lines
 from verifier.ledger.entries import (
     REMOVE,

@@ -18,8 +18,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from verifier.batch import paused_garbage_collection
 from verifier.files import write_atomically
-from verifier.ledger.batch import paused_garbage_collection
 from verifier.model import ExtractionWarning, Finding
 from verifier.report import history, pagekeys
 from verifier.report.markdown import render_article, render_index
