@@ -9,8 +9,8 @@ INTERFACE:
             the WARC conversion record. No network.
         def lookup_failure(self, url: str) -> FetchFailure | None
             Newest archived response of `url` that was not readable (a 404, binary...).
-        def store(self, url, exchanges: Sequence[HttpExchange], *, text=None, title=None,
-                  failure=None, via="live", extractor="") -> Capture | FetchFailure
+        def store(self, url, exchanges: Sequence[HttpExchange], *, text: str | None,
+                  title=None, failure=None, via="live", extractor="") -> Capture | FetchFailure
             Append warcinfo (once per file), request + response for every hop and the
             extracted text as a conversion record, one gzip member each, synced before
             the index line is written: a killed run leaves every indexed record readable.

@@ -5,10 +5,11 @@ INTERFACE (owned by the extraction stage):
     extract_article(path: Path, display_path: str) -> Extraction
         Reads the file (raises errors.ArticleError with path/line on unreadable or
         undecodable input), picks the format from the suffix (.txt/.text -> text,
-        .md/.markdown -> markdown, .html/.htm -> html, .wiki/.wikitext -> wikitext,
-        .rst -> rst; unknown suffix -> sniff), and returns the claims with
-        `article=display_path`. A .txt file whose content is clearly wikitext, Markdown
-        footnotes or reST is read as that (saved copies often are .txt).
+        .md/.markdown/.mdown -> markdown, .html/.htm/.xhtml -> html,
+        .wiki/.wikitext/.mediawiki -> wikitext, .rst/.rest -> rst; unknown suffix -> sniff),
+        and returns the claims with `article=display_path`. A .txt file whose content is
+        clearly wikitext, HTML, Markdown footnotes or reST is read as that (saved copies
+        often are .txt).
         No footnotes -> no claims, no error.
         Relative-path links in footnotes ([t](sources/x.html)) are returned as written;
         the pipeline resolves them against the article's folder.

@@ -28,7 +28,8 @@ INTERFACE:
         For `verifier text PATH_OR_URL`: a path (relative to base_dir), file: URL or
         http(s) URL -> main text, read from the archive (base_dir/settings.archive_dir)
         first, as the matcher does; fetched and archived when not there unless offline.
-    read_source(target, archive, fetch_settings, *, offline=False) -> PageText | FetchFailure
+    read_source(target, archive, settings: FetchSettings, *, offline=False)
+            -> PageText | FetchFailure
         The same with an Archive and FetchSettings in hand.
 
 Reasons (model.UnavailableReason) a fetch gives: DEAD (404/410, missing file), BLOCKED

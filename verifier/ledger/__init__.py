@@ -3,6 +3,7 @@
 claim_id(article, text) -> "c-" + 6 hex digits        deterministic id for a new claim
 Ledger.load(path) / Ledger.new(path)                   validated ledger (errors.LedgerError)
 ledger.settings / .articles / .claims                  typed values for the pipeline
+ledger.claim(id) -> Claim | None                       one claim by id
 ledger.merge(extraction) -> MergeSummary               keeps ids, human fields, comments
 ledger.accept(id, note, accepted_for=...) -> Claim     status: accepted, pinned
 ledger.save()                                          atomic; no write when nothing changed

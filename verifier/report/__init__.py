@@ -2,11 +2,14 @@
 
 write_reports(findings, out_dir, *, warnings=(), generated_at, archive_dir=None,
               checked_articles=None) -> None
-results_document(findings) -> dict           the results.json document (CONTRACT fields)
+results_document(findings, *, generated_at=None) -> dict   the results.json document
+                                              (CONTRACT fields)
+results_json(document) -> str                the document as results.json text, a claim a line
 article_slug(article) -> str                  the page name an article gets
-formats.render(findings, OutputFormat, policy) -> str     --format json | sarif | junit
-github.github_outputs(findings, policy, environ, ledger=) -> annotation lines to print, and
-                                           the $GITHUB_STEP_SUMMARY (< 1 MiB) under Actions
+formats.render(findings, OutputFormat, policy, ledger=) -> str  --format json | sarif | junit
+github.github_outputs(findings, policy, environ, ledger=) -> annotation lines to print; under
+                                           Actions it also appends to $GITHUB_STEP_SUMMARY
+                                           (< 1 MiB)
 history.compare(previous, findings) -> RunChanges | None  new / fixed since last run
 """
 
