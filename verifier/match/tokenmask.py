@@ -40,6 +40,13 @@ TOKEN_FEATURE_NAMES = (
     "long_word",
     "in_discrepancy",
     "position",
+    "unbacked_nearby",
+    "adverb",
+    "verb_form",
+    "passages_only",
+    "claim_around",
+    "last",
+    "page_only",
 )
 """Order of the per-word feature vector; model.json's token weights follow it by name."""
 
@@ -69,6 +76,7 @@ def word_features(signals: WordSignals) -> list[list[float]]:
     count = len(content)
     log_units = math.log1p(max(signals.unit_total, 1))
     rows: list[list[float]] = []
+    around_share = bin(signals.around).count("1") / count if count else 0.0
     for index, token in enumerate(content):
 
         def bit(mask: int, position: int = index) -> float:
@@ -102,6 +110,13 @@ def word_features(signals: WordSignals) -> list[list[float]]:
                 float(len(token.norm) >= 7),
                 float(any(f.start <= token.start < f.end for f in signals.discrepancies)),
                 index / count,
+                sum(1.0 - bit(signals.around, j) for j in nearby) / 4,
+                float(token.text.endswith("ly")),
+                float(token.text.endswith(("ed", "ing")) and not token.is_capitalised),
+                bit(signals.passages) * (1.0 - bit(signals.around)),
+                around_share,
+                float(index == count - 1),
+                bit(signals.page) * (1.0 - bit(signals.passages)),
             ]
         )
     return rows
