@@ -9,13 +9,13 @@ import re
 from verifier.extract.notes import NoteText
 from verifier.extract.urls import find_urls
 from verifier.extract.wikitext_markup import (
-    BRACES,
     QUOTE_TEMPLATES,
-    balanced_end,
     first_parameter,
     plain,
+    replace_templates,
     strip_templates,
     template_parts,
+    template_spans,
 )
 
 Bibliography = list[tuple[str, str, NoteText]]
@@ -49,18 +49,11 @@ _YEAR = re.compile(r"\b(1\d{3}|20\d{2})[a-z]?\b")
 
 def _citation_templates(content: str) -> list[tuple[str, dict[str, str]]]:
     found: list[tuple[str, dict[str, str]]] = []
-    position = 0
-    while True:
-        start = content.find("{{", position)
-        if start < 0:
-            return found
-        end = balanced_end(content, start, BRACES, "{{")
-        if end is None:
-            return found
+    for start, end in template_spans(content):
         name, parameters = template_parts(content[start + 2 : end - 2])
         if CITATION_TEMPLATE.match(name.strip()):
             found.append((name.strip().lower(), parameters))
-        position = end
+    return found
 
 
 def ref_note(content: str, bibliography: Bibliography) -> NoteText:
@@ -112,27 +105,18 @@ def ref_note(content: str, bibliography: Bibliography) -> NoteText:
 def _readable(content: str) -> str:
     """A ref's content as a reader sees it: citation templates rendered
     (Author. "Title". Work. Date. URL. Retrieved ...), links reduced to label and address."""
-    parts: list[str] = []
-    position = 0
-    while True:
-        start = content.find("{{", position)
-        end = balanced_end(content, start, BRACES, "{{") if start >= 0 else None
-        if start < 0 or end is None:
-            break
-        parts.append(content[position:start])
-        name, parameters = template_parts(content[start + 2 : end - 2])
-        parts.append(_rendered_template(name.strip().lower(), parameters))
-        position = end
-    parts.append(content[position:])
+    rendered = replace_templates(content, _rendered_template)
     with_urls = re.sub(
         r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<text>[^\]]*))?\]",
         lambda match: f"{match.group('text') or ''} {match.group('url')}",
-        "".join(parts),
+        rendered,
     )
     return " ".join(plain(re.sub(r"<[^>]+>", " ", with_urls)).split())
 
 
-def _rendered_template(name: str, parameters: dict[str, str]) -> str:
+def _rendered_template(inner: str) -> str:
+    template, parameters = template_parts(inner)
+    name = template.strip().lower()
     if name in ("harvnb", "harv", "sfn", "sfnp", "harvtxt", "harvp"):
         return short_citation(parameters)
     if name == "isbn":

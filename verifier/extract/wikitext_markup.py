@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterator
 
 BRACES = re.compile(r"\{\{|\}\}")
 BRACKETS = re.compile(r"\[\[|\]\]")
@@ -41,6 +42,30 @@ def balanced_end(source: str, start: int, pattern: re.Pattern[str], opener: str)
         if depth == 0:
             return match.end()
     return None
+
+
+def template_spans(wikitext: str) -> Iterator[tuple[int, int]]:
+    """Where each top-level {{template}} starts and ends, in order. An unclosed one ends the
+    scan: it and what follows it are text as written."""
+    position = 0
+    while (start := wikitext.find("{{", position)) >= 0:
+        end = balanced_end(wikitext, start, BRACES, "{{")
+        if end is None:
+            return
+        yield start, end
+        position = end
+
+
+def replace_templates(wikitext: str, render: Callable[[str], str]) -> str:
+    """`wikitext` with each top-level template replaced by `render(what stands in its braces)`."""
+    parts: list[str] = []
+    position = 0
+    for start, end in template_spans(wikitext):
+        parts.append(wikitext[position:start])
+        parts.append(render(wikitext[start + 2 : end - 2]))
+        position = end
+    parts.append(wikitext[position:])
+    return "".join(parts)
 
 
 def template_parts(inner: str) -> tuple[str, dict[str, str]]:
@@ -110,22 +135,15 @@ def plain_templates(wikitext: str) -> str:
     an unknown one-parameter wrapper ({{Nastaliq|...}}) as its parameter, others dropped."""
     if "{{" not in wikitext:
         return plain(wikitext)
-    parts: list[str] = []
-    position = 0
-    while True:
-        start = wikitext.find("{{", position)
-        end = balanced_end(wikitext, start, BRACES, "{{") if start >= 0 else None
-        if start < 0 or end is None:
-            break
-        parts.append(wikitext[position:start])
-        name, parameters = template_parts(wikitext[start + 2 : end - 2])
-        rendered = text_template(name.lower().replace("_", " ").strip(), parameters)
-        if rendered is None and list(parameters) == ["1"]:
-            rendered = plain_templates(parameters["1"])
-        parts.append(rendered or "")
-        position = end
-    parts.append(wikitext[position:])
-    return plain("".join(parts))
+    return plain(replace_templates(wikitext, _plain_template))
+
+
+def _plain_template(inner: str) -> str:
+    name, parameters = template_parts(inner)
+    rendered = text_template(name.lower().replace("_", " ").strip(), parameters)
+    if rendered is None and list(parameters) == ["1"]:
+        rendered = plain_templates(parameters["1"])
+    return rendered or ""
 
 
 def plain(wikitext: str) -> str:
@@ -153,16 +171,4 @@ def plain_keep_space(wikitext: str) -> str:
 
 
 def strip_templates(content: str) -> str:
-    parts: list[str] = []
-    position = 0
-    while True:
-        start = content.find("{{", position)
-        if start < 0:
-            break
-        end = balanced_end(content, start, BRACES, "{{")
-        if end is None:
-            break
-        parts.append(content[position:start])
-        position = end
-    parts.append(content[position:])
-    return " ".join(parts)
+    return replace_templates(content, lambda _inner: " ")
