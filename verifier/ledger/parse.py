@@ -272,14 +272,7 @@ def layout(document: CommentedMap, text: str) -> dict[str, Any]:
         if index == 0:
             dash_column = indentation(lines[dash_line])
             content_column = item_column
-    starts: list[int] = []
-    bound = claims_line
-    for dash_line in dash_lines:
-        start = dash_line
-        while start - 1 > bound and is_filler(lines[start - 1]):
-            start -= 1
-        starts.append(start)
-        bound = dash_line
+    starts = _entry_starts(lines, claims_line, dash_lines)
     block_end = len(lines)
     for number in range(dash_lines[-1] + 1, len(lines)):
         line = lines[number]
