@@ -17,6 +17,7 @@ from verifier.model import Verdict
         ("on June 26, 1980 in", (1980, 6, 26)),
         ("on June 26th , 1980 in", (1980, 6, 26)),
         ("on 1980-06-26 in", (1980, 6, 26)),
+        ("PUBLISHED DATETIME: 2018-07-28T22:15:40+00:00", (2018, 7, 28)),
         ("in November 2024", (2024, 11, None)),
         ("the 26th of June", (None, 6, 26)),
         ("in 1980", (1980, None, None)),

@@ -38,7 +38,8 @@ _DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{0}>1[0-9]\d\d|20\d\d)"
 _DATE_PATTERNS = [
     # 1980-06-26
-    re.compile(r"\b(?P<y>1[0-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
+    # 1980-06-26, also as a timestamp: 2018-07-28T22:15:40
+    re.compile(r"\b(?P<y>1[0-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:\b|(?=T\d))"),
     # 26 June 1980, 26 June, 26th of June 1980
     re.compile(
         r"\b"
