@@ -34,14 +34,18 @@ FIGURES = (
 )
 
 
-def verifier(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
+def clean_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without CI, VERIFIER_* or GITHUB_* settings, plus `env`."""
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith(("VERIFIER_", "GITHUB_"))
     }
     environment.pop("CI", None)
-    environment.update(env or {})
+    return environment | (env or {})
+
+
+def verifier(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "verifier", *args],
         cwd=cwd,
@@ -49,7 +53,7 @@ def verifier(
         text=True,
         timeout=120,
         check=False,
-        env=environment,
+        env=clean_environment(env),
     )
 
 
@@ -218,3 +222,44 @@ def test_quiet_and_verbose_are_accepted_after_the_command(project: Path) -> None
     assert quiet.stderr == ""
     verbose = verifier("check", "-v", cwd=project)
     assert "fetching" in verbose.stderr or "reading" in verbose.stderr
+
+
+def run_with_terminal_stderr(project: Path, env: dict[str, str]) -> str:
+    """Run `verifier run` with stderr on a pseudo-terminal; return what it drew there."""
+    import pty
+
+    leader, follower = pty.openpty()
+    completed = subprocess.run(
+        [sys.executable, "-m", "verifier", "run"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=clean_environment(env),
+        timeout=120,
+        check=False,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: everything has been read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert completed.returncode == 2
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_progress_bars_on_a_terminal_but_not_in_ci(project: Path) -> None:
+    drawn = run_with_terminal_stderr(project, {})
+    assert "fetching [" in drawn
+    assert "checking [" in drawn
+    assert "2/2" in drawn
+
+    in_ci = run_with_terminal_stderr(project, {"CI": "true"})
+    assert "checking [" not in in_ci
+    assert "gate failed" in in_ci

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -70,26 +71,35 @@ class Console:
             click.echo(f"{warning.article}:{warning.line}: warning: {warning.message}", err=True)
 
     def progress(self, total: int, label: str) -> Callable[[str, SourceResult], None] | None:
-        """A per-source callback: a counter on a terminal (not in CI), a line per source
-        with -v, else nothing."""
-        if self.verbosity < 0 or total == 0:
-            return None
-        if self.verbosity > 0:
+        """A per-source callback: a bar on a terminal (not in CI), a line per source with
+        -v, else nothing."""
+        if self.verbosity > 0 and total:
 
             def line(url: str, result: SourceResult) -> None:
                 state = result.via if isinstance(result, Capture) else result.describe()
                 click.echo(f"{label} {url}: {state}", err=True)
 
             return line
-        if sys.stderr.isatty() and not os.environ.get("CI"):
-            done = [0]
+        bar = self.bar(total, label)
+        return None if bar is None else lambda url, result: bar()
 
-            def counter(url: str, result: SourceResult) -> None:
-                done[0] += 1
-                click.echo(f"\r{label} {done[0]}/{total}", err=True, nl=done[0] == total)
+    def bar(self, total: int, label: str) -> Callable[[], None] | None:
+        """A step callback drawing `label [#####.....] n/total` on a terminal; None in CI,
+        with -q or -v, or when stderr is not a terminal (logs stay clean)."""
+        if self.verbosity != 0 or total == 0 or not sys.stderr.isatty() or os.environ.get("CI"):
+            return None
+        done = 0
+        lock = threading.Lock()  # fetch callbacks arrive from worker threads
 
-            return counter
-        return None
+        def step() -> None:
+            nonlocal done
+            with lock:
+                done += 1
+                filled = 30 * done // total
+                bar = "#" * filled + "." * (30 - filled)
+                click.echo(f"\r{label} [{bar}] {done}/{total}", err=True, nl=done == total)
+
+        return step
 
 
 @dataclass
@@ -492,7 +502,13 @@ def _check(
     locate = pipeline.SourceLocator(ctx.base_dir)
     sources = _fetch(ctx, settings, claims, locate, offline=offline, refresh=False)
     cache = ResultCache.for_ledger(ctx.ledger_path)
-    findings = pipeline.check_claims(claims, sources, locate, cache.wrap(_assess))
+    findings = pipeline.check_claims(
+        claims,
+        sources,
+        locate,
+        cache.wrap(_assess),
+        progress=ctx.console.bar(len(claims), "checking"),
+    )
     cache.save()
     ctx.console.detail(f"matcher: {cache.misses} scored, {cache.hits} reused")
     reports_dir = ctx.base_dir / settings.reports_dir

@@ -184,8 +184,11 @@ def check_claims(
     sources: dict[str, SourceResult],
     locate: SourceLocator,
     assess: AssessFn,
+    progress: Callable[[], None] | None = None,
 ) -> list[Finding]:
-    """Score each claim against each of its readable sources; one Finding per claim."""
+    """Score each claim against each of its readable sources; one Finding per claim.
+
+    `progress` is called once per claim checked."""
     findings = []
     for claim in claims:
         checks = []
@@ -198,6 +201,8 @@ def check_claims(
             )
             checks.append(SourceCheck(url=url, source=source, assessment=assessment))
         findings.append(combine(claim, checks))
+        if progress is not None:
+            progress()
     return findings
 
 
