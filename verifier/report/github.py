@@ -16,13 +16,13 @@ from verifier.ledger.acceptance import is_accepted
 from verifier.model import Finding, Verdict
 from verifier.report.formats import repo_path
 from verifier.report.markdown import (
-    VERDICTS_WORST_FIRST,
     escape,
     score_text,
     severity_order,
     snippet,
     where,
 )
+from verifier.report.results import VERDICTS_WORST_FIRST, verdict_tally
 from verifier.settings import Policy
 
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -85,9 +85,7 @@ def step_summary(
 ) -> str:
     """Markdown for $GITHUB_STEP_SUMMARY, never more than `max_bytes` bytes of UTF-8."""
     failing = [f for f in severity_order(findings) if fails(f, policy)]
-    counts = {verdict: 0 for verdict in VERDICTS_WORST_FIRST}
-    for finding in findings:
-        counts[finding.verdict] += 1
+    counts = verdict_tally(findings)
     outcome = f"**Gate failed**: {len(failing)} finding(s)" if failing else "**Gate passed**"
     head = [
         "## Citation check",

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import Capture, Citation, Evidence, ExtractionWarning, Finding, Verdict
 from verifier.report.history import Change, RunChanges
-from verifier.report.results import ordered
+from verifier.report.results import VERDICTS_WORST_FIRST, ordered, verdict_tally
 
-VERDICTS_WORST_FIRST: tuple[Verdict, ...] = tuple(sorted(Verdict, key=lambda v: -v.severity))
 INDEX_ROWS = 100
 """At most this many rows per index table; the article pages hold the rest."""
 SNIPPET_CHARS = 90
@@ -165,15 +164,8 @@ class Page:
         return self.article if self.article is not None else "Hand-written claims"
 
 
-def _counts(findings: Iterable[Finding]) -> dict[Verdict, int]:
-    counts = dict.fromkeys(VERDICTS_WORST_FIRST, 0)
-    for finding in findings:
-        counts[finding.verdict] += 1
-    return counts
-
-
 def _count_line(findings: Sequence[Finding]) -> str:
-    counts = _counts(findings)
+    counts = verdict_tally(findings)
     parts = [f"{counts[v]} {v.value}" for v in VERDICTS_WORST_FIRST if counts[v]]
     accepted = sum(1 for f in findings if is_accepted(f))
     if accepted:
@@ -206,7 +198,7 @@ def render_index(
     changes: RunChanges | None = None,
 ) -> str:
     lines = ["# Citation report", "", f"Generated {generated_at} · {_scope_line(findings)}", ""]
-    counts = _counts(findings)
+    counts = verdict_tally(findings)
     lines += table(
         ["Verdict", "Claims"],
         ["---", "--:"],
@@ -333,7 +325,7 @@ def _article_rows(findings: Sequence[Finding], pages: Mapping[str | None, Page])
     rows: list[list[str]] = []
     for article in sorted(by_article, key=worst_first):
         page = pages[article]
-        counts = _counts(by_article[article])
+        counts = verdict_tally(by_article[article])
         rows.append(
             [
                 f"[{escape(page.title)}]({page.file_name})",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from verifier.ledger.acceptance import acceptance, is_accepted
@@ -22,6 +22,7 @@ from verifier.model import (
 
 SCORE_DIGITS = 4
 """Scores are rounded so that re-running on the same input gives the same bytes."""
+VERDICTS_WORST_FIRST: tuple[Verdict, ...] = tuple(sorted(Verdict, key=lambda v: -v.severity))
 
 
 def ordered(findings: Sequence[Finding]) -> list[Finding]:
@@ -93,12 +94,17 @@ def claim_document(finding: Finding) -> dict[str, Any]:
     }
 
 
-def verdict_counts(findings: Sequence[Finding]) -> dict[str, int]:
-    """Count per verdict, every verdict present (worst first), so consumers need no defaults."""
-    counts = {verdict.value: 0 for verdict in sorted(Verdict, key=lambda v: -v.severity)}
+def verdict_tally(findings: Iterable[Finding]) -> dict[Verdict, int]:
+    """Findings per verdict, every verdict present (worst first), so callers need no defaults."""
+    counts = dict.fromkeys(VERDICTS_WORST_FIRST, 0)
     for finding in findings:
-        counts[finding.verdict.value] += 1
+        counts[finding.verdict] += 1
     return counts
+
+
+def verdict_counts(findings: Sequence[Finding]) -> dict[str, int]:
+    """verdict_tally keyed by the verdicts' names, as results.json writes them."""
+    return {verdict.value: count for verdict, count in verdict_tally(findings).items()}
 
 
 def results_document(
