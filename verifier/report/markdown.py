@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import Capture, Citation, Evidence, ExtractionWarning, Finding, Verdict
-from verifier.report.history import Change, RunChanges
+from verifier.report.history import RunChanges
 from verifier.report.results import VERDICTS_WORST_FIRST, ordered, verdict_tally
 
 INDEX_ROWS = 100
@@ -131,10 +131,13 @@ def score_text(finding: Finding) -> str:
 
 
 def where(finding: Finding) -> str:
-    claim = finding.claim
-    if claim.article is None:
+    return _location(finding.claim.article, finding.claim.line)
+
+
+def _location(article: str | None, line: int | None) -> str:
+    if article is None:
         return "hand-written"
-    return f"{claim.article}:{claim.line}" if claim.line is not None else claim.article
+    return f"{article}:{line}" if line is not None else article
 
 
 def severity_order(findings: Iterable[Finding]) -> list[Finding]:
@@ -253,12 +256,6 @@ def render_index(
     return "\n".join(lines) + "\n"
 
 
-def _change_where(change: Change) -> str:
-    if change.article is None:
-        return "hand-written"
-    return f"{change.article}:{change.line}" if change.line is not None else change.article
-
-
 def _changes_section(
     changes: RunChanges, pages: Mapping[str | None, Page], present: set[str]
 ) -> list[str]:
@@ -280,7 +277,12 @@ def _changes_section(
             if change.id in present and page is not None:
                 label = f"[{label}]({page.file_name}#{change.id})"
             table_rows.append(
-                [change.now, change.before or "new claim", label, escape(_change_where(change))]
+                [
+                    change.now,
+                    change.before or "new claim",
+                    label,
+                    escape(_location(change.article, change.line)),
+                ]
             )
         lines += table([first, "Was", "Claim", "Where"], ["---", "---", "---", "---"], table_rows)
         if len(rows) > INDEX_ROWS:
