@@ -2,6 +2,7 @@
 guard that fails any test whose code connects anywhere except through the fetcher's guard.
 
     http_server                  a LoopbackServer on 127.0.0.1 (fresh per test)
+    archive                      an empty Archive under tmp_path, closed after the test
     loopback_server_factory(h)   more servers, e.g. on 127.0.0.2 as an "internal service"
                                  (loopback_server_factory("127.0.0.2", port=...) to share a port)
     connection_audit             autouse: every socket connect in the test process must go to
@@ -26,10 +27,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Protocol
 
 import pytest
 
+from verifier.archive import Archive
 from verifier.fetch.transport import checked_destination
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -178,6 +181,12 @@ def loopback_server_factory() -> Iterator[ServerFactory]:
 @pytest.fixture
 def http_server(loopback_server_factory: ServerFactory) -> LoopbackServer:
     return loopback_server_factory("127.0.0.1")
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Iterator[Archive]:
+    with Archive(tmp_path / "archive") as opened:
+        yield opened
 
 
 def pytest_configure(config: pytest.Config) -> None:

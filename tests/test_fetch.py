@@ -8,11 +8,9 @@ import hashlib
 import os
 import socket
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-import pytest
 from conftest import LoopbackServer
 from fixtures.fetch.make_pdf import minimal_pdf
 from warcio.archiveiterator import ArchiveIterator
@@ -31,12 +29,6 @@ PAGE = """<!doctype html><html><head><title>Talks in Seoul</title></head><body>
 SENTENCE = "Foreign Minister Takeshi Iwaya arrived in Seoul on Monday for two days of talks."
 
 LOCAL = FetchSettings(wayback=None, allow_hosts=("127.0.0.1",), timeout=5.0, retries=2)
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with Archive(tmp_path / "archive") as opened:
-        yield opened
 
 
 def fetch_one(

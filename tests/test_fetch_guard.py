@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from conftest import ConnectionAudit, LoopbackServer, ServerFactory
@@ -97,12 +95,6 @@ def test_allow_hosts_lets_only_the_named_address_through() -> None:
     with pytest.raises(BlockedDestination):
         policy.resolve("localhost", 80)  # a name is not let through by its address
     assert AddressPolicy(allow_hosts=("LocalHost",)).resolve("localhost.", 80)
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with Archive(tmp_path / "archive") as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ import itertools
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 
 import pytest
 from conftest import LoopbackServer
@@ -42,12 +41,6 @@ def settings(**changes: object) -> FetchSettings:
     }
     values.update(changes)
     return FetchSettings(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with Archive(tmp_path / "archive") as opened:
-        yield opened
 
 
 def fetch(url: str, archive: Archive, fetch_settings: FetchSettings) -> Capture | FetchFailure:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from conftest import LoopbackServer
 
@@ -24,12 +21,6 @@ ARTICLE_PARAGRAPH = (
 def html(title: str, *paragraphs: str) -> str:
     body = "".join(f"<p>{p}</p>" if not p.startswith("<") else p for p in paragraphs)
     return f"<html><head><title>{title}</title></head><body><article>{body}</article></body></html>"
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with Archive(tmp_path / "archive") as opened:
-        yield opened
 
 
 def fetch(url: str, archive: Archive) -> Capture | FetchFailure:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -64,12 +62,6 @@ class FakeWayback:
 @pytest.fixture
 def wayback(loopback_server_factory: ServerFactory) -> FakeWayback:
     return FakeWayback(loopback_server_factory("127.0.0.1"))
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    with Archive(tmp_path / "archive") as opened:
-        yield opened
 
 
 def settings(wayback: FakeWayback | None) -> FetchSettings:
