@@ -166,6 +166,9 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     ]
     features["unbacked_surest"] = max(outside, default=0.0)
     features["unbacked_expected"] = math.log1p(sum(outside))
+    # Words neither the passage nor the lines around it state, counted: one missing detail
+    # makes a claim partial however long it is.
+    features["missing_around"] = math.log1p(len(content) - bin(masks.around).count("1"))
     score = model.score(features)
     verdict = model.verdict(score, features)
     if verdict is Verdict.CONTRADICTED:

@@ -28,6 +28,7 @@ FEATURE_NAMES = (
     "substitutions",
     "unbacked_surest",
     "unbacked_expected",
+    "missing_around",
 )
 """Order of the feature vector; model.json weights follow it by name."""
 
