@@ -56,16 +56,8 @@ def _file_for(directory: Path, ledger_path: Path) -> Path:
 
 def read(ledger_path: Path, key: str) -> dict[str, Any] | None:
     """The cached parse of the ledger text with this key, or None."""
-    directory = cache_dir(ledger_path)
-    if directory is None:
-        return None
-    try:
-        document = json.loads(_file_for(directory, ledger_path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None  # a damaged cache is a miss; the next write replaces it
-    if not isinstance(document, dict) or document.get("key") != key:
+    document = _cached_document(ledger_path)
+    if document is None or document.get("key") != key:
         return None
     return document
 
@@ -76,16 +68,21 @@ def read_latest(ledger_path: Path) -> dict[str, Any] | None:
     After a hand edit most claim entries are unchanged; `parse.reparse` reuses their
     parsed values from here and parses only the entries whose text changed.
     """
+    document = _cached_document(ledger_path)
+    if document is None or document.get("version") != _version():
+        return None
+    return document
+
+
+def _cached_document(ledger_path: Path) -> dict[str, Any] | None:
     directory = cache_dir(ledger_path)
     if directory is None:
         return None
     try:
         document = json.loads(_file_for(directory, ledger_path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    if not isinstance(document, dict) or document.get("version") != _version():
-        return None
-    return document
+        return None  # a damaged cache is a miss; the next write replaces it
+    return document if isinstance(document, dict) else None
 
 
 def _version() -> str:
