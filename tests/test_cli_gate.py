@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from fixtures.entry_point import clean_environment, verifier
 
 from verifier import cli
 
@@ -32,29 +33,6 @@ FIGURES = (
     "<html><body><main><p>The harbour handles 9,000 ships a year, the port authority "
     "said.</p></main></body></html>"
 )
-
-
-def clean_environment(env: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without CI, VERIFIER_* or GITHUB_* settings, plus `env`."""
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("VERIFIER_", "GITHUB_"))
-    }
-    environment.pop("CI", None)
-    return environment | (env or {})
-
-
-def verifier(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "verifier", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=clean_environment(env),
-    )
 
 
 @pytest.fixture
