@@ -18,7 +18,7 @@ from verifier import __version__
 from verifier.gate import fails
 from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import Finding, Verdict
-from verifier.report.results import ordered, results_document
+from verifier.report.results import SCORE_DIGITS, ordered, results_document
 from verifier.settings import Policy
 
 SARIF_SCHEMA = (
@@ -112,7 +112,7 @@ def sarif_document(
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
             "properties": {
                 "claimId": claim.id,
-                "score": round(finding.score, 4),
+                "score": round(finding.score, SCORE_DIGITS),
                 "urls": list(claim.urls),
                 "acceptance": acceptance(finding).value,
             },
