@@ -24,7 +24,7 @@ from verifier.extract.notes import NoteText
 from verifier.model import Extraction, ExtractionWarning
 from verifier.text.html_tags import BLOCK_TAGS, NON_PROSE_TAGS
 
-# Form controls and formulas hold no prose a claim could cite.
+# Titles, form controls and formulas hold no prose a claim could cite.
 _SKIPPED_TAGS = NON_PROSE_TAGS | {"title", "math", "button", "select"}
 # Table cells are not blocks here: the cells of a row read as one line, joined by " | ".
 _BLOCK_TAGS = BLOCK_TAGS - {"td", "th"}

@@ -14,7 +14,8 @@ from verifier.extract.text import extract_text
 from verifier.model import Extraction
 from verifier.text.html_tags import BLOCK_TAGS, NON_PROSE_TAGS
 
-# Menus are left out too: read as lines of text they would pass for paragraphs or notes.
+# Titles, buttons and formulas hold no prose, and a menu's entries laid out as lines would
+# pass for paragraphs or notes. (Unlike html.py, a <select>'s options are read as text.)
 _SKIPPED = NON_PROSE_TAGS | {"title", "math", "nav", "button"}
 # A block with no block inside is laid out as one line of its inline text. The containers
 # left out here are not blocks to the layout, so what they hold is joined into one line with
