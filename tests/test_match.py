@@ -198,3 +198,22 @@ def test_title_given_by_a_verb_away_from_the_name_is_compared() -> None:
     )
     assert not flags_of(right, "title")
     assert right.verdict is Verdict.SUPPORTED
+
+
+def test_unsupported_words_come_from_the_fitted_word_model_and_never_from_the_passage() -> None:
+    from verifier.match import Source, analyse
+    from verifier.match.scoring import packaged_model
+    from verifier.match.tokenmask import TOKEN_FEATURE_NAMES
+
+    model = packaged_model()
+    assert set(model.token_weights) == set(TOKEN_FEATURE_NAMES)
+    claim = "The breakwater was completed in May 1898 by a team of Norwegian divers."
+    analysis = analyse(claim, Source.prepare(HARBOUR))
+    evidence = analysis.assessment.evidence
+    assert evidence is not None
+    unsupported = flags_of(analysis.assessment, "unsupported")
+    assert any("Norwegian divers" in flag.claim for flag in unsupported)
+    # Words the evidence passage states are never inside an unsupported flag.
+    for word in ("breakwater", "completed", "May 1898"):
+        start = claim.index(word)
+        assert not any(f.start < start + len(word) and start < f.end for f in unsupported)
