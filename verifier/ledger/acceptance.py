@@ -120,9 +120,7 @@ def accept_with_pin(ledger: Ledger, claim_id: str, note: str, results_path: Path
     """
     try:
         results = json.loads(results_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        results = None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        results = None  # an unreadable report only costs the pin
+        results = None  # a missing or unreadable report only costs the pin
     pin = pin_from_results(results if isinstance(results, Mapping) else None, claim_id)
     return ledger.accept(claim_id, note, accepted_for=pin)

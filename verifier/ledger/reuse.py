@@ -97,10 +97,8 @@ class ResultCache:
     def _read(self, path: Path) -> dict[str, list[Any]]:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return {}  # damaged: start over; results are recomputed, never trusted blindly
+            return {}  # missing or damaged: recompute; results are never trusted blindly
         if (
             not isinstance(document, dict)
             or document.get("format") != CACHE_FORMAT

@@ -41,10 +41,8 @@ def read_previous(path: Path) -> dict[str, Any] | None:
     """The previous results.json, or None when there is none or it is not ours to read."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        # A damaged previous report only loses the comparison; this run rewrites it.
+        # A missing or damaged previous report only loses the comparison; this run rewrites it.
         return None
     if not isinstance(document, dict) or not isinstance(document.get("claims"), list):
         return None

@@ -47,10 +47,8 @@ def page_key(
 def read_manifest(out_dir: Path) -> dict[str, str]:
     try:
         manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}  # re-render everything; the manifest is rewritten below
+        return {}  # missing or damaged: re-render everything; the manifest is rewritten below
     return manifest if isinstance(manifest, dict) else {}
 
 
