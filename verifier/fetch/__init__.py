@@ -46,8 +46,9 @@ hop; no proxies or cookies, no credentials from URLs. settings.allow_hosts (host
 addresses in any spelling) is the only way to loopback/private addresses.
 
 Modules: client (Fetcher), guard (address policy), transport (guarded httpx transport and
-deadline), content (bounded Content-Encoding), politeness (per-host slots), walls (soft
-404/paywall), wayback (availability API), local (file: sources), source (`text` command).
+deadline), policy (retries and what a status means), content (bounded Content-Encoding),
+politeness (per-host slots), walls (soft 404/paywall), wayback (availability API), local
+(file: sources), source (`text` command).
 """
 
 from verifier.fetch.client import Fetcher, Progress
