@@ -370,11 +370,8 @@ def _note_text(
         href = anchor.get("href") or ""
         target = ids.get(unquote(href[1:])) if href.startswith("#") else None
         if target is not None and not _is_inside(target, note) and target.tag == "cite":
-            for link in target.iter("a"):
-                link_href = (link.get("href") or "").strip()
-                if link_href and not link_href.startswith(("#", "javascript:", "mailto:")):
-                    external = "external" in (link.get("class") or "").split()
-                    links.append((link_href, " ".join(link.text_content().split()), external))
+            cited = (_cited_link(link) for link in target.iter("a"))
+            links.extend(link for link in cited if link is not None)
     # MediaWiki marks every off-site link "external"; the rest are wiki pages (authors, ISBN
     # lookups), not what the note cites.
     if mediawiki or any(external for _, _, external in links):
@@ -422,12 +419,20 @@ def _collect_note(
     for child in element:
         _collect_note(child, parts, links, top=False)
     if tag == "a":
-        href = (element.get("href") or "").strip()
-        if href and not href.startswith(("#", "javascript:", "mailto:")):
-            external = "external" in (element.get("class") or "").split()
-            links.append((href, " ".join(element.text_content().split()), external))
+        link = _cited_link(element)
+        if link is not None:
+            links.append(link)
     if not top:
         parts.append(element.tail or "")
+
+
+def _cited_link(anchor: HtmlElement) -> tuple[str, str, bool] | None:
+    """(address, anchor text, marked external) of a link to another page, else None."""
+    href = (anchor.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:")):
+        return None
+    external = "external" in (anchor.get("class") or "").split()
+    return href, " ".join(anchor.text_content().split()), external
 
 
 def _is_backlink(element: HtmlElement) -> bool:
