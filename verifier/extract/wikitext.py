@@ -224,13 +224,17 @@ def _template_note_keys(name: str, parameters: dict[str, str], offset: int) -> l
         group = parameters.get("group", "")
         names = [parameters[str(i)].strip() for i in range(1, 10) if parameters.get(str(i))]
         return [f"name:{group}\x1f{ref_name}" for ref_name in names]
-    ref = _Ref(
+    return [_ref_key(_template_ref(parameters, offset))]
+
+
+def _template_ref(parameters: dict[str, str], offset: int) -> _Ref:
+    """A note written as a template ({{refn|name=...|text}}, {{#tag:ref|text}})."""
+    return _Ref(
         name=parameters.get("name", "").strip("\"' ") or None,
         group=parameters.get("group", "").strip("\"' "),
         content=parameters.get("1"),
         offset=offset,
     )
-    return [_ref_key(ref)]
 
 
 def _new_label(key: str, labels: dict[str, str], counters: dict[str, int]) -> str:
@@ -495,12 +499,7 @@ def _template(
             scan.markers.append((start, key))
         return None
     if lowered in ("refn", "#tag:ref"):
-        ref = _Ref(
-            name=parameters.get("name", "").strip("\"' ") or None,
-            group=parameters.get("group", "").strip("\"' "),
-            content=parameters.get("1"),
-            offset=start,
-        )
+        ref = _template_ref(parameters, start)
         key = _ref_key(ref)
         _remember_note(key, ref, notes, definitions, bibliography)
         scan.markers.append((start, key))
