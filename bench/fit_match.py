@@ -49,7 +49,12 @@ from match_data import (
 
 from verifier.match.matcher import Analysis, Source, analyse
 from verifier.match.scoring import FEATURE_NAMES, MatchModel, packaged_model
-from verifier.match.tokenmask import TOKEN_FEATURE_NAMES, word_features
+from verifier.match.tokenmask import (
+    TOKEN_FEATURE_NAMES,
+    WordSignals,
+    unbacked_odds,
+    word_features,
+)
 from verifier.match.tokens import Token
 from verifier.model import Verdict
 
@@ -141,22 +146,37 @@ def gold_words(item: Item, content: Sequence[Token]) -> list[bool]:
 def fit_token_model(model: MatchModel, nst_train: list[Item]) -> MatchModel:
     """Per-word unbacked model on nst_train: logistic weights, then the probability cut and
     the function-word joining that maximise token F1 on nst_train (nst_dev stays unseen)."""
-    rows: list[list[float]] = []
+    signals: list[WordSignals] = []
     gold: list[bool] = []
+    claim_gold: list[list[bool]] = []
     for item, analysis in zip(nst_train, analyses(nst_train, model), strict=True):
         if analysis.signals is None:
             continue
-        rows.extend(word_features(analysis.signals))
-        gold.extend(gold_words(item, analysis.content))
+        signals.append(analysis.signals)
+        claim_gold.append(gold_words(item, analysis.content))
+        gold.extend(claim_gold[-1])
+    rows = [row for one in signals for row in word_features(one)]
     beta = fit_logistic(rows, gold, [1.0] * len(rows))
     model = replace(
         model,
         token_bias=beta[0],
         token_weights=dict(zip(TOKEN_FEATURE_NAMES, beta[1:], strict=True)),
+        token_relative=(),
+    )
+    # Second stage: each word's first-stage odds set against the rest of its claim.
+    relative_rows: list[list[float]] = []
+    for one in signals:
+        odds = unbacked_odds(one, model.token_weights, model.token_bias)
+        if not odds:
+            continue
+        mean, highest, lowest = sum(odds) / len(odds), max(odds), min(odds)
+        relative_rows.extend([z, mean, z - highest, z - lowest] for z in odds)
+    model = replace(
+        model, token_relative=tuple(fit_logistic(relative_rows, gold, [1.0] * len(gold)))
     )
     choices = [
         (threshold / 20, gap, lead)
-        for threshold in range(5, 12)
+        for threshold in range(3, 12)
         for gap in range(3)
         for lead in range(3)
     ]

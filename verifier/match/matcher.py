@@ -20,7 +20,12 @@ from verifier.match.quantities import (
     years_of,
 )
 from verifier.match.scoring import CONFLICT_KINDS, FEATURE_NAMES, MatchModel, packaged_model
-from verifier.match.tokenmask import WordSignals, unbacked_mask, unbacked_odds
+from verifier.match.tokenmask import (
+    WordSignals,
+    relative_odds,
+    unbacked_mask,
+    unbacked_odds,
+)
 from verifier.match.tokens import LIGHT_WORDS, STOPWORDS, Token, tokenize
 from verifier.model import Assessment, Evidence, Flag, Verdict
 
@@ -150,7 +155,9 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         window_words=[t.norm for t in window_tokens],
         discrepancies=tuple(flags),
     )
-    word_odds = unbacked_odds(signals, model.token_weights, model.token_bias)
+    word_odds = relative_odds(
+        unbacked_odds(signals, model.token_weights, model.token_bias), model.token_relative
+    )
     unbacked = unbacked_mask(signals, word_odds, model.token_threshold)
     flags.extend(_unsupported_flags(claim, claim_tokens, content, ~unbacked, model, flags))
     flags.sort(key=lambda flag: (flag.start, flag.end))

@@ -63,6 +63,8 @@ class MatchModel:
     """Per-word model of unbacked claim words (tokenmask.TOKEN_FEATURE_NAMES); empty: a word
     is unbacked when the passage and its neighbouring lines lack it."""
     token_bias: float
+    token_relative: tuple[float, ...]
+    """Second-stage weights setting each word against its claim (tokenmask.relative_odds)."""
     token_threshold: float
 
     def score(self, features: dict[str, float]) -> float:
@@ -107,6 +109,7 @@ class MatchModel:
             coverage_floor=float(raw.get("coverage_floor", 0.5)),
             token_weights={str(k): float(v) for k, v in raw.get("token_weights", {}).items()},
             token_bias=float(raw.get("token_bias", 0.0)),
+            token_relative=tuple(float(v) for v in raw.get("token_relative", ())),
             token_threshold=float(raw.get("token_threshold", 0.5)),
         )
 
@@ -126,6 +129,7 @@ class MatchModel:
             "coverage_floor": self.coverage_floor,
             "token_weights": self.token_weights,
             "token_bias": self.token_bias,
+            "token_relative": list(self.token_relative),
             "token_threshold": self.token_threshold,
         }
 

@@ -142,6 +142,21 @@ def unbacked_odds(signals: WordSignals, weights: dict[str, float], bias: float) 
     ]
 
 
+def relative_odds(odds: list[float], weights: Sequence[float]) -> list[float]:
+    """Second stage: each word's odds against the rest of its claim's. A claim that is only
+    partly backed usually lacks a few words, so the least-backed words of a claim stand out
+    even when the first stage is unsure of all of them. `weights` are [bias, odds, claim mean,
+    odds minus the claim's highest, odds minus its lowest]; empty leaves the odds as they are."""
+    if not weights or not odds:
+        return odds
+    mean, highest, lowest = sum(odds) / len(odds), max(odds), min(odds)
+    bias, own, average, from_highest, from_lowest = weights
+    return [
+        bias + own * z + average * mean + from_highest * (z - highest) + from_lowest * (z - lowest)
+        for z in odds
+    ]
+
+
 def unbacked_mask(signals: WordSignals, odds: list[float], threshold: float) -> int:
     """Bitmask of content words judged unbacked (probability >= threshold)."""
     # Compare log-odds rather than probabilities: no exp per word.
