@@ -12,7 +12,7 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,10 +38,10 @@ from verifier.model import (
     FetchFailure,
     Finding,
     SourceResult,
-    Verdict,
 )
 from verifier.report.formats import OutputFormat, render
 from verifier.report.github import github_outputs
+from verifier.report.results import verdict_tally
 from verifier.settings import Settings
 
 EXIT_OK = 0
@@ -262,7 +262,10 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     settings = ctx.settings(ledger, timeout=timeout)
     claims = ledger.claims
     locate = pipeline.SourceLocator(ctx.base_dir)
-    sources = _fetch(ctx, settings, claims, locate, offline=False, refresh=refresh)
+    fetch_sources = _fetcher(ctx, settings, offline=False, refresh=refresh)
+    sources = fetch_sources(
+        pipeline.locations(claims, locate), pipeline.access_dates(claims, locate)
+    )
     failed = [s for s in sources.values() if isinstance(s, FetchFailure)]
     for failure in failed:
         ctx.console.detail(f"unavailable: {failure.url}: {failure.describe()}")
@@ -465,28 +468,24 @@ def _extract(
     return outcome
 
 
-def _fetch(
-    ctx: Context,
-    settings: Settings,
-    claims: Sequence[Claim],
-    locate: pipeline.SourceLocator,
-    *,
-    offline: bool,
-    refresh: bool,
-) -> dict[str, SourceResult]:
-    urls = pipeline.locations(claims, locate)
-    label = "reading" if offline else "fetching"
-    with (
-        Archive(ctx.base_dir / settings.archive_dir) as store,
-        Fetcher(settings.fetch, store) as fetcher,
-    ):
-        return fetcher.fetch_all(
-            urls,
-            offline=offline,
-            refresh=refresh,
-            progress=ctx.console.progress(len(urls), label),
-            accessed=pipeline.access_dates(claims, locate),
-        )
+def _fetcher(ctx: Context, settings: Settings, *, offline: bool, refresh: bool) -> pipeline.FetchFn:
+    """The fetch stage: archive first, the network unless offline, progress on stderr."""
+
+    def fetch(urls: Sequence[str], accessed: Mapping[str, str]) -> dict[str, SourceResult]:
+        label = "reading" if offline else "fetching"
+        with (
+            Archive(ctx.base_dir / settings.archive_dir) as store,
+            Fetcher(settings.fetch, store) as fetcher,
+        ):
+            return fetcher.fetch_all(
+                urls,
+                offline=offline,
+                refresh=refresh,
+                progress=ctx.console.progress(len(urls), label),
+                accessed=accessed,
+            )
+
+    return fetch
 
 
 def _check(
@@ -499,14 +498,12 @@ def _check(
     warnings: Sequence[ExtractionWarning],
 ) -> int:
     claims = pipeline.in_scope(ledger.claims, scope)
-    locate = pipeline.SourceLocator(ctx.base_dir)
-    sources = _fetch(ctx, settings, claims, locate, offline=offline, refresh=False)
     cache = ResultCache.for_ledger(ctx.ledger_path)
-    findings = pipeline.check_claims(
+    findings = pipeline.verify(
         claims,
-        sources,
-        locate,
-        cache.wrap(_assess),
+        fetch=_fetcher(ctx, settings, offline=offline, refresh=False),
+        assess=cache.wrap(_assess),
+        locate=pipeline.SourceLocator(ctx.base_dir),
         progress=ctx.console.bar(len(claims), "checking"),
     )
     cache.save()
@@ -550,9 +547,7 @@ def _repo_path(ctx: Context) -> str:
 
 
 def _summary(findings: Sequence[Finding], reports_dir: Path) -> str:
-    counts = dict.fromkeys(Verdict, 0)
-    for finding in findings:
-        counts[finding.verdict] += 1
+    counts = verdict_tally(findings)
     parts = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
     return f"{len(findings)} claims: {parts or 'none'}; report: {reports_dir / 'index.md'}"
 
@@ -561,7 +556,7 @@ def _where(finding: Finding) -> str:
     claim = finding.claim
     if claim.article is None:
         return claim.id
-    return f"{claim.article}:{claim.line}" if claim.line else claim.article
+    return f"{claim.article}:{claim.line}" if claim.line is not None else claim.article
 
 
 def _claim_json(claim: Claim) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The verification pass: extract -> fetch -> check, as plain functions over the stages.
 
-The orchestrator never prints and never exits: it returns values the CLI reports. Each
-stage is handed in (`Stages`), so tests can run the pass with any stage replaced.
+The orchestrator never prints and never exits: it returns values the CLI reports. The
+stages (extract, fetch, assess) are handed in as functions, so tests can run the pass
+with any stage replaced and the CLI decides how each is built (archive, cache, offline).
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -31,7 +32,8 @@ from verifier.model import (
 
 ExtractFn = Callable[[Path, str], Extraction]
 AssessFn = Callable[[str, str], Assessment]
-FetchFn = Callable[[Sequence[str]], dict[str, SourceResult]]
+FetchFn = Callable[[Sequence[str], Mapping[str, str]], dict[str, SourceResult]]
+"""(source locations, access date per location) -> a result for every location."""
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,6 @@ class ExtractOutcome:
     @property
     def claim_count(self) -> int:
         return sum(len(e.claims) for e in self.extractions)
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    findings: tuple[Finding, ...]
-    warnings: tuple[ExtractionWarning, ...] = field(default_factory=tuple)
 
 
 def resolve_articles(base_dir: Path, patterns: Iterable[str]) -> list[Path]:
@@ -84,10 +80,6 @@ def display_path(path: Path, base_dir: Path) -> str:
         return path.resolve().relative_to(base_dir.resolve()).as_posix()
     except ValueError:
         return path.resolve().as_posix()
-
-
-def is_remote(url: str) -> bool:
-    return urlsplit(url).scheme.lower() in ("http", "https")
 
 
 def _rebase_citation(citation: Citation, article_dir: Path, base_dir: Path) -> Citation:
@@ -179,9 +171,22 @@ def locations(claims: Iterable[Claim], locate: SourceLocator) -> list[str]:
     return list(seen)
 
 
+def verify(
+    claims: Sequence[Claim],
+    *,
+    fetch: FetchFn,
+    assess: AssessFn,
+    locate: SourceLocator,
+    progress: Callable[[], None] | None = None,
+) -> list[Finding]:
+    """Read every cited source once, then judge each claim against its sources."""
+    sources = fetch(locations(claims, locate), access_dates(claims, locate))
+    return check_claims(claims, sources, locate, assess, progress)
+
+
 def check_claims(
     claims: Iterable[Claim],
-    sources: dict[str, SourceResult],
+    sources: Mapping[str, SourceResult],
     locate: SourceLocator,
     assess: AssessFn,
     progress: Callable[[], None] | None = None,
