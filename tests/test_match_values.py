@@ -21,6 +21,7 @@ from verifier.model import Verdict
         ("in November 2024", (2024, 11, None)),
         ("the 26th of June", (None, 6, 26)),
         ("in 1980", (1980, None, None)),
+        ("she was born in May and", (None, 5, None)),
     ],
 )
 def test_dates_in_any_order_become_the_same_fields(
@@ -187,3 +188,18 @@ def test_bounded_numbers_are_backed_by_values_inside_the_bound(claim: str, backe
 def test_bound_is_read_from_the_words_before_a_number() -> None:
     found = find_numbers("sold more than 100,000 copies, at least 5 singles and about 2%")
     assert [(n.value, n.bound) for n in found] == [(100000.0, ">"), (5.0, ">="), (2.0, "~")]
+
+
+def test_the_verb_may_is_no_date() -> None:
+    assert find_dates("The board may approve the plan.") == []
+
+
+def test_a_longer_date_facing_the_claims_is_a_conflict() -> None:
+    source = (
+        "Danielle Cormack (born 26 December 1970) is a stage and screen actress from New Zealand."
+    )
+    assessment = assess("Danielle Cormack was born in 1971.", source)
+    assert [(f.kind, f.claim, f.source) for f in assessment.flags] == [
+        ("date", "1971", "26 December 1970")
+    ]
+    assert assessment.verdict is Verdict.CONTRADICTED

@@ -368,8 +368,9 @@ def date_flags(
             other
             for other in passage_dates
             if slot is not None
-            and slot[0] <= other.start
-            and other.end <= slot[1]
+            # A date written in more words than the claim's may run past the slot.
+            and other.start < slot[1]
+            and slot[0] < other.end
             and not date.compatible_with(other)
             and not _is_dateline(page_text, other)
         ]

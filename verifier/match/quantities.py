@@ -243,14 +243,26 @@ def find_dates(text: str) -> list[DateMention]:
             year = int(groups["y"]) if groups.get("y") else None
             if month is None and year is None:
                 continue
-            if groups.get("mn") and fold(groups["mn"]) == "may" and day is None and year is None:
-                continue  # the verb "may"
+            if (
+                groups.get("mn")
+                and fold(groups["mn"]) == "may"
+                and day is None
+                and year is None
+                and not _MONTH_CONTEXT.search(text, 0, span[0])
+            ):
+                continue  # the verb "may" ("in May" is the month)
             if day is not None and not 1 <= day <= 31:
                 day = None
             found.append(DateMention(span[0], span[1], year, month, day))
             taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
     found.sort(key=lambda mention: mention.start)
     return found
+
+
+_MONTH_CONTEXT = re.compile(
+    r"\b(?:in|of|since|until|till|by|from|to|through|during|early|late|mid|last|next)[\s-]+$",
+    re.IGNORECASE,
+)
 
 
 def find_mentions(
