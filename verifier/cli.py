@@ -160,6 +160,18 @@ def verbosity_options(command: F) -> F:
     )(command)
 
 
+def format_option(choices: Sequence[str], help_text: str) -> Callable[[F], F]:
+    """--format, passed as `output_format`; the first choice is the default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
 offline_option = click.option(
     "--offline", is_flag=True, help="Use only archived sources; never touch the network."
 )
@@ -169,13 +181,9 @@ def gate_options(command: F) -> F:
     """What a check reports and what fails it: shared by `check` and `run`."""
     for option in reversed(
         [
-            click.option(
-                "--format",
-                "output_format",
-                type=click.Choice([f.value for f in OutputFormat]),
-                default=OutputFormat.MARKDOWN.value,
-                show_default=True,
-                help="Also print the results to stdout as json, sarif (2.1.0) or junit (XML); "
+            format_option(
+                [f.value for f in OutputFormat],
+                "Also print the results to stdout as json, sarif (2.1.0) or junit (XML); "
                 "reports/ is always written.",
             ),
             click.option(
@@ -225,13 +233,9 @@ def cli(ctx: click.Context, ledger_path: Path) -> None:
 
 @cli.command()
 @click.argument("articles", nargs=-1)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["yaml", "json"]),
-    default="yaml",
-    show_default=True,
-    help="yaml: update claims.yaml; json: print the claims to stdout and change nothing.",
+@format_option(
+    ["yaml", "json"],
+    "yaml: update claims.yaml; json: print the claims to stdout and change nothing.",
 )
 @verbosity_options
 @pass_context
@@ -361,13 +365,8 @@ def score(input_file: TextIO) -> int:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help='json: one {"input", "text", "title"} line per input, in input order.',
+@format_option(
+    ["text", "json"], 'json: one {"input", "text", "title"} line per input, in input order.'
 )
 @offline_option
 @pass_context
