@@ -47,3 +47,23 @@ def test_numbered_note_whose_text_is_a_paragraph_keeps_its_number() -> None:
     assert [(claim.text, claim.footnote, claim.urls) for claim in claims] == [
         ("Bus ridership recovered in 2023.", "1", ("https://transit.example.org/2023",))
     ]
+
+
+def test_figures_and_rules_separate_the_text_around_them() -> None:
+    source = (
+        '<body><div class="post">\n'
+        "Exports fell 3% in March.[1]\n"
+        '<figure><img src="/chart.png" alt=""> Monthly exports, 2024</figure>\n'
+        "Imports were flat.[2]\n"
+        "<hr>\n"
+        "[1] Trade bulletin, https://trade.example.org/march\n"
+        "<hr>\n"
+        "[2] Customs data, https://customs.example.org/q1\n"
+        "</div></body>"
+    )
+    extraction = extract(source)
+    assert [(claim.line, claim.text, claim.urls) for claim in extraction.claims] == [
+        (2, "Exports fell 3% in March.", ("https://trade.example.org/march",)),
+        (4, "Imports were flat.", ("https://customs.example.org/q1",)),
+    ]
+    assert extraction.warnings == ()

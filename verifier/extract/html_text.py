@@ -18,11 +18,10 @@ from verifier.text.html_tags import BLOCK_TAGS, NON_PROSE_TAGS
 # Titles, buttons and formulas hold no prose, and a menu's entries laid out as lines would
 # pass for paragraphs or notes. (Unlike html.py, a <select>'s options are read as text.)
 _SKIPPED = NON_PROSE_TAGS | {"title", "math", "nav", "button"}
-# A block with no block inside is laid out as one line of its inline text. The containers
-# left out here are not blocks to the layout, so what they hold is joined into one line with
-# no space between its blocks: a <dl> reads "TermDefinition", a table whose rows sit in a
-# <tbody> reads "cell1cell2". Adding them would split those lines (and move claim lines).
-_BLOCKS = BLOCK_TAGS - {"body", "dl", "fieldset", "figure", "hr", "nav", "tbody", "tfoot", "thead"}
+# Every element of the shared set is a block: left out, a table's <tbody> or a <dl> would
+# join their cells or terms into one line ("ab", "TermDefinition"), and a <figure> or <hr>
+# would glue the text on either side of it together.
+_BLOCKS = BLOCK_TAGS
 
 
 def extract_unlinked_notes(root: HtmlElement, article: str) -> Extraction:
