@@ -350,3 +350,20 @@ def test_infobox_markers_are_not_claims_and_their_notes_not_orphans() -> None:
         ("The capital is Wellington.", ("https://capital.example.org/",))
     ]
     assert extraction.warnings == ()
+
+
+def test_note_text_keeps_table_cells_and_blocks_apart() -> None:
+    source = (
+        '<p>Turnout rose to 71% in 2003.<sup><a href="#fn1" id="r1">1</a></sup> '
+        'Registrations fell.<sup><a href="#fn2" id="r2">2</a></sup></p>\n'
+        '<ol class="footnotes">\n'
+        '<li id="fn1"><table><tr><th>Source</th><th>Year</th></tr>'
+        '<tr><td>Smith</td><td>2003</td></tr></table> <a href="#r1">&#8617;</a></li>\n'
+        '<li id="fn2"><p>County clerk report</p>Table 4 <a href="#r2">&#8617;</a></li>\n'
+        "</ol>"
+    )
+    claims = extract(source).claims
+    assert [(claim.text, [c.note for c in claim.citations]) for claim in claims] == [
+        ("Turnout rose to 71% in 2003.", ["Source Year Smith 2003"]),
+        ("Registrations fell.", ["County clerk report Table 4"]),
+    ]

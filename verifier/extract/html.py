@@ -28,6 +28,9 @@ from verifier.text.html_tags import BLOCK_TAGS, NON_PROSE_TAGS
 _SKIPPED_TAGS = NON_PROSE_TAGS | {"title", "math", "button", "select"}
 # Table cells are not blocks here: the cells of a row read as one line, joined by " | ".
 _BLOCK_TAGS = BLOCK_TAGS - {"td", "th"}
+# In a note's text every block, table cells included, only keeps the words on either side
+# of it apart (a note reads as one line).
+_NOTE_WORD_BREAKS = BLOCK_TAGS | {"br"}
 _NOTE_HINT = re.compile(r"foot|endnote|\bnotes?\b|note-|fn|cite_note|reference|reflist", re.I)
 _NOTE_ROLES = frozenset({"doc-endnote", "doc-footnote", "doc-biblioentry", "note"})
 _MARKER_HINT = re.compile(r"footnote-ref|fnref|noteref|reference|cite_ref|footnote", re.I)
@@ -413,11 +416,14 @@ def _collect_note(
     if not top and (not tag or tag in _SKIPPED_TAGS or _is_backlink(element)):
         parts.append(element.tail or "")
         return
-    if tag in _BLOCK_TAGS or tag == "br":
+    breaks_words = tag in _NOTE_WORD_BREAKS
+    if breaks_words:
         parts.append(" ")
     parts.append(element.text or "")
     for child in element:
         _collect_note(child, parts, links, top=False)
+    if breaks_words:
+        parts.append(" ")
     if tag == "a":
         link = _cited_link(element)
         if link is not None:
