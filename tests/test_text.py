@@ -200,3 +200,34 @@ def test_pdf_words_broken_at_line_ends_are_joined() -> None:
     body = minimal_pdf("The treaty was signed by forty-eight na-", "tions in San Francisco.")
     text = main_text(body, "application/pdf").text
     assert "forty-eight nations in San Francisco." in " ".join(text.split())
+
+
+FAQ_PAGE = """<html><head><title>Fares FAQ</title></head><body><h1>Fares FAQ</h1>
+<details><summary>Do fares rise in 2025?</summary>Yes, by 4% from January.</details>
+<details><summary>Are season passes affected?</summary>No, passes keep their price.</details>
+Last updated March 2025.</body></html>"""
+
+
+@pytest.mark.parametrize("parser", ["lxml", "html.parser"])
+def test_visible_text_fallback_keeps_a_summary_apart_from_what_it_discloses(parser: str) -> None:
+    # The page's whole visible text is what main_text answers when trafilatura finds too
+    # little; html.parser (bs4) reads the pages lxml gives up on.
+    from bs4 import BeautifulSoup
+
+    from verifier.text.html import _soup_visible_text, _visible_text
+    from verifier.text.recall import parse_html
+
+    if parser == "lxml":
+        tree = parse_html(FAQ_PAGE)
+        assert tree is not None
+        text = _visible_text(tree)
+    else:
+        text = _soup_visible_text(BeautifulSoup(FAQ_PAGE, "html.parser"))
+    assert text.split("\n\n") == [
+        "Fares FAQ",
+        "Do fares rise in 2025?",
+        "Yes, by 4% from January.",
+        "Are season passes affected?",
+        "No, passes keep their price.",
+        "Last updated March 2025.",
+    ]

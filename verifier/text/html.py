@@ -19,12 +19,10 @@ from verifier.text.recall import parse_html, recover_dropped_text
 # Below this many characters trafilatura has probably missed the article (or the page is
 # mostly script), so the whole visible text is the safer answer.
 _MIN_MAIN_TEXT_CHARS = 200
-# For the page's whole visible text a line break ends a paragraph too, and an embedded frame
-# is another page. Leaving out <body> and the table parts costs nothing (their edges already
-# stand next to a block's); leaving out <summary> glues it to the text after it.
-_BLOCK_TAGS = (
-    BLOCK_TAGS - {"body", "caption", "details", "summary", "tbody", "tfoot", "thead"}
-) | {"br"}
+# For the page's whole visible text every block stands apart from the text around it (a
+# <summary> left out glued it to what it discloses), a line break ends a paragraph too, and
+# an embedded frame is another page.
+_BLOCK_TAGS = BLOCK_TAGS | {"br"}
 _NON_CONTENT_TAGS = NON_PROSE_TAGS | {"iframe"}
 _BLANK_RUNS = re.compile(r"\n\s*\n\s*")
 _SCRIPTS = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -124,6 +122,7 @@ def _soup_visible_text(soup: BeautifulSoup) -> str:
         tag.decompose()
     for tag in soup.find_all(sorted(_BLOCK_TAGS)):
         tag.insert_before("\n\n")
+        tag.insert_after("\n\n")  # the text after a block is not part of its last line
     return _normalise(soup.get_text())
 
 
