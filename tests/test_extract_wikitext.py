@@ -208,3 +208,26 @@ def test_notes_read_as_rendered_citations() -> None:
 def test_every_citation_template_gives_its_url(template: str) -> None:
     source = f"Claim.<ref>{{{{{template} |url=https://c.example.org/p |title=T}}}}</ref>\n"
     assert extract(source).claims[0].urls == ("https://c.example.org/p",)
+
+
+def test_r_template_with_an_empty_slot_cites_the_names_after_it() -> None:
+    source = (
+        "Coal output fell in 2019.{{r|board||mines}} "
+        'Prices held steady.<ref name="prices">https://prices.example.org/coal</ref>\n'
+        "\n"
+        "== References ==\n"
+        "<references>\n"
+        '<ref name="board">https://board.example.org/coal</ref>\n'
+        '<ref name="mines">https://mines.example.org/2019</ref>\n'
+        "</references>\n"
+    )
+    extraction = extract(source)
+    assert [(claim.text, claim.footnote, claim.urls) for claim in extraction.claims] == [
+        (
+            "Coal output fell in 2019.",
+            "1,2",
+            ("https://board.example.org/coal", "https://mines.example.org/2019"),
+        ),
+        ("Prices held steady.", "3", ("https://prices.example.org/coal",)),
+    ]
+    assert extraction.warnings == ()

@@ -221,10 +221,16 @@ def _template_note_keys(name: str, parameters: dict[str, str], offset: int) -> l
     if lowered in ("sfn", "sfnp", "sfnm"):
         return [f"sfn:\x1f{short_citation(parameters)}"]
     if lowered == "r":
-        group = parameters.get("group", "")
-        names = [parameters[str(i)].strip() for i in range(1, 10) if parameters.get(str(i))]
-        return [f"name:{group}\x1f{ref_name}" for ref_name in names]
+        return [_ref_key(ref) for ref in _r_refs(parameters, offset)]
     return [_ref_key(_template_ref(parameters, offset))]
+
+
+def _r_refs(parameters: dict[str, str], offset: int) -> list[_Ref]:
+    """The named refs {{r|a|b|...}} cites, in order. An empty slot ({{r|a||c}}) names no
+    ref and is skipped, as the template skips it: the names after it are still cited."""
+    names = (parameters.get(str(index), "").strip() for index in range(1, 10))
+    group = parameters.get("group", "")
+    return [_Ref(name=name, group=group, content=None, offset=offset) for name in names if name]
 
 
 def _template_ref(parameters: dict[str, str], offset: int) -> _Ref:
@@ -487,13 +493,7 @@ def _template(
         scan.markers.append((start, key))
         return None
     if lowered == "r":
-        for index in range(1, 10):
-            ref_name = parameters.get(str(index))
-            if not ref_name:
-                break
-            ref = _Ref(
-                name=ref_name.strip(), group=parameters.get("group", ""), content=None, offset=start
-            )
+        for ref in _r_refs(parameters, start):
             key = _ref_key(ref)
             _remember_note(key, ref, notes, definitions, bibliography)
             scan.markers.append((start, key))
