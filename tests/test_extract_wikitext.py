@@ -231,3 +231,19 @@ def test_r_template_with_an_empty_slot_cites_the_names_after_it() -> None:
         ("Prices held steady.", "3", ("https://prices.example.org/coal",)),
     ]
     assert extraction.warnings == ()
+
+
+def test_names_in_one_r_template_are_numbered_in_the_order_written() -> None:
+    source = (
+        "Coal output fell in 2019.{{r|stats|mines}}\n"
+        "\n"
+        "== References ==\n"
+        "<references>\n"
+        '<ref name="stats">https://stats.example.org/coal</ref>\n'
+        '<ref name="mines">https://mines.example.org/2019</ref>\n'
+        "</references>\n"
+    )
+    claims = extract(source).claims
+    assert [(claim.footnote, claim.urls) for claim in claims] == [
+        ("1,2", ("https://stats.example.org/coal", "https://mines.example.org/2019"))
+    ]

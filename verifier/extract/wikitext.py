@@ -210,7 +210,8 @@ def _wikipedia_numbers(source: str) -> dict[str, str]:
         )
     labels: dict[str, str] = {}
     counters: dict[str, int] = {}
-    for _, key in sorted(uses):
+    # By offset alone: the names of one {{r|b|a}} share its offset and keep their order.
+    for _, key in sorted(uses, key=lambda use: use[0]):
         if key not in labels:
             _new_label(key, labels, counters)
     return labels
