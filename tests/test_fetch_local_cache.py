@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,31 @@ def test_a_damaged_cache_file_is_only_a_miss(tmp_path: Path) -> None:
     (tmp_path / "archive" / local.LOCAL_TEXT_FILE).write_text("{not json", encoding="utf-8")
 
     assert "14 March 2025" in read(tmp_path, source).text
+
+
+def test_a_settled_file_with_unchanged_size_and_mtime_is_not_read_again(tmp_path: Path) -> None:
+    source = tmp_path / "page.html"
+    source.write_text(PAGE.format(day=14), encoding="utf-8")
+    an_hour_ago = source.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(source, ns=(an_hour_ago, an_hour_ago))
+    assert "14 March" in read(tmp_path, source).text
+
+    # Same size, same mtime: the recorded digest stands, as make and git would assume.
+    source.write_text(PAGE.format(day=15), encoding="utf-8")
+    os.utime(source, ns=(an_hour_ago, an_hour_ago))
+    assert "14 March" in read(tmp_path, source).text
+
+    # Any change the file system records (here the mtime) makes it read again.
+    os.utime(source, ns=(an_hour_ago + 1, an_hour_ago + 1))
+    assert "15 March" in read(tmp_path, source).text
+
+
+def test_a_freshly_written_file_is_read_again_even_with_the_same_stat(tmp_path: Path) -> None:
+    source = tmp_path / "page.html"
+    source.write_text(PAGE.format(day=14), encoding="utf-8")
+    stamp = source.stat().st_mtime_ns
+    assert "14 March" in read(tmp_path, source).text
+
+    source.write_text(PAGE.format(day=15), encoding="utf-8")
+    os.utime(source, ns=(stamp, stamp))  # same size and mtime, within the racy window
+    assert "15 March" in read(tmp_path, source).text

@@ -6,7 +6,9 @@ import base64
 import hashlib
 import json
 import mimetypes
+import os
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,6 +16,8 @@ from urllib.parse import unquote, urlsplit
 from verifier.files import write_atomically
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
+
+_RACY_NS = 2_000_000_000
 
 LOCAL_TEXT_FILE = "local-text.json"
 """Beside the archive index: main text of local sources by content digest."""
@@ -23,14 +27,17 @@ class LocalTextCache:
     """Main text of local files by content digest, so an unchanged file is not re-extracted.
 
     Local sources are read afresh every run (the file is its own record), but extracting
-    the text of thousands of unchanged HTML files would dominate a re-check. The key is
-    the digest of the bytes and the extractor version, so it can never describe another
-    file's text; a missing or damaged cache file only costs time.
+    the text of thousands of unchanged HTML files would dominate a re-check. Texts are
+    keyed by the digest of the bytes and the extractor version, so one can never describe
+    another file's text. A file whose size and modification time (in nanoseconds) are
+    unchanged is not even read again: its last digest stands, as make and git assume.
+    A missing or damaged cache file only costs time.
     """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._pages: dict[str, list[str | None]] = {}
+        self._files: dict[str, list[object]] = {}
         self._used: set[str] = set()
         self._lock = threading.Lock()
         self._changed = False
@@ -40,8 +47,21 @@ class LocalTextCache:
             except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                 document = None
             if isinstance(document, dict) and document.get("extractor") == EXTRACTOR_VERSION:
-                pages = document.get("pages")
+                pages, files = document.get("pages"), document.get("files")
                 self._pages = pages if isinstance(pages, dict) else {}
+                self._files = files if isinstance(files, dict) else {}
+
+    def known_digest(self, path: Path, stat: os.stat_result) -> str | None:
+        """The digest recorded for this file when its size and mtime are as recorded."""
+        entry = self._files.get(str(path))
+        if (
+            isinstance(entry, list)
+            and len(entry) == 3
+            and entry[:2] == [stat.st_mtime_ns, stat.st_size]
+            and isinstance(entry[2], str)
+        ):
+            return entry[2]
+        return None
 
     def get(self, digest: str) -> PageText | None:
         entry = self._pages.get(digest)
@@ -51,9 +71,16 @@ class LocalTextCache:
             self._used.add(digest)
         return PageText(entry[0], entry[1])
 
-    def put(self, digest: str, page: PageText) -> None:
+    def put(self, digest: str, page: PageText, path: Path, stat: os.stat_result) -> None:
+        # A file modified in the last seconds may change again within the same timestamp
+        # tick without changing size ("racy git"): its stat is not trusted until it settles.
+        settled = time.time_ns() - stat.st_mtime_ns > _RACY_NS
         with self._lock:
             self._pages[digest] = [page.text, page.title]
+            if settled:
+                self._files[str(path)] = [stat.st_mtime_ns, stat.st_size, digest]
+            else:
+                self._files.pop(str(path), None)
             self._used.add(digest)
             self._changed = True
 
@@ -62,7 +89,8 @@ class LocalTextCache:
         if self.path is None or not self._changed:
             return
         pages = {digest: self._pages[digest] for digest in sorted(self._used)}
-        document = {"extractor": EXTRACTOR_VERSION, "pages": pages}
+        files = {name: entry for name, entry in self._files.items() if entry[-1] in pages}
+        document = {"extractor": EXTRACTOR_VERSION, "pages": pages, "files": files}
         write_atomically(self.path, json.dumps(document, ensure_ascii=False), durable=False)
         self._changed = False
 
@@ -90,30 +118,33 @@ def read_local(url: str, texts: LocalTextCache | None = None) -> SourceResult:
         path = path_of(url)
     except ValueError as error:
         return FetchFailure(url, UnavailableReason.BLOCKED, str(error))
+    content_type = mimetypes.guess_type(path.name)[0] or ""
     try:
-        body = path.read_bytes()
-        modified = path.stat().st_mtime
+        stat = path.stat()
+        digest = texts.known_digest(path, stat) if texts is not None else None
+        page = texts.get(digest) if texts is not None and digest is not None else None
+        if page is None:
+            body = path.read_bytes()
+            digest = payload_digest(body)
+            page = texts.get(digest) if texts is not None else None
+            if page is None:
+                page = main_text(body, content_type or None, url)
+            if texts is not None:
+                texts.put(digest, page, path, stat)
     except FileNotFoundError:
         return FetchFailure(url, UnavailableReason.DEAD, f"no such file {path}")
     except IsADirectoryError:
         return FetchFailure(url, UnavailableReason.NOT_TEXT, f"{path} is a directory")
     except OSError as error:
         return FetchFailure(url, UnavailableReason.UNREADABLE, f"{path}: {error.strerror}")
-    content_type = mimetypes.guess_type(path.name)[0] or ""
-    digest = payload_digest(body)
-    page = texts.get(digest) if texts is not None else None
-    if page is None:
-        try:
-            page = main_text(body, content_type or None, url)
-        except UnreadableContent as error:
-            return FetchFailure(url, error.reason, f"{path}: {error.detail}")
-        if texts is not None:
-            texts.put(digest, page)
+    except UnreadableContent as error:
+        return FetchFailure(url, error.reason, f"{path}: {error.detail}")
+    assert digest is not None
     return Capture(
         url=url,
         final_url=url,
         status_code=200,
-        fetched_at=datetime.fromtimestamp(modified, UTC).isoformat(timespec="seconds"),
+        fetched_at=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
         content_type=content_type,
         payload_digest=digest,
         text=page.text,
