@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -196,10 +197,29 @@ def test_extract_json_on_the_seed_articles(tmp_path: Path) -> None:
     assert not (tmp_path / "claims.yaml").exists()  # --format json changes nothing
 
 
-def test_every_command_in_the_readme_has_help() -> None:
+def test_every_command_in_the_readme_exists_and_has_help() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for command in ("extract", "fetch", "check", "run", "score", "text"):
-        assert f"`verifier {command}" in readme
-        completed = verifier(command, "--help", cwd=REPO)
+    documented = set(re.findall(r"^\| `verifier ([a-z]+(?: [a-z]+)?)", readme, re.MULTILINE))
+    documented = {name.split()[0] if name.split()[0] != "archive" else name for name in documented}
+    assert documented == {
+        "extract",
+        "fetch",
+        "check",
+        "run",
+        "accept",
+        "score",
+        "text",
+        "archive verify",
+        "archive export",
+    }
+    for command in documented:
+        completed = verifier(*command.split(), "--help", cwd=REPO)
         assert completed.returncode == 0, completed.stderr
         assert "Usage:" in completed.stdout
+
+
+def test_every_check_option_in_the_readme_exists() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    help_text = verifier("check", "--help", cwd=REPO).stdout
+    for option in re.findall(r"^\| `(--[a-z-]+)", readme, re.MULTILINE):
+        assert option in help_text, option
