@@ -203,3 +203,105 @@ def test_a_longer_date_facing_the_claims_is_a_conflict() -> None:
         ("date", "1971", "26 December 1970")
     ]
     assert assessment.verdict is Verdict.CONTRADICTED
+
+
+CORMACK = "Danielle Cormack (born 26 December 1970) is a stage and screen actress from New Zealand."
+
+
+def test_a_month_alone_that_is_also_a_stopword_is_compared() -> None:
+    assessment = assess("Danielle Cormack was born in May.", CORMACK)
+    assert [(f.kind, f.claim, f.source) for f in assessment.flags] == [
+        ("date", "May", "26 December 1970")
+    ]
+    assert assessment.verdict is Verdict.CONTRADICTED
+    backed = assess("Danielle Cormack was born in May.", CORMACK.replace("December", "May"))
+    assert backed.verdict is Verdict.SUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("he was born in the fifties and", 1950),
+        ("music of the late nineteen-sixties", 1960),
+        ("developed in the early 1970 's .", 1970),
+        ("bands of the 1990s", 1990),
+        ("in the 1980's", 1980),
+    ],
+)
+def test_decades_in_words_and_digits_are_decades(text: str, year: int) -> None:
+    [date] = find_dates(text)
+    assert (date.year, date.decade) == (year, True)
+
+
+SANTANA = (
+    "Carlos Santana (born July 20, 1947) is a Mexican and American musician who first became "
+    "famous in the late 1960s and early 1970s with his band, Santana."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict", "flag"),
+    [
+        ("Carlos Santana was born in the forties.", Verdict.SUPPORTED, None),
+        ("Carlos Santana was born in the 1940s.", Verdict.SUPPORTED, None),
+        ("Carlos Santana was born in the fifties.", Verdict.CONTRADICTED, "the fifties"),
+        ("Carlos Santana first became famous in the early 1970s.", Verdict.SUPPORTED, None),
+    ],
+)
+def test_a_decade_is_backed_by_any_of_its_years(
+    claim: str, verdict: Verdict, flag: str | None
+) -> None:
+    assessment = assess(claim, SANTANA)
+    assert assessment.verdict is verdict
+    dates = [f.claim for f in assessment.flags if f.kind == "date"]
+    assert dates == ([flag] if flag else [])
+
+
+def test_a_year_is_not_backed_by_its_decade_alone() -> None:
+    decade, year = find_dates("the 1990s")[0], find_dates("in 1994")[0]
+    assert decade.backed_by(year) and not year.backed_by(decade)
+    assert decade.compatible_with(year) and year.compatible_with(decade)
+
+
+def test_a_date_inside_a_span_of_days_is_no_conflict() -> None:
+    source = (
+        "The jury will be led by George Miller. The Cannes Film Festival runs May 11-22, 2016, "
+        "and the film has its world premiere there."
+    )
+    claim = "The film had its world premiere at the Cannes Film Festival on May 19, 2016."
+    assessment = assess(claim, source)
+    assert not [f for f in assessment.flags if f.kind == "date"]
+    assert assessment.verdict is not Verdict.CONTRADICTED
+    ended = "The film had its world premiere at the Cannes Film Festival on May 11, 2016."
+    moved = assess(claim, ended)
+    assert [(f.kind, f.source) for f in moved.flags] == [("date", "May 11, 2016")]
+
+
+THATCHER = (
+    "In 1975, Thatcher defeated Heath in the Conservative Party leadership election to become "
+    "Leader of the Opposition and became the first woman to lead a major political party in "
+    "the United Kingdom."
+)
+
+
+def test_a_negation_far_from_the_claims_other_words_is_still_compared() -> None:
+    claim = (
+        "Thatcher was not the first woman to lead a major political party in the United Kingdom."
+    )
+    assessment = assess(claim, THATCHER)
+    [negation] = [f for f in assessment.flags if f.kind == "negation"]
+    assert claim[negation.start : negation.end].startswith("not")
+    assert negation.source == "first"
+    assert assessment.verdict is Verdict.CONTRADICTED
+    plain = assess(claim.replace("was not", "was"), THATCHER)
+    assert plain.verdict is Verdict.SUPPORTED
+
+
+def test_not_only_is_no_negation() -> None:
+    assessment = assess(
+        "Thatcher was not only the first woman to lead a major political party in the United "
+        "Kingdom.",
+        THATCHER,
+    )
+    assert not [f for f in assessment.flags if f.kind == "negation"]
+    assert assessment.verdict is not Verdict.CONTRADICTED

@@ -246,6 +246,22 @@ def slot_flags(
                 source_text[source_first.start : source_last.end],
             )
         )
+    # A claim negation whose governed word the passage states far from the claim's other words
+    # (a slot too long to compare): "not the first woman" against "became the first woman".
+    flagged = {(flag.start, flag.end) for flag in flags}
+    for index, token in enumerate(claim):
+        if not is_negation(token, claim_text) or index + 1 not in alignment.pairs:
+            continue
+        if _negation_qualified(token, claim_text):
+            continue
+        governed = alignment.pairs[index + 1]
+        before = source[max(governed - _NEGATION_REACH, 0) : governed]
+        if any(is_negation(t, source_text) for t in before):
+            continue
+        flag = _negation_flag(alignment, index, claim_text, source_text)
+        if (flag.start, flag.end) not in flagged and index not in alignment.pairs:
+            flags.append(flag)
+            flagged.add((flag.start, flag.end))
     # Negations inside the matched region of the source that the claim lacks.
     matched = sorted(alignment.pairs.items())
     for (left_claim, left_source), (right_claim, right_source) in pairwise(matched):
@@ -266,6 +282,17 @@ def slot_flags(
     return flags
 
 
+_NEGATION_REACH = 3
+"""Passage words before a governed word in which its own negation would stand."""
+
+_QUALIFIERS = re.compile(r"\s+(?:only|just|merely|simply|solely|necessarily|always)\b", re.I)
+
+
+def _negation_qualified(token: Token, claim_text: str) -> bool:
+    """ "not only a singer", "not just a film": the negation limits a word, not the statement."""
+    return _QUALIFIERS.match(claim_text, token.end) is not None
+
+
 def _negated_match(
     alignment: Alignment, claim_start: int, claim_end: int, claim_text: str
 ) -> int | None:
@@ -277,6 +304,8 @@ def _negated_match(
     claim = alignment.claim
     for index in range(claim_start, claim_end):
         if is_negation(claim[index], claim_text):
+            if _negation_qualified(claim[index], claim_text):
+                return None
             governed = index + 1
             if governed < len(claim) and governed in alignment.pairs:
                 return index
@@ -373,6 +402,7 @@ def date_flags(
             and slot[0] < other.end
             and not date.compatible_with(other)
             and not _is_dateline(page_text, other)
+            and not _in_range(page_text, other)
         ]
         if not facing:
             # No aligned slot: a passage date agreeing on some field but not all is the same
@@ -384,6 +414,7 @@ def date_flags(
                 if not date.compatible_with(other)
                 and _shares_field(date, other)
                 and not _is_dateline(page_text, other)
+                and not _in_range(page_text, other)
             ]
         source = page_text[facing[0].start : facing[0].end] if facing else None
         flags.append(
@@ -419,6 +450,19 @@ def _is_dateline(page_text: str, date: DateMention) -> bool:
         return False
     rest = page_text[line_start : date.start] + page_text[date.end : line_start + len(line)]
     return len(rest.split()) <= 2 or _BYLINE.search(line) is not None
+
+
+# Spans of days ("May 11-22", "1-4 March"); a span between two full dates ("from September
+# 1994 to August 1995") dates its ends, and a claim date facing an end does conflict.
+_RANGE_AFTER = re.compile(r"\s*[-\u2013\u2014]\s*[0-3]?\d(?!\d)")
+_RANGE_BEFORE = re.compile(r"(?<!\d)[0-3]?\d\s*[-\u2013\u2014]\s*$")
+
+
+def _in_range(page_text: str, date: DateMention) -> bool:
+    """The date opens or closes a span of days ("runs May 11-22", "1-4 March"): a date inside
+    the span is no contradiction, and the parsed end point alone cannot tell."""
+    before = page_text[max(date.start - 12, 0) : date.start]
+    return bool(_RANGE_AFTER.match(page_text, date.end) or _RANGE_BEFORE.search(before))
 
 
 def _shares_field(one: DateMention, other: DateMention) -> bool:

@@ -11,6 +11,7 @@ from verifier.match import discrepancies
 from verifier.match.alignment import Alignment, align
 from verifier.match.passages import PageIndex, Retrieval, retrieve
 from verifier.match.quantities import (
+    MONTHS,
     DateMention,
     NumberMention,
     find_dates,
@@ -26,7 +27,7 @@ from verifier.match.tokenmask import (
     unbacked_mask,
     unbacked_odds,
 )
-from verifier.match.tokens import LIGHT_WORDS, STOPWORDS, Token, tokenize
+from verifier.match.tokens import LIGHT_WORDS, STOPWORDS, Token, fold, tokenize
 from verifier.model import Assessment, Evidence, Flag, Verdict
 
 
@@ -113,7 +114,8 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     """`assess` with its features exposed (for fitting and benchmarks)."""
     model = model or packaged_model()
     claim_tokens = tokenize(claim)
-    content = [t for t in claim_tokens if t.norm not in STOPWORDS]
+    claim_dates = find_dates(claim)
+    content = [t for t in claim_tokens if t.norm not in STOPWORDS or _is_month(t, claim_dates)]
     page = source.page
     if not content or page.empty:
         whole = (_whole_claim_flag(claim),) if claim.strip() else ()
@@ -131,7 +133,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     retrieval = retrieve(page, norms, weights, selection)
     evidence, window_tokens = _evidence(source, retrieval)
     alignment = align(content, [t for t in window_tokens if t.norm not in STOPWORDS], equivalents)
-    values = _values(claim, source, retrieval, evidence is not None)
+    values = _values(claim, claim_dates, source, retrieval, evidence is not None)
     # Values the page does not state, with nothing conflicting, are left to the unsupported
     # spans below (which join them with their neighbours: "on 24 October 1996").
     flags = [
@@ -207,8 +209,21 @@ class _Masks:
     """How many of the claim's dates and numbers the page does not state."""
 
 
-def _values(claim: str, source: Source, retrieval: Retrieval, has_evidence: bool) -> Values:
-    claim_dates = find_dates(claim)
+def _is_month(token: Token, claim_dates: list[DateMention]) -> bool:
+    """The stopword "may" read as the month inside a date ("born in May"): a slot to compare."""
+    return (
+        any(date.month is not None and date.start <= token.start < date.end for date in claim_dates)
+        and fold(token.text) in MONTHS
+    )
+
+
+def _values(
+    claim: str,
+    claim_dates: list[DateMention],
+    source: Source,
+    retrieval: Retrieval,
+    has_evidence: bool,
+) -> Values:
     claim_numbers = find_numbers(claim, claim_dates)
     if not claim_dates and not claim_numbers:
         return Values(claim_dates, claim_numbers, ([], []), ([], []))

@@ -36,6 +36,14 @@ MONTHS = {
 _MONTH = r"(?P<{0}>January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"  # noqa: E501
 _DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{0}>1[0-9]\d\d|20\d\d)"
+_DECADE_WORDS = {
+    word: tens * 10
+    for tens, word in enumerate(
+        ("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties"),
+        start=2,
+    )
+}
+_DECADE_WORDS["nineties"] = 90
 _DATE_PATTERNS = [
     # 1980-06-26
     # 1980-06-26, also as a timestamp: 2018-07-28T22:15:40
@@ -62,7 +70,14 @@ _DATE_PATTERNS = [
         + r")?\b",
         re.IGNORECASE,
     ),
-    re.compile(r"\b" + _YEAR.format("y") + r"s?\b"),
+    re.compile(r"\b" + _YEAR.format("y") + r"(?P<decade>s|\s?['\u2019]s)?\b"),
+    # the fifties, the nineteen-fifties (the twentieth century unless the century is written)
+    re.compile(
+        r"\b(?:the|early|mid|late)[\s-]+(?P<century>nineteen[\s-]|eighteen[\s-])?(?P<dw>"
+        + "|".join(_DECADE_WORDS)
+        + r")\b",
+        re.IGNORECASE,
+    ),
 ]
 
 _SCALES = {
@@ -112,27 +127,41 @@ class DateMention:
     year: int | None
     month: int | None
     day: int | None
+    decade: bool = False
+    """"the 1990s": `year` is the decade's first year and stands for any of its ten."""
+
+    def _same_year(self, other: DateMention) -> bool | None:
+        """Whether the years agree (a decade agrees with each of its years); None when
+        either mention leaves the year out."""
+        if self.year is None or other.year is None:
+            return None
+        if self.decade or other.decade:
+            wide, narrow = (self, other) if self.decade else (other, self)
+            assert wide.year is not None and narrow.year is not None
+            return wide.year <= narrow.year < wide.year + 10 and (
+                not narrow.decade or narrow.year == wide.year
+            )
+        return self.year == other.year
 
     def compatible_with(self, other: DateMention) -> bool:
         """True when no field both mentions give differs."""
-        return all(
+        return self._same_year(other) is not False and all(
             mine is None or theirs is None or mine == theirs
-            for mine, theirs in (
-                (self.year, other.year),
-                (self.month, other.month),
-                (self.day, other.day),
-            )
+            for mine, theirs in ((self.month, other.month), (self.day, other.day))
         )
 
     def backed_by(self, other: DateMention) -> bool:
-        """True when `other` states at least everything this mention states, identically."""
+        """True when `other` states at least everything this mention states, identically
+        ("the 1990s" is stated by "1994"; "1994" is not by "the 1990s")."""
+        if self.year is not None and other.year is None:
+            return False
+        if self.year is not None and not self._same_year(other):
+            return False
+        if self.year is not None and other.decade and not self.decade:
+            return False
         return all(
             mine is None or mine == theirs
-            for mine, theirs in (
-                (self.year, other.year),
-                (self.month, other.month),
-                (self.day, other.day),
-            )
+            for mine, theirs in ((self.month, other.month), (self.day, other.day))
         )
 
     def backed_in(self, others: list[DateMention], years: frozenset[int]) -> bool:
@@ -241,6 +270,12 @@ def find_dates(text: str) -> list[DateMention]:
             month = _month(groups.get("m"), groups.get("mn"))
             day = int(groups["d"]) if groups.get("d") else None
             year = int(groups["y"]) if groups.get("y") else None
+            decade = bool(groups.get("decade") or groups.get("dw"))
+            if groups.get("dw"):
+                century = 1800 if fold(groups.get("century") or "").startswith("eighteen") else 1900
+                year = century + _DECADE_WORDS[fold(groups["dw"])]
+            if decade and year is not None and year % 10:
+                decade = False  # "1995s" is no decade; read it as the year
             if month is None and year is None:
                 continue
             if (
@@ -253,7 +288,7 @@ def find_dates(text: str) -> list[DateMention]:
                 continue  # the verb "may" ("in May" is the month)
             if day is not None and not 1 <= day <= 31:
                 day = None
-            found.append(DateMention(span[0], span[1], year, month, day))
+            found.append(DateMention(span[0], span[1], year, month, day, decade))
             taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
     found.sort(key=lambda mention: mention.start)
     return found
@@ -281,6 +316,9 @@ def find_mentions(
 def index_words(mention: DateMention | NumberMention) -> set[str]:
     """Normal forms of words a page must contain to state `mention` (to find it cheaply)."""
     if isinstance(mention, DateMention):
+        if mention.decade and mention.year is not None:
+            years = {str(mention.year + offset) for offset in range(10)}
+            return years | {normalise(f"{mention.year}s")}
         if mention.year is not None:
             return {str(mention.year)}
         return {normalise(name) for name, number in MONTHS.items() if number == mention.month}
