@@ -262,3 +262,28 @@ def test_bulleted_bracket_notes() -> None:
         ("https://a.example.org/",),
         ("https://b.example.org/",),
     ]
+
+
+def test_an_uncited_numbered_list_without_urls_is_text_not_notes() -> None:
+    source = (
+        "Upcoming events at the harbour museum.\n\n"
+        "Notes\n\n"
+        "12 November 2019 Lantern walk along the quay.\n"
+        "8 December 2019 Winter market in the old customs hall.\n"
+        "1 January 2020 New year swim.\n"
+    )
+    extraction = extract(source)
+    assert extraction.claims == ()
+    assert extraction.warnings == ()
+
+
+def test_an_uncited_list_of_sources_still_warns_that_markers_are_missing() -> None:
+    source = (
+        "The terminal opened in March 2023. It cost $412 million.\n\n"
+        "[1] Terminal opens, Calder Gazette, https://gazette.example.org/terminal\n"
+        "[2] Budget 2023, City of Calder, https://calder.example.gov/budget\n"
+    )
+    extraction = extract(source)
+    assert extraction.claims == ()
+    messages = sorted(w.message for w in extraction.warnings)
+    assert messages == ["note [1] is never referenced", "note [2] is never referenced"]

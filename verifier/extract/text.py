@@ -11,13 +11,14 @@ line or the next note, which is how a URL split over two lines stays in one piec
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from verifier.extract.assemble import Body, Note, assemble
 from verifier.extract.markers import expand_labels, superscript_to_digits
 from verifier.extract.notes import NoteText
 from verifier.extract.urls import find_urls
-from verifier.model import Extraction, ExtractionWarning
+from verifier.model import Extraction
 
 _BRACKET_DEFINITION = re.compile(
     r"^[ \t]{0,3}(?:[-*\u2022][ \t]+)?\[(?P<label>\d{1,3}|[ivxlcdm]{1,7}|[a-z])\][ \t]*[:.]?[ \t]*"
@@ -61,9 +62,30 @@ def extract_text(source: str, article: str) -> Extraction:
         closing = _closing_numbered_list(lines)
         if closing is not None:
             note_line_numbers, notes = _find_notes(lines, notes_from=closing)
+    body = _body(lines, note_line_numbers, notes)
+    # Plain text has no note syntax: a numbered or bracketed list that nothing cites and
+    # that holds no URL is ordinary text (dated lists, steps), not footnotes, and warning
+    # about each item would be noise. A cited-by-nothing list of sources still gets its
+    # warnings: the article probably lost its markers in a copy and paste.
+    if (
+        notes
+        and not _cites_any(body, notes)
+        and not any(find_urls(note.content.text) for note in notes)
+    ):
+        note_line_numbers, notes = set(), []
+        body = _body(lines, note_line_numbers, notes)
+    return assemble(article, body, notes, [])
+
+
+def _cites_any(body: Body, notes: list[Note]) -> bool:
+    labels = {note.label for note in notes}
+    return any(marker.label in labels for marker in body.markers)
+
+
+def _body(lines: list[str], note_line_numbers: Collection[int], notes: list[Note]) -> Body:
+    """The running text with the note lines taken out and markers of `notes` recognised."""
     defined = {note.label for note in notes}
     roman_notes = any(re.fullmatch(r"[ivxlcdm]+", label, re.I) for label in defined)
-    warnings: list[ExtractionWarning] = []
     body = Body()
     previous_line: str | None = None
     for index, line in enumerate(lines):
@@ -76,7 +98,7 @@ def extract_text(source: str, article: str) -> Extraction:
             body.append(_line_joint(previous_line, line))
         _add_line(body, line, index + 1, defined, roman_notes)
         previous_line = line
-    return assemble(article, body, notes, warnings)
+    return body
 
 
 def _line_joint(previous: str, line: str) -> str:
