@@ -305,3 +305,18 @@ def test_not_only_is_no_negation() -> None:
     )
     assert not [f for f in assessment.flags if f.kind == "negation"]
     assert assessment.verdict is not Verdict.CONTRADICTED
+
+
+def test_a_season_written_with_two_digits_states_both_years() -> None:
+    assert [d.year for d in find_dates("during the 2018\u201319 academic year")] == [2018, 2019]
+    assert [d.year for d in find_dates("the 1999-00 season")] == [1999, 2000]
+    assert [d.year for d in find_dates("in 2018-05 we")] == [2018]  # a month, not a season
+    claim = "Full implementation of the name change is taking place during the 2018\u201319 year."
+    source = "Full implementation of the name change will take place over the 2018-2019 year."
+    backed = assess(claim, source)
+    assert backed.verdict is Verdict.SUPPORTED and not backed.flags
+    relegated = assess(
+        "The club was relegated at the end of the 2018\u201319 season.",
+        "The club was relegated at the end of the 2017-18 season.",
+    )
+    assert [(f.kind, f.claim, f.source) for f in relegated.flags] == [("date", "19", "18")]

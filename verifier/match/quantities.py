@@ -70,6 +70,8 @@ _DATE_PATTERNS = [
         + r")?\b",
         re.IGNORECASE,
     ),
+    # 2018-19, 2018\u201319: a season or academic year, its second year cut to two digits
+    re.compile(r"\b" + _YEAR.format("y") + r"[-\u2013/](?P<y2>\d\d)(?![\d\u2013-])"),
     re.compile(r"\b" + _YEAR.format("y") + r"(?P<decade>s|\s?['\u2019]s)?\b"),
     # the fifties, the nineteen-fifties (the twentieth century unless the century is written)
     re.compile(
@@ -288,10 +290,28 @@ def find_dates(text: str) -> list[DateMention]:
                 continue  # the verb "may" ("in May" is the month)
             if day is not None and not 1 <= day <= 31:
                 day = None
+            if groups.get("y2") and year is not None:
+                second = _second_year(year, int(groups["y2"]))
+                if second is None:
+                    continue
+                # Two years, each on its own digits, so either can face a page's date.
+                found.append(DateMention(span[0], span[0] + 4, year, None, None))
+                found.append(DateMention(match.start("y2"), span[1], second, None, None))
+                taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
+                continue
             found.append(DateMention(span[0], span[1], year, month, day, decade))
             taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
     found.sort(key=lambda mention: mention.start)
     return found
+
+
+def _second_year(first: int, short: int) -> int | None:
+    """The year "19" ends in "2018-19" (the next one, or a few later); None when the digits
+    cannot continue the first year ("2018-05" is a month)."""
+    second = first - first % 100 + short
+    if second <= first:
+        second += 100
+    return second if second - first <= 3 else None
 
 
 _MONTH_CONTEXT = re.compile(
