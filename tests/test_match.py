@@ -217,3 +217,40 @@ def test_unsupported_words_come_from_the_fitted_word_model_and_never_from_the_pa
     for word in ("breakwater", "completed", "May 1898"):
         start = claim.index(word)
         assert not any(f.start < start + len(word) and start < f.end for f in unsupported)
+
+
+GREITENS = (
+    "Gov. Eric Greitens will choose between Judge Lisa White Hardwick, Benjamin A. Lipman and "
+    "Judge W. Brent Powell to be his final nominee to the seat vacated by the late Judge Richard "
+    "Teitelman."
+)
+
+
+def test_a_title_before_a_name_ends_at_the_comma_after_it() -> None:
+    # "Judge" is Hardwick's title; Lipman, after the comma, has none here.
+    claim = (
+        "The other two applicants were Judge Lisa White Hardwick and attorney Benjamin A. Lipman."
+    )
+    assessment = assess(claim, GREITENS)
+    assert not [f for f in assessment.flags if f.kind == "title"]
+    assert assessment.verdict is not Verdict.CONTRADICTED
+    judged = assess(
+        claim.replace("attorney", "Judge").replace("Judge Lisa", "attorney Lisa"), GREITENS
+    )
+    assert [(f.kind, f.source) for f in judged.flags if f.kind == "title"] == [("title", "Judge")]
+
+
+GAETZ = (
+    "Rep. Matt Gaetz made his bid official for the Florida Senate seat held by his father, "
+    "Senate President Don Gaetz, by filing his paperwork to run in 2016."
+)
+
+
+def test_the_president_of_a_senate_is_a_senator() -> None:
+    claim = "He would run for the Florida Senate seat held by his father, state senator Don Gaetz."
+    assessment = assess(claim, GAETZ)
+    assert not [f for f in assessment.flags if f.kind == "title"]
+    speaker = assess(claim, GAETZ.replace("Senate President", "House Speaker"))
+    assert [(f.claim, f.source) for f in speaker.flags if f.kind == "title"] == [
+        ("state senator", "Speaker")
+    ]

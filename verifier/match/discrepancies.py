@@ -84,7 +84,10 @@ def title_flags(
             for found in _person_roles(unit, page_text)
             if found.surname == role.surname
         ]
-        if not source_roles or any(_same_role(role.words, found.words) for found in source_roles):
+        if not source_roles or any(
+            _same_role(role.words, found.words) or _heads_body(role, found, page_text)
+            for found in source_roles
+        ):
             continue
         other = source_roles[0]
         start, end = role.first.start, role.head.end
@@ -109,7 +112,7 @@ def _person_roles(tokens: list[Token], text: str) -> list[_Role]:
         start = _role_start(tokens, index)
         words = tuple(fold(t.text) for t in tokens[start : index + 1])
         # Title before the name: "Foreign Minister Takeshi Iwaya", "foreign minister, Iwaya".
-        name_end = _name_end(tokens, index + 1)
+        name_end = _name_end(tokens, index + 1, text)
         if name_end > index + 1:
             roles.append(_Role(tokens[name_end - 1].norm, words, tokens[start], token))
             continue
@@ -151,14 +154,21 @@ def _subject_of_title(tokens: list[Token], role_start: int) -> Token | None:
     return surname
 
 
-def _name_end(tokens: list[Token], begin: int) -> int:
-    """End of the run of capitalised words starting at `begin` (a person's name)."""
+def _name_end(tokens: list[Token], begin: int, text: str) -> int:
+    """End of the run of capitalised words starting at `begin` (a person's name).
+
+    A comma or other separator ends it: in "Judge Lisa White Hardwick, Benjamin A. Lipman and
+    Judge W. Brent Powell" the title belongs to Hardwick, not to Lipman."""
     end = begin
     while end < len(tokens) and tokens[end].is_capitalised and not _is_role_word(tokens[end]):
-        if tokens[end].start - tokens[end - 1].end > 2:
+        gap = text[tokens[end - 1].end : tokens[end].start]
+        if len(gap) > 2 or (end > begin and _NAME_BREAKS.intersection(gap)):
             break
         end += 1
     return end
+
+
+_NAME_BREAKS = frozenset(",;:()[]\u2013\u2014")
 
 
 _APPOSITION_OPENERS = frozenset({"the", "a", "an", "then", "now", "former"})
@@ -192,6 +202,21 @@ def _role_start(tokens: list[Token], head: int) -> int:
     ):
         start -= 1
     return start
+
+
+_WORD_BEFORE = re.compile(r"(\w+)[ \t]?$")
+
+
+def _heads_body(claim_role: _Role, source_role: _Role, page_text: str) -> bool:
+    """ "state senator" and "Senate President": the source's title is a post held among the
+    body the claim's title names, so both can be true of one person."""
+    before = _WORD_BEFORE.search(
+        page_text, max(source_role.first.start - 30, 0), source_role.first.start
+    )
+    if before is None or not before.group(1)[:1].isupper():
+        return False
+    stem = claim_role.words[-1][:5]
+    return len(stem) == 5 and fold(before.group(1)).startswith(stem)
 
 
 def _same_role(claim_role: tuple[str, ...], source_role: tuple[str, ...]) -> bool:
