@@ -254,3 +254,23 @@ def test_the_president_of_a_senate_is_a_senator() -> None:
     assert [(f.claim, f.source) for f in speaker.flags if f.kind == "title"] == [
         ("state senator", "Speaker")
     ]
+
+
+ANTECHINUS = (
+    "The Dusky antechinus has several subspecies. The population in the Tasmanian highlands was "
+    "previously described as a separate form, A. swainsonii mimetes, before being merged."
+)
+
+
+def test_a_quoted_name_matches_the_source_with_its_first_word_abbreviated() -> None:
+    claim = (
+        'It had previously been described as "Antechinus swainsonii mimetes", a subspecies of '
+        "the Dusky antechinus."
+    )
+    assessment = assess(claim, ANTECHINUS)
+    assert not [f for f in assessment.flags if f.kind == "quote"]
+    assert assessment.verdict is not Verdict.CONTRADICTED
+    other = assess(claim.replace("mimetes", "insulanus"), ANTECHINUS)
+    assert [f.claim for f in other.flags if f.kind == "quote"] == [
+        "Antechinus swainsonii insulanus"
+    ]

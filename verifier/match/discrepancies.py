@@ -520,6 +520,8 @@ def quote_flags(claim_text: str, page_words: str, page_text: str) -> list[Flag]:
             if needle.strip() == "":
                 continue
             found = page_words.find(needle, cursor)
+            if found < 0 and part is parts[0]:
+                found = page_words.find(_abbreviated(part), cursor)
             if found < 0:
                 verbatim = False
                 break
@@ -536,6 +538,15 @@ def quote_flags(claim_text: str, page_words: str, page_text: str) -> list[Flag]:
 
 
 _WORD = re.compile(r"[^\W_]+")
+
+
+def _abbreviated(part: str) -> str:
+    """The lookup string of a quoted name with its first word cut to the initial, as a source
+    writes a genus or a given name it has spelt out before ("A. swainsonii mimetes")."""
+    words = _words(part)
+    if len(words) < 2 or len(words[0]) < 2 or not part.lstrip()[:1].isupper():
+        return "\x00"  # nothing to abbreviate: a string no page contains
+    return " " + " ".join([words[0][0], *words[1:]]) + " "
 
 
 def _whole_words(text: str, start: int, end: int) -> str:
