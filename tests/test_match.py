@@ -274,3 +274,22 @@ def test_a_quoted_name_matches_the_source_with_its_first_word_abbreviated() -> N
     assert [f.claim for f in other.flags if f.kind == "quote"] == [
         "Antechinus swainsonii insulanus"
     ]
+
+
+INGUSHETIA = (
+    "Ingushetia was formed in 1992 when the Chechen-Ingush Autonomous Soviet Socialist Republic "
+    "split into two."
+)
+
+
+def test_initials_are_no_conflict_with_the_name_they_stand_for() -> None:
+    assessment = assess(
+        "Ingushetia was formed when the Chechen-Ingush ASSR split into two.", INGUSHETIA
+    )
+    assert not [f for f in assessment.flags if f.kind == "name"]
+    assert assessment.verdict is not Verdict.CONTRADICTED
+    renamed = assess(
+        "Ingushetia was formed when the Chechen-Ingush Democratic Republic split into two.",
+        INGUSHETIA,
+    )
+    assert [f.claim for f in renamed.flags if f.kind == "name"] == ["Democratic"]

@@ -252,7 +252,7 @@ def slot_flags(
         if not source_words or not slot.bounded:
             continue
         kind = _slot_kind(claim, slot.claim_start, slot.claim_end, source_words)
-        if kind is None:
+        if kind is None or _abbreviates(claim_words, source_words):
             continue
         first, last = claim_words[0], claim_words[-1]
         source_first, source_last = source_words[0], source_words[-1]
@@ -316,6 +316,16 @@ _QUALIFIERS = re.compile(r"\s+(?:only|just|merely|simply|solely|necessarily|alwa
 def _negation_qualified(token: Token, claim_text: str) -> bool:
     """ "not only a singer", "not just a film": the negation limits a word, not the statement."""
     return _QUALIFIERS.match(claim_text, token.end) is not None
+
+
+def _abbreviates(one: list[Token], other: list[Token]) -> bool:
+    """One side is the other's initials: "ASSR" and "Autonomous Soviet Socialist Republic"."""
+    for short, long in ((one, other), (other, one)):
+        if len(short) == 1 and len(long) >= 2 and short[0].text.isupper():
+            initials = "".join(token.text[:1] for token in long).upper()
+            if short[0].text.rstrip("s") == initials:
+                return True
+    return False
 
 
 def _negated_match(
