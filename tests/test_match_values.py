@@ -320,3 +320,14 @@ def test_a_season_written_with_two_digits_states_both_years() -> None:
         "The club was relegated at the end of the 2017-18 season.",
     )
     assert [(f.kind, f.claim, f.source) for f in relegated.flags] == [("date", "19", "18")]
+
+
+CRUZ = "Cruz has modelled for Mango and Ralph Lauren, but declined to model for L'Oreal."
+
+
+def test_declined_to_is_a_negation_and_declined_by_is_not() -> None:
+    refused = assess("Penelope Cruz refused to model for L'Oreal.", CRUZ)
+    assert not [f for f in refused.flags if f.kind == "negation"]
+    assert refused.verdict is not Verdict.CONTRADICTED
+    fell = assess("Sales declined to 5 million in 2019.", "Sales fell to 5 million in 2019.")
+    assert not [f for f in fell.flags if f.kind == "negation"]

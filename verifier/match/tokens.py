@@ -71,7 +71,14 @@ def is_negation(token: Token, text: str) -> bool:
         return True
     if word == "no" and text[token.end : token.end + 1] == ".":
         return False
+    if word in _REFUSALS:
+        # "declined to model" refuses; "sales declined by 5%" only fell.
+        after = text[token.end : token.end + 5].lower()
+        return after.startswith(" to ") and after[4:].isalpha()
     return word in NEGATIONS
+
+
+_REFUSALS = word_set("declined decline declines declining")
 
 
 _NUMBER_WORDS = {
