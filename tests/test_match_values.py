@@ -331,3 +331,11 @@ def test_declined_to_is_a_negation_and_declined_by_is_not() -> None:
     assert refused.verdict is not Verdict.CONTRADICTED
     fell = assess("Sales declined to 5 million in 2019.", "Sales fell to 5 million in 2019.")
     assert not [f for f in fell.flags if f.kind == "negation"]
+
+
+def test_an_unsupported_phrase_does_not_take_in_a_copula_or_indefinite_article() -> None:
+    claim = "Danielle Cormack is a stage and screen actress from New Zealand and was a keen rower."
+    assessment = assess(claim, CORMACK)
+    assert [(f.kind, f.claim) for f in assessment.flags] == [("unsupported", "keen rower")]
+    raised = "Danielle Cormack is a stage and screen actress from New Zealand, raised in the Hutt."
+    assert [f.claim for f in assess(raised, CORMACK).flags] == ["raised in the Hutt"]
