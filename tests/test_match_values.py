@@ -340,3 +340,32 @@ def test_an_unsupported_phrase_does_not_take_in_a_copula_or_indefinite_article()
     raised = "Danielle Cormack is a stage and screen actress from New Zealand, raised in the Hutt."
     # A preposition and "the" opening the phrase are taken in.
     assert "in the Hutt" in [f.claim for f in assess(raised, CORMACK).flags][-1]
+
+
+MISSOURI = "\n".join(
+    [
+        "# Lipman, Hardwick, Powell selected by commission in first round of court process",
+        "By Travis Zimpfer on March 2, 2017",
+        "(Featured photo, from left to right: Benjamin Lipman, Lisa Hardwick, W. Brent Powell)",
+        "Gov. Eric Greitens will choose one of them to be his final nominee to the seat.",
+        "He is required to pick one of the three within the next 60 days.",
+        "Lipman is a member of the illustrious Lewis Rice law firm based in St. Louis.",
+        "Hardwick has served on the Missouri Court of Appeals Western District since 2001.",
+        "Powell has served as a circuit judge in Jackson County since 2009.",
+        "The seven-person Appellate Judicial Commission cut the list of applicants for the "
+        "Missouri Supreme Court seat from 31 down to three on Wednesday evening.",
+    ]
+)
+
+
+def test_the_pages_own_date_backs_a_claim_dated_that_day() -> None:
+    claim = (
+        "On March 2, 2017, the Appellate Judicial Commission cut the list of applicants for "
+        "the Missouri Supreme Court seat down to three."
+    )
+    dated = assess(claim, MISSOURI)
+    assert dated.verdict is Verdict.SUPPORTED and not dated.flags
+    undated = assess(claim, MISSOURI.replace(" on March 2, 2017", ""))
+    assert [f.claim for f in undated.flags] == ["On March 2, 2017"]
+    other_day = assess(claim.replace("March 2", "March 9"), MISSOURI)
+    assert other_day.verdict is not Verdict.SUPPORTED

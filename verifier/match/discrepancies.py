@@ -436,7 +436,7 @@ def date_flags(
             and other.start < slot[1]
             and slot[0] < other.end
             and not date.compatible_with(other)
-            and not _is_dateline(page_text, other)
+            and not is_dateline(page_text, other)
             and not _in_range(page_text, other)
         ]
         if not facing:
@@ -448,7 +448,7 @@ def date_flags(
                 for other in passage_dates
                 if not date.compatible_with(other)
                 and _shares_field(date, other)
-                and not _is_dateline(page_text, other)
+                and not is_dateline(page_text, other)
                 and not _in_range(page_text, other)
             ]
         source = page_text[facing[0].start : facing[0].end] if facing else None
@@ -471,7 +471,7 @@ _BYLINE = re.compile(
 _DATELINE_WORDS = 14
 
 
-def _is_dateline(page_text: str, date: DateMention) -> bool:
+def is_dateline(page_text: str, date: DateMention) -> bool:
     """The date stands in a short line that dates the page (a byline, a publication or update
     stamp, or the date alone) or in an address, rather than in a sentence about an event."""
     before = page_text[date.start - 1 : date.start] if date.start else ""

@@ -230,6 +230,16 @@ def _values(
     window = source.mentions(range(*retrieval.window)) if has_evidence else ([], [])
     like = source.mentions_like([*claim_dates, *claim_numbers])
     page_values = (_union(like[0], window[0]), _union(like[1], window[1]))
+    # The page's own date (its byline or publication stamp) dates every passage in it: "On
+    # December 20, 2018, Perez announced" is backed by a report dated December 20, 2018. A
+    # bare year is not: a report from 2016 tells of much that did not happen in 2016.
+    datelines = [
+        page_date
+        for page_date in like[0]
+        if any(date.month is not None and date.backed_by(page_date) for date in claim_dates)
+        and discrepancies.is_dateline(source.text, page_date)
+    ]
+    window = (_union(window[0], datelines), window[1])
     return Values(claim_dates, claim_numbers, page_values, window)
 
 
