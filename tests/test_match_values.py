@@ -369,3 +369,21 @@ def test_the_pages_own_date_backs_a_claim_dated_that_day() -> None:
     assert [f.claim for f in undated.flags] == ["On March 2, 2017"]
     other_day = assess(claim.replace("March 2", "March 9"), MISSOURI)
     assert other_day.verdict is not Verdict.SUPPORTED
+
+
+COOPER = (
+    "Alice Cooper (born Vincent Damon Furnier; February 4, 1948) is an American singer, "
+    "songwriter, and actor whose career spans over five decades."
+)
+
+
+def test_decades_and_centuries_count_years() -> None:
+    found = find_numbers("a career spanning over five decades and two centuries of history")
+    assert [(n.value, n.bound) for n in found] == [(50.0, ">"), (200.0, "")]
+    assert [n.value for n in find_numbers("broke out in the fifteenth century")] == [15.0]
+    claim = "Alice Cooper has been a singer, songwriter, and actor for over 50 years."
+    fifty = assess(claim, COOPER)
+    assert not [f for f in fifty.flags if "50" in f.claim]
+    thirty = assess(claim.replace("over 50", "30"), COOPER)
+    assert [f for f in thirty.flags if "30" in f.claim]
+    assert fifty.score > thirty.score

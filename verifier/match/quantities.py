@@ -347,6 +347,9 @@ def index_words(mention: DateMention | NumberMention) -> set[str]:
         for scale in (1, 1e3, 1e6, 1e9, 1e12)
         if scale == 1 or mention.value >= scale
     }
+    if mention.value % 10 == 0 and 10 <= mention.value <= 1000:
+        # "50 years" may be written "five decades", "200 years" "two centuries".
+        words.update(normalise(_plain(mention.value / 10**power)) for power in (1, 2))
     if mention.precision > 1:
         words.update(("thousand", "million", "billion", "trillion", "bn"))
     return words
@@ -364,6 +367,9 @@ def _month(number: str | None, name: str | None) -> int | None:
     if name:
         return MONTHS.get(fold(name).rstrip("."))
     return None
+
+
+_PERIODS = re.compile(r"\s+(decades?|centuries|century)\b", re.IGNORECASE)
 
 
 def find_numbers(text: str, dates: list[DateMention] | None = None) -> list[NumberMention]:
@@ -391,6 +397,12 @@ def find_numbers(text: str, dates: list[DateMention] | None = None) -> list[Numb
                 continue  # "two m" is not a quantity
             value *= scale
             precision *= scale
+        unit = _PERIODS.match(text, end)
+        if unit is not None and match.end("num") == end:  # not "the 15th century"
+            # "five decades" is 50 years, "two centuries" 200: the same span as a count of years.
+            years = 10.0 if fold(unit.group(1)).startswith("decade") else 100.0
+            value *= years
+            precision *= years
         percent = match.group("percent") is not None
         found.append(
             NumberMention(start, end, value, percent, precision, _bound_before(text, start))
