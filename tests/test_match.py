@@ -293,3 +293,20 @@ def test_initials_are_no_conflict_with_the_name_they_stand_for() -> None:
         INGUSHETIA,
     )
     assert [f.claim for f in renamed.flags if f.kind == "name"] == ["Democratic"]
+
+
+BOGART = (
+    "In 1999, the American Film Institute ranked Bogart as the greatest male star of Classic "
+    "American cinema."
+)
+
+
+def test_a_word_facing_its_opposite_is_a_reversal() -> None:
+    claim = "Humphrey Bogart was ranked worst male star of Classic American cinema."
+    assessment = assess(claim, BOGART)
+    assert [(f.kind, f.claim, f.source) for f in assessment.flags if f.kind == "negation"] == [
+        ("negation", "worst", "greatest")
+    ]
+    assert assessment.verdict is Verdict.CONTRADICTED
+    same = assess(claim.replace("worst", "greatest"), BOGART)
+    assert same.verdict is Verdict.SUPPORTED

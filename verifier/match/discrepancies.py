@@ -252,6 +252,20 @@ def slot_flags(
         if not source_words or not slot.bounded:
             continue
         kind = _slot_kind(claim, slot.claim_start, slot.claim_end, source_words)
+        opposed = _opposed(claim_words, source_words) if kind is None else None
+        if opposed is not None:
+            # "worst-selling" where the source says "best-selling": the reverse statement.
+            mine, theirs = opposed
+            flags.append(
+                Flag(
+                    mine.start,
+                    mine.end,
+                    "negation",
+                    claim_text[mine.start : mine.end],
+                    source_text[theirs.start : theirs.end],
+                )
+            )
+            continue
         if kind is None or _abbreviates(claim_words, source_words):
             continue
         first, last = claim_words[0], claim_words[-1]
@@ -316,6 +330,51 @@ _QUALIFIERS = re.compile(r"\s+(?:only|just|merely|simply|solely|necessarily|alwa
 def _negation_qualified(token: Token, claim_text: str) -> bool:
     """ "not only a singer", "not just a film": the negation limits a word, not the statement."""
     return _QUALIFIERS.match(claim_text, token.end) is not None
+
+
+_OPPOSITES = [
+    ("best", "worst"),
+    ("greatest", "worst"),
+    ("most", "least"),
+    ("first", "last"),
+    ("began", "ended"),
+    ("begin", "end"),
+    ("started", "ended"),
+    ("start", "end"),
+    ("formed", "disbanded"),
+    ("won", "lost"),
+    ("win", "lose"),
+    ("increased", "decreased"),
+    ("rose", "fell"),
+    ("success", "failure"),
+    ("successful", "unsuccessful"),
+    ("male", "female"),
+    ("largest", "smallest"),
+    ("highest", "lowest"),
+    ("older", "younger"),
+    ("oldest", "youngest"),
+    ("north", "south"),
+    ("east", "west"),
+    ("northern", "southern"),
+    ("eastern", "western"),
+    ("living", "dead"),
+    ("alive", "dead"),
+    ("public", "private"),
+    ("legal", "illegal"),
+    ("positive", "negative"),
+    ("acclaimed", "panned"),
+]
+_OPPOSITE = {pair for one, other in _OPPOSITES for pair in ((one, other), (other, one))}
+"""Words that state the reverse of each other in the same place of a sentence."""
+
+
+def _opposed(claim_words: list[Token], source_words: list[Token]) -> tuple[Token, Token] | None:
+    """A claim word and its opposite among the source's words at the same place."""
+    for mine in claim_words:
+        for theirs in source_words:
+            if (fold(mine.text), fold(theirs.text)) in _OPPOSITE:
+                return mine, theirs
+    return None
 
 
 def _abbreviates(one: list[Token], other: list[Token]) -> bool:
