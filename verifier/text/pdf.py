@@ -7,9 +7,6 @@ import logging
 import re
 import unicodedata
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-
 from verifier.model import UnavailableReason
 from verifier.text.errors import UnreadableContent
 
@@ -20,6 +17,10 @@ _BROKEN_WORD = re.compile(r"(\w)-\n([a-z\u00df-\u00ff])")
 
 def pdf_text(body: bytes) -> tuple[str, str | None]:
     """Return (text, title) of a PDF; raises UnreadableContent for a broken or empty one."""
+    # Imported here: pypdf takes a tenth of a second to import, and most runs read no PDF.
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     # pypdf logs every malformed object it repairs; that is noise for a citation checker.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
