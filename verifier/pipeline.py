@@ -75,7 +75,8 @@ def resolve_articles(base_dir: Path, patterns: Iterable[str]) -> list[Path]:
 
 
 def display_path(path: Path, base_dir: Path) -> str:
-    """The article path as reports and claims.yaml show it: relative to the ledger's folder."""
+    """A path as reports and claims.yaml show it: relative to the ledger's folder when it is
+    inside it, else absolute."""
     try:
         return path.resolve().relative_to(base_dir.resolve()).as_posix()
     except ValueError:
@@ -91,12 +92,7 @@ def _rebase_citation(citation: Citation, article_dir: Path, base_dir: Path) -> C
     url = citation.url
     if url is None or urlsplit(url).scheme:
         return citation
-    target = (article_dir / url).resolve()
-    try:
-        rebased = target.relative_to(base_dir.resolve()).as_posix()
-    except ValueError:
-        rebased = target.as_posix()
-    return replace(citation, url=rebased)
+    return replace(citation, url=display_path(article_dir / url, base_dir))
 
 
 def extract_articles(
