@@ -264,11 +264,10 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, timeout=timeout)
-    claims = ledger.claims
-    locate = pipeline.SourceLocator(ctx.base_dir)
-    fetch_sources = _fetcher(ctx, settings, offline=False, refresh=refresh)
-    sources = fetch_sources(
-        pipeline.locations(claims, locate), pipeline.access_dates(claims, locate)
+    sources = pipeline.read_sources(
+        ledger.claims,
+        fetch=_fetcher(ctx, settings, offline=False, refresh=refresh),
+        locate=pipeline.SourceLocator(ctx.base_dir),
     )
     failed = [s for s in sources.values() if isinstance(s, FetchFailure)]
     for failure in failed:

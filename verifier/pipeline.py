@@ -176,8 +176,15 @@ def verify(
     progress: Callable[[], None] | None = None,
 ) -> list[Finding]:
     """Read every cited source once, then judge each claim against its sources."""
-    sources = fetch(locations(claims, locate), access_dates(claims, locate))
+    sources = read_sources(claims, fetch=fetch, locate=locate)
     return check_claims(claims, sources, locate, assess, progress)
+
+
+def read_sources(
+    claims: Sequence[Claim], *, fetch: FetchFn, locate: SourceLocator
+) -> dict[str, SourceResult]:
+    """Every source the claims cite, read once each, by location."""
+    return fetch(locations(claims, locate), access_dates(claims, locate))
 
 
 def check_claims(
