@@ -45,6 +45,9 @@ def test_run_fetches_archives_and_rechecks_offline(
     http_server.route("/gone", "not here", status=404)
     write_project(tmp_path, http_server)
 
+    fetched = verifier("fetch", cwd=tmp_path)
+    assert fetched.returncode == 0, fetched.stderr
+    assert "1 readable, 1 unavailable" in fetched.stderr
     online = verifier("run", cwd=tmp_path)
 
     assert online.returncode == 2, online.stderr
@@ -54,7 +57,7 @@ def test_run_fetches_archives_and_rechecks_offline(
     verdict, reason = first["The plan was first r"]
     assert verdict == "unavailable"
     assert reason is not None and reason.startswith("dead")
-    assert http_server.hits("/budget") == 1  # two claims cite it; fetched once
+    assert http_server.hits("/budget") == 1  # cited twice, fetched once, then read from the archive
 
     http_server.stop()
     offline = verifier("check", "--offline", cwd=tmp_path)
