@@ -45,6 +45,7 @@ def test_run_fetches_archives_and_rechecks_offline(
     http_server.route("/gone", "not here", status=404)
     write_project(tmp_path, http_server)
 
+    assert verifier("extract", cwd=tmp_path).returncode == 0
     fetched = verifier("fetch", cwd=tmp_path)
     assert fetched.returncode == 0, fetched.stderr
     assert "1 readable, 1 unavailable" in fetched.stderr
