@@ -13,6 +13,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -257,14 +258,7 @@ def retrieve(
                 unit_masks[unit] |= bit
 
     def weight(mask: int) -> float:
-        total = 0.0
-        index = 0
-        while mask:
-            if mask & 1:
-                total += weights[index]
-            mask >>= 1
-            index += 1
-        return total
+        return _masked_sum(mask, weights)
 
     # Choosing the passage, a claim word found in few units says more than one found all over
     # the page (its subject): weight by inverse unit frequency.
@@ -283,14 +277,7 @@ def retrieve(
     ]
 
     def selection_weight(mask: int) -> float:
-        total = 0.0
-        index = 0
-        while mask:
-            if mask & 1:
-                total += selective[index]
-            mask >>= 1
-            index += 1
-        return total
+        return _masked_sum(mask, selective)
 
     best_window = (0, min(1, len(page.units)))
     best_mask = 0
@@ -334,3 +321,15 @@ def retrieve(
         page_mask=page_mask,
         unit_masks=dict(unit_masks),
     )
+
+
+def _masked_sum(mask: int, values: Sequence[float]) -> float:
+    """The sum of values[i] for every bit i set in `mask` (claim words as bit masks)."""
+    total = 0.0
+    index = 0
+    while mask:
+        if mask & 1:
+            total += values[index]
+        mask >>= 1
+        index += 1
+    return total
