@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
 
 from rapidfuzz import fuzz
 
 from verifier.match.alignment import Alignment
 from verifier.match.quantities import DateMention, NumberMention, years_of
-from verifier.match.tokens import Token, fold, is_negation, word_set
+from verifier.match.tokens import Token, fold, is_negation, tokenize, word_set
 from verifier.model import Flag
 
 ROLE_HEADS = word_set(
@@ -301,24 +300,80 @@ def slot_flags(
         if (flag.start, flag.end) not in flagged and index not in alignment.pairs:
             flags.append(flag)
             flagged.add((flag.start, flag.end))
-    # Negations inside the matched region of the source that the claim lacks.
-    matched = sorted(alignment.pairs.items())
-    for (left_claim, left_source), (right_claim, right_source) in pairwise(matched):
-        if right_claim != left_claim + 1:
-            continue  # handled as a slot above
-        between = source[left_source + 1 : right_source]
-        if 0 < len(between) <= 3 and any(is_negation(t, source_text) for t in between):
-            token = claim[right_claim]
-            flags.append(
+    if not any(flag.kind == "negation" for flag in flags):
+        flags.extend(_source_negation(alignment, claim_text, source_text))
+    return flags
+
+
+def _source_negation(alignment: Alignment, claim_text: str, source_text: str) -> list[Flag]:
+    """A negation in the passage over a word the claim states plainly: "an actress who
+    *refused* to be a model" against "is also a model", "did *not* attract tourists"
+    against "a tourist destination". Claims with a negative word of their own are left to
+    the claim-side rules: their scope is not known well enough to compare."""
+    claim_words = tokenize(claim_text)
+    if any(_negative_word(word, claim_text) for word in claim_words):
+        return []
+    for claim_index, source_index in sorted(alignment.pairs.items()):
+        token, theirs = alignment.claim[claim_index], alignment.source[source_index]
+        if token.is_capitalised or token.is_number:
+            continue  # a name is no statement: the negation is about something said of it
+        negation = negated_before(source_text, theirs.start)
+        if negation is not None:
+            return [
                 Flag(
                     token.start,
                     token.end,
                     "negation",
                     claim_text[token.start : token.end],
-                    source_text[between[0].start : source[right_source].end],
+                    source_text[negation.start : theirs.end],
                 )
-            )
-    return flags
+            ]
+    return []
+
+
+def _negative_word(word: Token, text: str) -> bool:
+    """A word that makes a claim negative in meaning, if not in form ("childless")."""
+    folded = fold(word.text)
+    return (
+        is_negation(word, text)
+        or folded in _NEGATIVE_WORDS
+        or (folded.endswith("less") and len(folded) > 6)
+        or (folded == "yet" and text[word.end : word.end + 4].lower() == " to ")
+    )
+
+
+_NEGATIVE_WORDS = word_set(
+    """
+    lack lacks lacked lacking only incapable impossible absent away outside instead other
+    besides except excluding unwilling unaware unknown unsuccessful unlikely unrelated
+    unmarried unreleased unfinished uncredited unsigned unnamed inactive ineligible
+    """
+)
+
+
+def negated_before(text: str, position: int) -> Token | None:
+    """The negation governing the word at `position`: within the few words before it and
+    the same clause ("who *refused* to be a model", "*has yet to* appear", "did *not* attract
+    tourists"), unless it only limits the word ("not only"); None when there is none."""
+    start = max(text.rfind(mark, 0, position) for mark in _CLAUSE_MARKS) + 1
+    words = tokenize(text, max(start, position - _NEGATION_CHARS), position)[-_NEGATION_WORDS:]
+    for index, word in enumerate(words):
+        if is_negation(word, text) and not _negation_qualified(word, text):
+            return word
+        if (
+            fold(word.text) == "yet"
+            and 0 < index < len(words) - 1
+            and fold(words[index - 1].text) in _PERFECT
+            and fold(words[index + 1].text) == "to"
+        ):
+            return words[index - 1]
+    return None
+
+
+_CLAUSE_MARKS = (",", ";", ":", ".", "(", ")", "\n", " but ", " while ", " whereas ", " although ")
+_NEGATION_WORDS = 5
+_NEGATION_CHARS = 60
+_PERFECT = word_set("has have had is are was were")
 
 
 _NEGATION_REACH = 3

@@ -10,6 +10,8 @@ from typing import TypeVar
 from verifier.match import discrepancies
 from verifier.match.alignment import Alignment, align
 from verifier.match.passages import PageIndex, Retrieval, retrieve
+from verifier.match.predicates import PredicateComparison, predicates
+from verifier.match.predicates import compare as compare_predicates
 from verifier.match.quantities import (
     MONTHS,
     DateMention,
@@ -21,6 +23,7 @@ from verifier.match.quantities import (
     years_of,
 )
 from verifier.match.scoring import CONFLICT_KINDS, FEATURE_NAMES, MatchModel, packaged_model
+from verifier.match.subjects import Subject, refer
 from verifier.match.tokenmask import (
     WordSignals,
     relative_odds,
@@ -134,14 +137,20 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     evidence, window_tokens = _evidence(source, retrieval)
     alignment = align(content, [t for t in window_tokens if t.norm not in STOPWORDS], equivalents)
     values = _values(claim, claim_dates, source, retrieval, evidence is not None)
+    subject = refer(
+        claim_tokens, claim, window_tokens, source.text, lambda t: bool(page.equivalents(t.norm))
+    )
+    masks = _coverage(content, retrieval, values, subject)
+    definition = _definition(claim, claim_tokens, content, masks.window, window_tokens, source)
     # Values the page does not state, with nothing conflicting, are left to the unsupported
     # spans below (which join them with their neighbours: "on 24 October 1996").
     flags = [
         flag
-        for flag in _discrepancy_flags(claim, claim_tokens, content, source, alignment, values)
+        for flag in _discrepancy_flags(
+            claim, claim_tokens, content, source, alignment, values, definition, subject
+        )
         if flag.kind != "unsupported"
     ]
-    masks = _coverage(content, retrieval, values)
     # Unsupported words are judged mostly against the evidence and the lines around it: a word
     # found only in some other part of the page is rarely said there about this claim.
     signals = WordSignals(
@@ -166,6 +175,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
 
     features = _features(content, weights, masks, flags)
     features["substitutions"] = float(_substitutions(alignment, masks.page))
+    features["other_definition"] = float(definition is not None and definition.other_head)
     # What the per-word model makes of the words the passage lacks: its surest one, and how
     # many it expects (the words the passage states count as backed).
     outside = [
@@ -178,6 +188,13 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     # Words neither the passage nor the lines around it state, counted: one missing detail
     # makes a claim partial however long it is.
     features["missing_around"] = math.log1p(len(content) - bin(masks.around).count("1"))
+    # A source of a sentence or two (a quotation, an excerpt) either states a word or does
+    # not; a whole page may state it in words the matcher cannot tie to the claim's. So what
+    # is missing weighs differently in the two.
+    brief = float(len(page.units) <= BRIEF_SOURCE_UNITS)
+    features["brief_source"] = brief
+    features["brief_missing"] = brief * features["missing_around"]
+    features["brief_surest"] = brief * features["unbacked_surest"]
     score = model.score(features)
     verdict = model.verdict(score, features)
     if verdict is Verdict.CONTRADICTED:
@@ -243,11 +260,19 @@ def _values(
     return Values(claim_dates, claim_numbers, page_values, window)
 
 
-def _coverage(content: list[Token], retrieval: Retrieval, values: Values) -> _Masks:
+def _coverage(
+    content: list[Token], retrieval: Retrieval, values: Values, subject: Subject
+) -> _Masks:
     # Words of dates and numbers count as backed only when the value is: "27 July 2018" is not
     # backed by a "27", a "July" and a "2018" scattered over the page; "1.5 million" is backed
     # by "1,500,000" though no word matches.
     in_page, in_window, value_words, unbacked = _value_backed(content, values)
+    # Names the passage refers to by surname or pronoun are backed wherever it is.
+    implied = sum(
+        1 << index for index, token in enumerate(content) if token.start in subject.implied
+    )
+    in_page |= implied
+    in_window |= implied
     window = (retrieval.window_mask & ~value_words) | in_window
     first, end = retrieval.window
     neighbours = retrieval.unit_masks.get(first - 1, 0) | retrieval.unit_masks.get(end, 0)
@@ -304,6 +329,9 @@ def _substitutions(alignment: Alignment, page_mask: int) -> int:
 
 
 SUBSTITUTION_MAX_WORDS = 4
+
+BRIEF_SOURCE_UNITS = 3
+"""A source of at most this many sentences or lines is an excerpt, not a page."""
 
 
 def _is_conflict(flag: Flag) -> bool:
@@ -383,6 +411,8 @@ def _discrepancy_flags(
     source: Source,
     alignment: Alignment,
     values: Values,
+    definition: PredicateComparison | None,
+    subject: Subject,
 ) -> list[Flag]:
     page = source.page
     flags = discrepancies.title_flags(
@@ -420,9 +450,39 @@ def _discrepancy_flags(
             slot_of,
         )
     )
+    names = [*subject.other_first_names]
+    if definition is not None and definition.name is not None:
+        names.append(definition.name)
+    flags.extend(
+        Flag(mine.start, mine.end, "name", mine.text, theirs.text) for mine, theirs in names
+    )
     if any(mark in claim for mark in ('"', "\u201c", "\u2018")):
         flags.extend(discrepancies.quote_flags(claim, source.word_string, source.text))
     return _without_overlaps(flags)
+
+
+def _definition(
+    claim: str,
+    claim_tokens: list[Token],
+    content: list[Token],
+    window_mask: int,
+    window_tokens: list[Token],
+    source: Source,
+) -> PredicateComparison | None:
+    """The claim's "X is a ..." against the evidence's definition of X (predicates.py)."""
+    found = predicates(claim_tokens, claim)
+    if not found or not window_tokens:
+        return None
+    definition = found[0]
+    position = claim_tokens.index(definition.copula)
+    backed_starts = {token.start for index, token in enumerate(content) if window_mask >> index & 1}
+    return compare_predicates(
+        definition,
+        claim_tokens[:position],
+        window_tokens,
+        source.text,
+        lambda token: token.start in backed_starts,
+    )
 
 
 def _value_backed(content: list[Token], values: Values) -> tuple[int, int, int, int]:

@@ -180,7 +180,10 @@ def _candidate_positions(search: str, norm: str) -> list[int]:
         body = r"\.?".join(re.escape(char) for char in norm.replace(".", ""))
         positions = [m.start() for m in re.finditer(r"(?<![\w.])" + body, search)]
     else:
-        positions = _word_starts(search, norm[:_PREFIX])
+        # A short stem's final "i" is written "y" ("katy" -> "kati"): find it without it.
+        short_y = len(norm) <= _PREFIX and len(norm) > 2 and norm.endswith("i")
+        prefix = norm[:-1] if short_y else norm[:_PREFIX]
+        positions = _word_starts(search, prefix)
     for alternative in SURFACES_OF.get(norm, ()):
         positions.extend(_word_starts(search, alternative))
     return positions
@@ -204,7 +207,11 @@ def _extends(one: str, other: str) -> bool:
     shorter, longer = (one, other) if len(one) <= len(other) else (other, one)
     if not longer.startswith(shorter):
         return False
-    return len(shorter) >= 5 or len(longer) - len(shorter) <= 1
+    if len(shorter) >= 5 or len(longer) - len(shorter) <= 1:
+        return True
+    # A comparative or an agent noun: "dark"/"darker", "drum"/"drummer", "play"/"player".
+    rest = longer[len(shorter) :].removeprefix(shorter[-1])
+    return len(shorter) >= 4 and rest in ("er", "est")
 
 
 def _unit_spans(text: str) -> list[tuple[int, int]]:

@@ -29,6 +29,10 @@ FEATURE_NAMES = (
     "unbacked_surest",
     "unbacked_expected",
     "missing_around",
+    "other_definition",
+    "brief_source",
+    "brief_missing",
+    "brief_surest",
 )
 """Order of the feature vector; model.json weights follow it by name."""
 

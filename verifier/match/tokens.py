@@ -71,6 +71,8 @@ def is_negation(token: Token, text: str) -> bool:
         return True
     if word == "no" and text[token.end : token.end + 1] == ".":
         return False
+    if word in _TURNS:
+        return text[token.end : token.end + 5].lower() == " down"  # "turned down the offer"
     if word in _REFUSALS:
         # "declined to model" refuses; "sales declined by 5%" only fell.
         after = text[token.end : token.end + 5].lower()
@@ -79,6 +81,7 @@ def is_negation(token: Token, text: str) -> bool:
 
 
 _REFUSALS = word_set("declined decline declines declining")
+_TURNS = word_set("turned turn turns turning")
 
 
 _NUMBER_WORDS = {

@@ -1,0 +1,102 @@
+"""Definitions, references and polarity: what a claim says its subject is, how the source
+refers to that subject, and a negation on the source's side only."""
+
+from __future__ import annotations
+
+from verifier.match import assess
+from verifier.match.matcher import Source, analyse
+from verifier.match.predicates import predicates
+from verifier.match.tokens import tokenize
+from verifier.model import Verdict
+
+MARLOW = (
+    "Ines Marlow (born 3 March 1979) is a Chilean documentary photographer and curator who "
+    "has worked for several European magazines."
+)
+
+
+def _kinds(claim: str, source: str) -> list[tuple[str, str, str | None]]:
+    return [(f.kind, f.claim, f.source) for f in assess(claim, source).flags]
+
+
+def test_the_noun_phrase_after_a_copula_is_read_up_to_its_end() -> None:
+    text = "The Larkspur is a 1998 British crime drama film set in Glasgow."
+    [found] = predicates(tokenize(text), text)
+    assert [word.text for word in found.words] == ["1998", "British", "crime", "drama", "film"]
+    assert found.head.text == "film"
+
+
+def test_a_claim_defining_its_subject_as_something_else_scores_lower() -> None:
+    same = analyse("Ines Marlow is a photographer.", Source.prepare(MARLOW))
+    other = analyse("Ines Marlow is a racing driver.", Source.prepare(MARLOW))
+    assert same.features["other_definition"] == 0.0
+    assert other.features["other_definition"] == 1.0
+    assert same.assessment.verdict is Verdict.SUPPORTED
+    assert other.assessment.verdict is not Verdict.SUPPORTED
+    assert other.assessment.score < same.assessment.score
+
+
+def test_a_general_definition_is_no_other_definition() -> None:
+    general = analyse("Ines Marlow is a person.", Source.prepare(MARLOW))
+    assert general.features["other_definition"] == 0.0
+
+
+def test_a_name_modifying_the_same_head_differently_is_a_name_conflict() -> None:
+    claim = "Ines Marlow is an Argentine documentary photographer."
+    assessment = assess(claim, MARLOW)
+    assert assessment.verdict is Verdict.CONTRADICTED
+    assert ("name", "Argentine", "Chilean") in _kinds(claim, MARLOW)
+
+
+def test_a_negation_over_the_sources_words_contradicts_a_plain_claim() -> None:
+    source = (
+        "The council approved the budget in May, but it refused to fund the new tram line "
+        "across the river."
+    )
+    claim = "The council agreed to fund the new tram line."
+    assessment = assess(claim, source)
+    assert assessment.verdict is Verdict.CONTRADICTED
+    [negation] = [f for f in assessment.flags if f.kind == "negation"]
+    assert negation.source is not None and negation.source.startswith("refused")
+
+
+def test_a_negation_in_another_clause_or_before_a_name_is_left_alone() -> None:
+    source = (
+        "Although the mayor did not attend, the council approved the tram line in May. "
+        "Reyes would not start the Harbour Cup race."
+    )
+    assert not [
+        k for k in _kinds("The council approved the tram line.", source) if k[0] == "negation"
+    ]
+    assert not [k for k in _kinds("Reyes won the Harbour Cup.", source) if k[0] == "negation"]
+
+
+def test_a_negative_claim_is_left_to_the_claim_side_rules() -> None:
+    source = "She turned down the offer to coach the national team."
+    claim = "She was unwilling to coach the national team."
+    assert not [k for k in _kinds(claim, source) if k[0] == "negation"]
+
+
+def test_a_surname_alone_backs_the_full_name() -> None:
+    source = "In 2004, Marlow moved to Lisbon, where she opened a small gallery."
+    assessment = assess("In 2004, Ines Marlow moved to Lisbon.", source)
+    assert assessment.verdict is Verdict.SUPPORTED
+    assert not assessment.flags
+
+
+def test_a_surname_with_another_given_name_is_a_name_conflict() -> None:
+    source = "The gallery was opened in 2004 by Julia Marlow and her brother."
+    claim = "The gallery was opened in 2004 by Ines Marlow."
+    assert ("name", "Ines", "Julia") in _kinds(claim, source)
+
+
+def test_a_short_form_or_a_middle_name_is_no_conflict() -> None:
+    source = "Timothy James Hale (born 1961) is an English actor."
+    assert not [k for k in _kinds("Tim Hale is an English actor.", source) if k[0] == "name"]
+
+
+def test_an_excerpt_opening_with_a_pronoun_backs_the_claims_subject() -> None:
+    source = "She has curated exhibitions of documentary photography since 2010."
+    assessment = assess("Ines Marlow has curated exhibitions since 2010.", source)
+    assert assessment.verdict is Verdict.SUPPORTED
+    assert not assessment.flags

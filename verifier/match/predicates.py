@@ -1,0 +1,166 @@
+"""What a defining sentence says its subject is: "Kendall Jenner is a *driver*".
+
+Encyclopaedic and news prose defines its subjects with a copula and a noun phrase: "X is an
+American fashion model", "X was a 2011 espionage film". When a claim of that shape and its
+evidence both define the subject, their noun phrases can be compared word for word: a claim
+calling X a "driver" where the source calls X a "fashion model" is not a missing detail but
+a different statement, and a "Canadian sports film" against an "American sports drama film"
+differs in a name at the same place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from verifier.match.tokens import Token, fold, word_set
+
+COPULAS = word_set("is are was were became becomes become remains remained")
+DETERMINERS = word_set("a an the")
+_BETWEEN = word_set("also still now currently once later not never")
+"""Adverbs that may stand between the copula and the determiner ("is also a")."""
+
+PHRASE_ENDS = word_set(
+    """
+    of in on at by for from with who whom which that whose where when and or but to as than
+    about after before since during between into through under over against while whereas
+    known based located set created founded named called directed written produced born
+    """
+)
+"""Words that close the defining noun phrase ("a city *in* Arizona", "an actress *who*")."""
+
+GENERIC_HEADS = word_set(
+    """
+    place thing things person people individual entity work works product item group
+    organisation organization member members someone something example kind type form sort
+    part one ones location area figure subject topic
+    """
+)
+"""Heads so general that any more specific definition backs them ("a town" is "a place")."""
+
+MAX_PHRASE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """The noun phrase after a copula and its determiner: `words[-1]` is its head."""
+
+    copula: Token
+    words: tuple[Token, ...]
+
+    @property
+    def head(self) -> Token:
+        return self.words[-1]
+
+    @property
+    def modifiers(self) -> tuple[Token, ...]:
+        return self.words[:-1]
+
+
+def predicates(tokens: Sequence[Token], text: str) -> list[Predicate]:
+    """Every "copula determiner noun-phrase" in `tokens` (words of `text`), in order."""
+    found: list[Predicate] = []
+    for index, token in enumerate(tokens):
+        if fold(token.text) not in COPULAS:
+            continue
+        start = index + 1
+        while start < len(tokens) and fold(tokens[start].text) in _BETWEEN:
+            start += 1
+        if start >= len(tokens) or fold(tokens[start].text) not in DETERMINERS:
+            continue
+        if not _adjacent(text, tokens[index], tokens[start]):
+            continue
+        words: list[Token] = []
+        for word in tokens[start + 1 : start + 1 + MAX_PHRASE_WORDS]:
+            previous = words[-1] if words else tokens[start]
+            if fold(word.text) in PHRASE_ENDS or not _adjacent(text, previous, word):
+                break
+            words.append(word)
+        if words:
+            found.append(Predicate(token, tuple(words)))
+    return found
+
+
+def _adjacent(text: str, left: Token, right: Token) -> bool:
+    """Only spaces or a hyphen between two words: no comma, bracket or full stop."""
+    return text[left.end : right.start].strip() in ("", "-")
+
+
+@dataclass(frozen=True)
+class PredicateComparison:
+    """How the claim's definition of its subject compares with the evidence's."""
+
+    other_head: bool
+    """The claim's head noun is not backed, and the evidence defines the subject with another."""
+    name: tuple[Token, Token] | None
+    """A claim modifier that is a name ("Canadian") against the evidence's ("American")."""
+
+
+def compare(
+    claim: Predicate,
+    claim_subject: Sequence[Token],
+    evidence: Sequence[Token],
+    evidence_text: str,
+    backed: Callable[[Token], bool],
+) -> PredicateComparison | None:
+    """Compare the claim's definition with the evidence's definition of the same subject.
+
+    `claim_subject` are the claim's words before its copula; an evidence definition counts
+    only when one of them occurs before its copula in the same sentence. `backed(word)` says
+    whether the evidence backs a claim word. None when the evidence defines nothing.
+    """
+    subject = {word.norm for word in claim_subject}
+    theirs = [
+        found
+        for found in predicates(evidence, evidence_text)
+        if _defines(found, subject, evidence, evidence_text)
+    ]
+    if not theirs:
+        return None
+    head = claim.head
+    other_head = (
+        not backed(head)
+        and fold(head.text) not in GENERIC_HEADS
+        and not head.is_number
+        and all(found.head.norm != head.norm for found in theirs)
+    )
+    return PredicateComparison(other_head, _name_against(claim, theirs, backed))
+
+
+def _defines(
+    found: Predicate, subject: set[str], evidence: Sequence[Token], evidence_text: str
+) -> bool:
+    """A subject word stands before the evidence copula, in the same sentence."""
+    position = next(index for index, token in enumerate(evidence) if token is found.copula)
+    for token in reversed(evidence[:position]):
+        if _sentence_break(evidence_text, token.end, found.copula.start):
+            return False
+        if token.norm in subject:
+            return True
+    return False
+
+
+def _sentence_break(text: str, start: int, end: int) -> bool:
+    between = text[start:end]
+    return any(mark in between for mark in (". ", "\n", "; "))
+
+
+def _name_against(
+    claim: Predicate, theirs: list[Predicate], backed: Callable[[Token], bool]
+) -> tuple[Token, Token] | None:
+    """ "a Canadian sports film" against "an American sports drama film": the same head, and
+    a name modifying it in the claim that the evidence replaces with another name."""
+    mine = [word for word in claim.modifiers if word.is_capitalised and not backed(word)]
+    if not mine:
+        return None
+    for found in theirs:
+        if found.head.norm != claim.head.norm and not backed(claim.head):
+            continue
+        names = [
+            word
+            for word in found.modifiers
+            if word.is_capitalised and word.norm not in {w.norm for w in claim.words}
+        ]
+        if names:
+            return mine[0], names[0]
+    return None
