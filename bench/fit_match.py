@@ -290,10 +290,23 @@ def fit_claim_model(
         return (balanced_accuracy(wice_called, wice_gold) + fever_acc) / 2 - penalty
 
     grid = [i / 200 for i in range(1, 200)]
+    # Pages (WiCE) and excerpts (FEVER's single sentences) each get their own cut.
     supported_threshold = max(
-        grid, key=lambda t: objective(replace(model, supported_threshold=t, partial_threshold=0.0))
+        grid,
+        key=lambda t: objective(
+            replace(
+                model, supported_threshold=t, excerpt_supported_threshold=t, partial_threshold=0.0
+            )
+        ),
     )
     model = replace(model, supported_threshold=supported_threshold)
+    excerpt_threshold = max(
+        grid,
+        key=lambda t: objective(
+            replace(model, excerpt_supported_threshold=t, partial_threshold=0.0)
+        ),
+    )
+    model = replace(model, excerpt_supported_threshold=excerpt_threshold)
     contradiction_min_coverage = fit_contradiction_coverage(model, data)
     model = replace(model, contradiction_min_coverage=contradiction_min_coverage)
 
@@ -315,7 +328,8 @@ def fit_claim_model(
     model = replace(model, partial_min_coverage=partial_min_coverage)
     if verbose:
         print(
-            f"supported_threshold {supported_threshold:.3f} (objective {objective(model):.3f}), "
+            f"supported_threshold {supported_threshold:.3f}, excerpts {excerpt_threshold:.3f} "
+            f"(objective {objective(model):.3f}), "
             f"contradiction_min_coverage {contradiction_min_coverage:.2f}, "
             f"partial_threshold {partial_threshold:.3f}, partial_min_coverage "
             f"{partial_min_coverage:.2f} (WiCE macro F1 {three_way(model):.3f}) (in-sample)"

@@ -100,3 +100,38 @@ def test_an_excerpt_opening_with_a_pronoun_backs_the_claims_subject() -> None:
     assessment = assess("Ines Marlow has curated exhibitions since 2010.", source)
     assert assessment.verdict is Verdict.SUPPORTED
     assert not assessment.flags
+
+
+def test_a_negation_anywhere_before_the_word_counts_not_only_the_aligned_one() -> None:
+    source = "She has never appeared on the cover of a fashion magazine."
+    claim = "Ines Marlow was on a magazine cover."
+    assert assess(claim, source).verdict is Verdict.CONTRADICTED
+
+
+def test_a_claim_denying_by_meaning_what_the_source_states_is_contradicted() -> None:
+    source = "Born in Valparaiso, Marlow studied photography in Santiago."
+    claim = "Ines Marlow was born outside of Valparaiso."
+    assert ("negation", "outside of Valparaiso", "Valparaiso") in _kinds(claim, source)
+    elsewhere = "Born in Antofagasta, Marlow studied photography in Santiago."
+    assert not [k for k in _kinds(claim, elsewhere) if k[0] == "negation"]
+
+
+def test_a_word_ending_in_less_denies_its_root() -> None:
+    source = "Marlow married the painter Tomas Reyes in 2006; they have two children."
+    assert ("negation", "childless", "children") in _kinds("Ines Marlow is childless.", source)
+    denied = "Marlow married the painter Tomas Reyes in 2006; they have no children."
+    assert not [k for k in _kinds("Ines Marlow is childless.", denied) if k[0] == "negation"]
+
+
+def test_a_number_word_facing_another_is_a_number_conflict() -> None:
+    source = "The Larkspur was the second film directed by Ines Marlow, released in 1998."
+    claim = "The Larkspur was the first film directed by Ines Marlow."
+    assert ("number", "first", "second") in _kinds(claim, source)
+
+
+def test_a_modifier_the_definition_replaces_is_a_feature() -> None:
+    source = "The Larkspur is a 1998 British crime drama film set in Glasgow."
+    other = analyse("The Larkspur is a romantic film.", Source.prepare(source))
+    same = analyse("The Larkspur is a crime film.", Source.prepare(source))
+    assert other.features["other_modifier"] == 1.0
+    assert same.features["other_modifier"] == 0.0

@@ -8,7 +8,7 @@ passage word it matches. Runs of unmatched claim words between two matched ancho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Indel
 
@@ -38,6 +38,12 @@ class Alignment:
     source: list[Token]
     pairs: dict[int, int]
     """claim index -> source index of matched words."""
+    equivalents: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Claim word normal form -> the passage normal forms accepted for it."""
+
+    def accepts(self, claim_word: Token, source_word: Token) -> bool:
+        """Whether `source_word` states `claim_word` (the same word or an equivalent)."""
+        return source_word.norm in self.equivalents.get(claim_word.norm, {claim_word.norm})
 
     def slots(self) -> list[Slot]:
         """Runs of unmatched claim words with what the source has in the same place."""
@@ -78,4 +84,4 @@ def align(
         if opcode.tag == "equal":
             for offset in range(opcode.src_end - opcode.src_start):
                 pairs[opcode.src_start + offset] = opcode.dest_start + offset
-    return Alignment(claim, source, pairs)
+    return Alignment(claim, source, pairs, equivalents)

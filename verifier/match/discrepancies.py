@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from verifier.match.alignment import Alignment
 from verifier.match.quantities import DateMention, NumberMention, years_of
-from verifier.match.tokens import Token, fold, is_negation, tokenize, word_set
+from verifier.match.tokens import Token, fold, is_negation, normalise, tokenize, word_set
 from verifier.model import Flag
 
 ROLE_HEADS = word_set(
@@ -250,6 +250,11 @@ def slot_flags(
             continue
         if not source_words or not slot.bounded:
             continue
+        ordinals = _other_ordinal(claim_words, source_words)
+        if ordinals is not None:
+            mine, theirs = ordinals
+            flags.append(Flag(mine.start, mine.end, "number", mine.text, theirs.text))
+            continue
         kind = _slot_kind(claim, slot.claim_start, slot.claim_end, source_words)
         opposed = _opposed(claim_words, source_words) if kind is None else None
         if opposed is not None:
@@ -301,8 +306,65 @@ def slot_flags(
             flags.append(flag)
             flagged.add((flag.start, flag.end))
     if not any(flag.kind == "negation" for flag in flags):
+        flags.extend(_claim_denial(alignment, claim_text, source_text))
+    if not any(flag.kind == "negation" for flag in flags):
         flags.extend(_source_negation(alignment, claim_text, source_text))
     return flags
+
+
+def _claim_denial(alignment: Alignment, claim_text: str, source_text: str) -> list[Flag]:
+    """A claim denying, by a word of meaning rather than "not", what the passage states
+    plainly: "has *yet to* appear" against "makes appearances", "born *outside* of Trieste"
+    against "born in Trieste", "*childless*" against "had three children"."""
+    words = tokenize(claim_text)
+    for index, word in enumerate(words):
+        if not _denies(word, claim_text):
+            continue
+        folded = fold(word.text)
+        if folded.endswith("less") and folded not in _DENIALS:
+            governed: Token | None = Token(word.start, word.end, word.text, normalise(folded[:-4]))
+        else:
+            governed = next((w for w in words[index + 1 :] if w.is_content), None)
+        if governed is None:
+            continue
+        for theirs in alignment.source:
+            if alignment.accepts(governed, theirs) and not _denied(source_text, theirs.start):
+                return [
+                    Flag(
+                        word.start,
+                        governed.end,
+                        "negation",
+                        claim_text[word.start : governed.end],
+                        source_text[theirs.start : theirs.end],
+                    )
+                ]
+    return []
+
+
+def _denies(word: Token, text: str) -> bool:
+    folded = fold(word.text)
+    after = text[word.end : word.end + 6].lower()
+    if folded == "yet":
+        return after.startswith(" to ")
+    if folded == "other":
+        return after.startswith(" than ")
+    return folded in _DENIALS or (folded.endswith("less") and len(folded) > 6)
+
+
+def _denied(text: str, position: int) -> bool:
+    """The passage's word at `position` is itself negated or denied ("barely residential")."""
+    if negated_before(text, position) is not None:
+        return True
+    return any(_denies(word, text) for word in tokenize(text, max(position - 30, 0), position)[-2:])
+
+
+_DENIALS = word_set(
+    """
+    incapable unwilling unaware outside disassociated dissociated barely hardly lack lacks
+    lacked lacking unrelated
+    """
+)
+"""Words that deny what follows them without a negation ("incapable of", "outside of")."""
 
 
 def _source_negation(alignment: Alignment, claim_text: str, source_text: str) -> list[Flag]:
@@ -313,10 +375,16 @@ def _source_negation(alignment: Alignment, claim_text: str, source_text: str) ->
     claim_words = tokenize(claim_text)
     if any(_negative_word(word, claim_text) for word in claim_words):
         return []
-    for claim_index, source_index in sorted(alignment.pairs.items()):
-        token, theirs = alignment.claim[claim_index], alignment.source[source_index]
-        if token.is_capitalised or token.is_number:
-            continue  # a name is no statement: the negation is about something said of it
+    # Every occurrence counts, not only the one aligned in order: "has never appeared on
+    # the cover of a magazine" against "was on a magazine cover".
+    stated = (
+        (token, theirs)
+        for token in alignment.claim
+        if not (token.is_capitalised or token.is_number)  # names: the negation is of a deed
+        for theirs in alignment.source
+        if alignment.accepts(token, theirs)
+    )
+    for token, theirs in stated:
         negation = negated_before(source_text, theirs.start)
         if negation is not None:
             return [
@@ -429,6 +497,18 @@ def _opposed(claim_words: list[Token], source_words: list[Token]) -> tuple[Token
         for theirs in source_words:
             if (fold(mine.text), fold(theirs.text)) in _OPPOSITE:
                 return mine, theirs
+    return None
+
+
+def _other_ordinal(
+    claim_words: list[Token], source_words: list[Token]
+) -> tuple[Token, Token] | None:
+    """A number written as a word ("first", "three") facing another at the same place:
+    "her first studio album" against "her second studio album"."""
+    mine = [t for t in claim_words if t.is_number and t.text.isalpha()]
+    theirs = [t for t in source_words if t.is_number and t.text.isalpha()]
+    if len(mine) == 1 and len(theirs) == 1 and mine[0].norm != theirs[0].norm:
+        return mine[0], theirs[0]
     return None
 
 

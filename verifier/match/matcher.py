@@ -176,6 +176,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     features = _features(content, weights, masks, flags)
     features["substitutions"] = float(_substitutions(alignment, masks.page))
     features["other_definition"] = float(definition is not None and definition.other_head)
+    features["other_modifier"] = float(definition is not None and definition.other_modifier)
     # What the per-word model makes of the words the passage lacks: its surest one, and how
     # many it expects (the words the passage states count as backed).
     outside = [
@@ -195,6 +196,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     features["brief_source"] = brief
     features["brief_missing"] = brief * features["missing_around"]
     features["brief_surest"] = brief * features["unbacked_surest"]
+    features["brief_substitutions"] = brief * features["substitutions"]
     score = model.score(features)
     verdict = model.verdict(score, features)
     if verdict is Verdict.CONTRADICTED:

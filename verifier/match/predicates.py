@@ -22,12 +22,13 @@ _BETWEEN = word_set("also still now currently once later not never")
 
 PHRASE_ENDS = word_set(
     """
-    of in on at by for from with who whom which that whose where when and or but to as than
+    of in on at by for from with who whom which that whose where when but to as than
     about after before since during between into through under over against while whereas
     known based located set created founded named called directed written produced born
     """
 )
-"""Words that close the defining noun phrase ("a city *in* Arizona", "an actress *who*")."""
+"""Words that close the defining noun phrase ("a city *in* Arizona", "an actress *who*");
+"and" does not: "an American actress and model" defines her as both."""
 
 GENERIC_HEADS = word_set(
     """
@@ -91,9 +92,12 @@ class PredicateComparison:
     """How the claim's definition of its subject compares with the evidence's."""
 
     other_head: bool
-    """The claim's head noun is not backed, and the evidence defines the subject with another."""
+    """The evidence defines the subject with words that do not include the claim's head noun."""
     name: tuple[Token, Token] | None
     """A claim modifier that is a name ("Canadian") against the evidence's ("American")."""
+    other_modifier: bool
+    """The same head, but a claim modifier the evidence lacks where it has modifiers of its
+    own: "a *romantic* film" against "a psychological thriller film"."""
 
 
 def compare(
@@ -119,12 +123,16 @@ def compare(
         return None
     head = claim.head
     other_head = (
-        not backed(head)
-        and fold(head.text) not in GENERIC_HEADS
+        fold(head.text) not in GENERIC_HEADS
         and not head.is_number
-        and all(found.head.norm != head.norm for found in theirs)
+        and all(head.norm not in {word.norm for word in found.words} for found in theirs)
     )
-    return PredicateComparison(other_head, _name_against(claim, theirs, backed))
+    same_head = [found for found in theirs if head.norm in {word.norm for word in found.words}]
+    return PredicateComparison(
+        other_head,
+        _name_against(claim, same_head, backed),
+        _other_modifier(claim, same_head, backed),
+    )
 
 
 def _defines(
@@ -148,14 +156,12 @@ def _sentence_break(text: str, start: int, end: int) -> bool:
 def _name_against(
     claim: Predicate, theirs: list[Predicate], backed: Callable[[Token], bool]
 ) -> tuple[Token, Token] | None:
-    """ "a Canadian sports film" against "an American sports drama film": the same head, and
-    a name modifying it in the claim that the evidence replaces with another name."""
+    """ "a Canadian sports film" against "an American sports drama film": a name modifying
+    the head in the claim that the evidence (defining it with the same head) replaces."""
     mine = [word for word in claim.modifiers if word.is_capitalised and not backed(word)]
     if not mine:
         return None
     for found in theirs:
-        if found.head.norm != claim.head.norm and not backed(claim.head):
-            continue
         names = [
             word
             for word in found.modifiers
@@ -164,3 +170,17 @@ def _name_against(
         if names:
             return mine[0], names[0]
     return None
+
+
+def _other_modifier(
+    claim: Predicate, theirs: list[Predicate], backed: Callable[[Token], bool]
+) -> bool:
+    mine = [
+        word
+        for word in claim.modifiers
+        if not word.is_capitalised and not word.is_number and not backed(word)
+    ]
+    return bool(mine) and any(
+        any(word.norm != claim.head.norm and not word.is_number for word in found.modifiers)
+        for found in theirs
+    )

@@ -30,9 +30,11 @@ FEATURE_NAMES = (
     "unbacked_expected",
     "missing_around",
     "other_definition",
+    "other_modifier",
     "brief_source",
     "brief_missing",
     "brief_surest",
+    "brief_substitutions",
 )
 """Order of the feature vector; model.json weights follow it by name."""
 
@@ -47,6 +49,10 @@ class MatchModel:
     weights: dict[str, float]
     bias: float
     supported_threshold: float
+    excerpt_supported_threshold: float
+    """The supported threshold for a source of a sentence or two (feature "brief_source"):
+    its score is made of the same signals but spread differently from a whole page's, so
+    the cut is fitted on excerpts of its own."""
     partial_threshold: float
     partial_min_coverage: float
     """"partial" means some of the claim is backed: at least this share by the passages."""
@@ -87,7 +93,8 @@ class MatchModel:
             and features["anchored_coverage"] >= self.contradiction_min_coverage
         ):
             return Verdict.CONTRADICTED
-        if score >= self.supported_threshold:
+        brief = features.get("brief_source", 0.0) > 0
+        if score >= (self.excerpt_supported_threshold if brief else self.supported_threshold):
             return Verdict.SUPPORTED
         if (
             score >= self.partial_threshold
@@ -102,6 +109,9 @@ class MatchModel:
             weights={str(k): float(v) for k, v in raw["weights"].items()},
             bias=float(raw["bias"]),
             supported_threshold=float(raw["supported_threshold"]),
+            excerpt_supported_threshold=float(
+                raw.get("excerpt_supported_threshold", raw["supported_threshold"])
+            ),
             partial_threshold=float(raw["partial_threshold"]),
             partial_min_coverage=float(raw.get("partial_min_coverage", 0.3)),
             contradiction_min_coverage=float(raw["contradiction_min_coverage"]),
@@ -122,6 +132,7 @@ class MatchModel:
             "weights": self.weights,
             "bias": self.bias,
             "supported_threshold": self.supported_threshold,
+            "excerpt_supported_threshold": self.excerpt_supported_threshold,
             "partial_threshold": self.partial_threshold,
             "partial_min_coverage": self.partial_min_coverage,
             "contradiction_min_coverage": self.contradiction_min_coverage,
