@@ -135,3 +135,12 @@ def test_a_modifier_the_definition_replaces_is_a_feature() -> None:
     same = analyse("The Larkspur is a crime film.", Source.prepare(source))
     assert other.features["other_modifier"] == 1.0
     assert same.features["other_modifier"] == 0.0
+
+
+def test_denying_a_definition_the_source_replaces_backs_the_claim() -> None:
+    denied = analyse("Ines Marlow is not a racing driver.", Source.prepare(MARLOW))
+    assert denied.features["denied_other_definition"] == 1.0
+    assert denied.features["other_definition"] == 0.0
+    assert not [f for f in denied.assessment.flags if f.kind in ("name", "negation")]
+    asserted = analyse("Ines Marlow is not a photographer.", Source.prepare(MARLOW))
+    assert asserted.features["denied_other_definition"] == 0.0

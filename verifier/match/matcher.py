@@ -177,6 +177,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     features["substitutions"] = float(_substitutions(alignment, masks.page))
     features["other_definition"] = float(definition is not None and definition.other_head)
     features["other_modifier"] = float(definition is not None and definition.other_modifier)
+    features["denied_other_definition"] = float(definition is not None and definition.denied_other)
     # What the per-word model makes of the words the passage lacks: its surest one, and how
     # many it expects (the words the passage states count as backed).
     outside = [

@@ -19,6 +19,7 @@ COPULAS = word_set("is are was were became becomes become remains remained")
 DETERMINERS = word_set("a an the")
 _BETWEEN = word_set("also still now currently once later not never")
 """Adverbs that may stand between the copula and the determiner ("is also a")."""
+_NEGATIONS = word_set("not never")
 
 PHRASE_ENDS = word_set(
     """
@@ -48,6 +49,8 @@ class Predicate:
 
     copula: Token
     words: tuple[Token, ...]
+    negated: bool = False
+    """ "is not a musician": the definition is denied."""
 
     @property
     def head(self) -> Token:
@@ -65,11 +68,13 @@ def predicates(tokens: Sequence[Token], text: str) -> list[Predicate]:
         if fold(token.text) not in COPULAS:
             continue
         start = index + 1
+        negated = False
         while start < len(tokens) and fold(tokens[start].text) in _BETWEEN:
+            negated = negated or fold(tokens[start].text) in _NEGATIONS
             start += 1
         if start >= len(tokens) or fold(tokens[start].text) not in DETERMINERS:
             continue
-        if not _adjacent(text, tokens[index], tokens[start]):
+        if not all(_adjacent(text, tokens[i], tokens[i + 1]) for i in range(index, start)):
             continue
         words: list[Token] = []
         for word in tokens[start + 1 : start + 1 + MAX_PHRASE_WORDS]:
@@ -78,7 +83,7 @@ def predicates(tokens: Sequence[Token], text: str) -> list[Predicate]:
                 break
             words.append(word)
         if words:
-            found.append(Predicate(token, tuple(words)))
+            found.append(Predicate(token, tuple(words), negated))
     return found
 
 
@@ -98,6 +103,10 @@ class PredicateComparison:
     other_modifier: bool
     """The same head, but a claim modifier the evidence lacks where it has modifiers of its
     own: "a *romantic* film" against "a psychological thriller film"."""
+    denied_other: bool = False
+    """The claim denies a definition the evidence replaces with another ("is not a website"
+    against "is an American band"): what the claim says is so. The three fields above are
+    then false: they speak of a claim that asserts its definition."""
 
 
 def compare(
@@ -128,11 +137,13 @@ def compare(
         and all(head.norm not in {word.norm for word in found.words} for found in theirs)
     )
     same_head = [found for found in theirs if head.norm in {word.norm for word in found.words}]
-    return PredicateComparison(
-        other_head,
-        _name_against(claim, same_head, backed),
-        _other_modifier(claim, same_head, backed),
-    )
+    name = _name_against(claim, same_head, backed)
+    other_modifier = _other_modifier(claim, same_head, backed)
+    if claim.negated:
+        return PredicateComparison(
+            False, None, False, denied_other=other_head or name is not None or other_modifier
+        )
+    return PredicateComparison(other_head, name, other_modifier)
 
 
 def _defines(
@@ -150,7 +161,7 @@ def _defines(
 
 def _sentence_break(text: str, start: int, end: int) -> bool:
     between = text[start:end]
-    return any(mark in between for mark in (". ", "\n", "; "))
+    return ". " in between or "\n" in between
 
 
 def _name_against(

@@ -31,6 +31,7 @@ FEATURE_NAMES = (
     "missing_around",
     "other_definition",
     "other_modifier",
+    "denied_other_definition",
     "brief_source",
     "brief_missing",
     "brief_surest",
