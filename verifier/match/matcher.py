@@ -198,6 +198,17 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     features["brief_missing"] = brief * features["missing_around"]
     features["brief_surest"] = brief * features["unbacked_surest"]
     features["brief_substitutions"] = brief * features["substitutions"]
+    # Not a model input: the verdict's test for an unbacked clause.
+    features["unbacked_run"] = float(
+        max(
+            (
+                sum(1 for t in content if f.start <= t.start < f.end)
+                for f in flags
+                if f.kind == "unsupported"
+            ),
+            default=0,
+        )
+    )
     score = model.score(features)
     verdict = model.verdict(score, features)
     if verdict is Verdict.CONTRADICTED:

@@ -39,6 +39,10 @@ FEATURE_NAMES = (
 )
 """Order of the feature vector; model.json weights follow it by name."""
 
+SUPPORTED_MAX_UNBACKED_RUN = 4
+"""A claim with an unsupported phrase of this many content words is never "supported",
+whatever its score: the report would show a whole clause unbacked beside the verdict."""
+
 CONFLICT_KINDS = frozenset({"title", "number", "date", "name", "negation", "quote"})
 """Flag kinds that state a contradiction (the rest are only unsupported)."""
 
@@ -95,7 +99,10 @@ class MatchModel:
         ):
             return Verdict.CONTRADICTED
         brief = features.get("brief_source", 0.0) > 0
-        if score >= (self.excerpt_supported_threshold if brief else self.supported_threshold):
+        if (
+            score >= (self.excerpt_supported_threshold if brief else self.supported_threshold)
+            and features.get("unbacked_run", 0.0) < SUPPORTED_MAX_UNBACKED_RUN
+        ):
             return Verdict.SUPPORTED
         if (
             score >= self.partial_threshold
