@@ -76,6 +76,10 @@ class Source:
                 units.update(self.page.units_with(word))
         return self.mentions(units)
 
+    def states(self, token: Token) -> bool:
+        """Whether the source has the word anywhere (or an accepted variant of it)."""
+        return bool(self.page.equivalents(token.norm))
+
     @property
     def word_string(self) -> str:
         if self._word_string is None:
@@ -137,9 +141,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     evidence, window_tokens = _evidence(source, retrieval)
     alignment = align(content, [t for t in window_tokens if t.norm not in STOPWORDS], equivalents)
     values = _values(claim, claim_dates, source, retrieval, evidence is not None)
-    subject = refer(
-        claim_tokens, claim, window_tokens, source.text, lambda t: bool(page.equivalents(t.norm))
-    )
+    subject = refer(claim_tokens, claim, window_tokens, source.text, source.states)
     masks = _coverage(content, retrieval, values, subject)
     definition = _definition(claim, claim_tokens, content, masks.window, window_tokens, source)
     # Values the page does not state, with nothing conflicting, are left to the unsupported
@@ -198,17 +200,7 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     features["brief_missing"] = brief * features["missing_around"]
     features["brief_surest"] = brief * features["unbacked_surest"]
     features["brief_substitutions"] = brief * features["substitutions"]
-    # Not a model input: the verdict's test for an unbacked clause.
-    features["unbacked_run"] = float(
-        max(
-            (
-                sum(1 for t in content if f.start <= t.start < f.end)
-                for f in flags
-                if f.kind == "unsupported"
-            ),
-            default=0,
-        )
-    )
+    features["unbacked_run"] = float(_longest_unsupported(content, flags))
     score = model.score(features)
     verdict = model.verdict(score, features)
     if verdict is Verdict.CONTRADICTED:
@@ -348,6 +340,19 @@ BRIEF_SOURCE_UNITS = 3
 """A source of at most this many sentences or lines is an excerpt, not a page."""
 
 
+def _longest_unsupported(content: list[Token], flags: list[Flag]) -> int:
+    """Content words in the longest unsupported phrase (not a model input: the verdict's
+    test for an unbacked clause)."""
+    return max(
+        (
+            sum(1 for token in content if flag.start <= token.start < flag.end)
+            for flag in flags
+            if flag.kind == "unsupported"
+        ),
+        default=0,
+    )
+
+
 def _is_conflict(flag: Flag) -> bool:
     """A discrepancy with the source's own words; without them a flag is only unsupported."""
     return flag.kind in CONFLICT_KINDS and flag.source is not None
@@ -435,11 +440,7 @@ def _discrepancy_flags(
         lambda norm: [page.tokens(unit) for unit in page.units_with(norm)],
         source.text,
     )
-    flags.extend(
-        discrepancies.slot_flags(
-            alignment, claim, source.text, lambda token: bool(page.equivalents(token.norm))
-        )
-    )
+    flags.extend(discrepancies.slot_flags(alignment, claim, source.text, source.states))
     slot_of, closing = _slots_by_offset(
         alignment, content, [*values.claim_dates, *values.claim_numbers]
     )
