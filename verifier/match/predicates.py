@@ -186,6 +186,8 @@ def _name_against(
 def _other_modifier(
     claim: Predicate, theirs: list[Predicate], backed: Callable[[Token], bool]
 ) -> bool:
+    """A common-word modifier of the claim's head the evidence lacks, where the evidence's
+    definition with the same head has modifiers of its own."""
     mine = [
         word
         for word in claim.modifiers
