@@ -57,6 +57,13 @@ from verifier.match.scoring import FEATURE_NAMES
 REPEATS = 5
 
 
+def fever_group(pair_id: str) -> str:
+    """The FEVER id a generated pair was made from (`<id>000000N` -> `<id>`)."""
+    if len(pair_id) > 7 and pair_id[-7:-1] == "000000":
+        return pair_id[:-7]
+    return pair_id
+
+
 def verifier_command() -> list[str]:
     """The installed `verifier` script, else the package run as a module from this checkout."""
     installed = shutil.which("verifier")
@@ -211,6 +218,15 @@ def main() -> None:
     print(f"  AUROC                          {auroc(fever_scores, [not r for r in refuted]):.3f}")
     print(f"  refuted called contradicted    {refuted_contradicted / n_refuted:.3f}")
     print(f"  supported called contradicted  {supported_contradicted / n_supported:.3f}")
+    # The data set's own diagnostic: in each group of four (an original pair and three with
+    # one phrase swapped) the same words must give opposite labels.
+    right_in_group: dict[str, list[bool]] = {}
+    for item, verdict, is_refuted in zip(pairs, called, refuted, strict=True):
+        right_in_group.setdefault(fever_group(item.id), []).append(
+            (verdict == "supported") != is_refuted
+        )
+    all_right = sum(all(rights) for rights in right_in_group.values())
+    print(f"  groups of 4 all right          {all_right / len(right_in_group):.3f}")
 
     # Throughput on whole WiCE pages, in process, against one rapidfuzz call per claim.
     lines = [
