@@ -387,3 +387,29 @@ def test_decades_and_centuries_count_years() -> None:
     thirty = assess(claim.replace("over 50", "30"), COOPER)
     assert [f for f in thirty.flags if "30" in f.claim]
     assert fifty.score > thirty.score
+
+
+def test_an_unsupported_phrase_bridges_a_word_the_passage_lacks_but_not_one_it_states() -> None:
+    from dataclasses import replace
+
+    from verifier.match.matcher import _unsupported_flags
+    from verifier.match.scoring import packaged_model
+    from verifier.match.tokens import STOPWORDS, tokenize
+
+    model = replace(packaged_model(), unsupported_gap=1)
+    claim = "Ana Lopez crossed the lake in a hot air balloon."
+    tokens = tokenize(claim)
+    content = [t for t in tokens if t.norm not in STOPWORDS]
+    index = {t.text: i for i, t in enumerate(content)}
+    # The model is sure of "hot" and "balloon" only; "air" lies between them.
+    unbacked = 1 << index["hot"] | 1 << index["balloon"]
+    stated = 1 << index["Ana"] | 1 << index["Lopez"] | 1 << index["crossed"] | 1 << index["lake"]
+
+    def spans(stated_mask: int) -> list[str]:
+        flags = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], stated_mask)
+        return [flag.claim for flag in flags]
+
+    # A passage saying "Ana Lopez crossed the lake" lacks "air" too: one phrase.
+    assert spans(stated) == ["hot air balloon"]
+    # A passage that says "air" (crossed the lake by air) breaks the phrase there.
+    assert spans(stated | 1 << index["air"]) == ["hot", "balloon"]

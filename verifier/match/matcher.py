@@ -161,7 +161,9 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         unbacked_odds(signals, model.token_weights, model.token_bias), model.token_relative
     )
     unbacked = unbacked_mask(signals, word_odds, model.token_threshold)
-    flags.extend(_unsupported_flags(claim, claim_tokens, content, ~unbacked, model, flags))
+    flags.extend(
+        _unsupported_flags(claim, claim_tokens, content, ~unbacked, model, flags, signals.window)
+    )
     flags.sort(key=lambda flag: (flag.start, flag.end))
 
     features = _features(content, weights, masks, flags)
@@ -504,13 +506,24 @@ def _unsupported_flags(
     covered_mask: int,
     model: MatchModel,
     typed: list[Flag],
+    stated_mask: int,
 ) -> list[Flag]:
-    """Spans of claim words no chosen passage backs, joined across short function-word gaps."""
+    """Spans of claim words no chosen passage backs, joined across short gaps of function
+    words and of content words the passage does not state (`stated_mask`: the ones it does).
+
+    A word the model was unsure of between two unbacked ones (the "air" of "a hot air
+    balloon") is usually part of the same unbacked phrase; a word the passage states is not
+    taken in: a flag must be explainable by pointing at the passage."""
+    untyped = [not any(flag.start <= token.start < flag.end for flag in typed) for token in content]
     unbacked = {
         token.start
         for index, token in enumerate(content)
-        if not covered_mask >> index & 1
-        and not any(flag.start <= token.start < flag.end for flag in typed)
+        if not covered_mask >> index & 1 and untyped[index]
+    }
+    bridgeable = {
+        token.start
+        for index, token in enumerate(content)
+        if not stated_mask >> index & 1 and untyped[index]
     }
     spans: list[tuple[int, int]] = []
     run_start: int | None = None
@@ -534,7 +547,9 @@ def _unsupported_flags(
                 run_start = claim_tokens[lead].start
             run_end, gap = token.end, 0
         elif run_start is not None:
-            if token.norm in STOPWORDS and gap < model.unsupported_gap:
+            if (token.norm in STOPWORDS or token.start in bridgeable) and (
+                gap < model.unsupported_gap
+            ):
                 gap += 1
                 continue
             spans.append((run_start, run_end))
