@@ -413,3 +413,21 @@ def test_an_unsupported_phrase_bridges_a_word_the_passage_lacks_but_not_one_it_s
     assert spans(stated) == ["hot air balloon"]
     # A passage that says "air" (crossed the lake by air) breaks the phrase there.
     assert spans(stated | 1 << index["air"]) == ["hot", "balloon"]
+
+
+def test_an_unsupported_phrase_does_not_take_in_a_personal_pronoun() -> None:
+    from dataclasses import replace
+
+    from verifier.match.matcher import _unsupported_flags
+    from verifier.match.scoring import packaged_model
+    from verifier.match.tokens import STOPWORDS, tokenize
+
+    model = replace(packaged_model(), unsupported_gap=1, unsupported_lead=2)
+    claim = "After the flood she rebuilt the mill."
+    tokens = tokenize(claim)
+    content = [t for t in tokens if t.norm not in STOPWORDS]
+    index = {t.text: i for i, t in enumerate(content)}
+    # A page on the flood that never says who rebuilt the mill.
+    unbacked = 1 << index["rebuilt"] | 1 << index["mill"]
+    flags = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], 1 << index["flood"])
+    assert [flag.claim for flag in flags] == ["rebuilt the mill"]
