@@ -431,3 +431,29 @@ def test_an_unsupported_phrase_does_not_take_in_a_personal_pronoun() -> None:
     unbacked = 1 << index["rebuilt"] | 1 << index["mill"]
     flags = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], 1 << index["flood"])
     assert [flag.claim for flag in flags] == ["rebuilt the mill"]
+
+
+def test_a_much_weaker_second_unsupported_span_is_dropped() -> None:
+    from dataclasses import replace
+
+    from verifier.match.matcher import _strongest_spans, _unsupported_flags
+    from verifier.match.scoring import packaged_model
+    from verifier.match.tokens import STOPWORDS, tokenize
+
+    claim = "The museum reopened in Bergen in 2019 after a long renovation."
+    tokens = tokenize(claim)
+    content = [t for t in tokens if t.norm not in STOPWORDS]
+    index = {t.text: i for i, t in enumerate(content)}
+    # The page says the museum reopened after a renovation, never where or when: "Bergen" and
+    # "2019" are sure; "long" is a shade the page may well word differently.
+    odds = [-3.0] * len(content)
+    odds[index["Bergen"]], odds[index["2019"]], odds[index["long"]] = 3.0, 2.5, -0.5
+    unbacked = 1 << index["Bergen"] | 1 << index["2019"] | 1 << index["long"]
+    model = replace(packaged_model(), unsupported_gap=1, unsupported_lead=2)
+    spans = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], 0)
+    assert [flag.claim for flag in spans] == ["in Bergen in 2019", "long"]
+    kept = _strongest_spans(spans, content, odds, unbacked, replace(model, unsupported_margin=2))
+    assert [flag.claim for flag in kept] == ["in Bergen in 2019"]
+    # With no margin every span stays.
+    every = _strongest_spans(spans, content, odds, unbacked, replace(model, unsupported_margin=1e9))
+    assert every == spans

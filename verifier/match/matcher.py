@@ -161,9 +161,10 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
         unbacked_odds(signals, model.token_weights, model.token_bias), model.token_relative
     )
     unbacked = unbacked_mask(signals, word_odds, model.token_threshold)
-    flags.extend(
-        _unsupported_flags(claim, claim_tokens, content, ~unbacked, model, flags, signals.window)
+    unsupported = _unsupported_flags(
+        claim, claim_tokens, content, ~unbacked, model, flags, signals.window
     )
+    flags.extend(_strongest_spans(unsupported, content, word_odds, unbacked, model))
     flags.sort(key=lambda flag: (flag.start, flag.end))
 
     features = _features(content, weights, masks, flags)
@@ -560,6 +561,28 @@ def _unsupported_flags(
     for start, end in spans:
         flags.append(Flag(start, end, "unsupported", claim[start:end], None))
     return flags
+
+
+def _strongest_spans(
+    spans: list[Flag], content: list[Token], odds: list[float], unbacked: int, model: MatchModel
+) -> list[Flag]:
+    """The unsupported spans whose surest word comes within model.unsupported_margin
+    (log-odds) of the surest word of the strongest span."""
+    if len(spans) < 2 or math.isinf(model.unsupported_margin):
+        return spans
+    strength = [
+        max(
+            (
+                odds[index]
+                for index, token in enumerate(content)
+                if unbacked >> index & 1 and span.start <= token.start < span.end
+            ),
+            default=-math.inf,
+        )
+        for span in spans
+    ]
+    cut = max(strength) - model.unsupported_margin
+    return [span for span, value in zip(spans, strength, strict=True) if value >= cut]
 
 
 _WEAK_OPENERS = word_set("a an is was are were be been he she it they we i you him them")
