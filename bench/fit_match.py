@@ -146,7 +146,8 @@ def gold_words(item: Item, content: Sequence[Token]) -> list[bool]:
 def fit_token_model(model: MatchModel, nst_train: list[Item]) -> MatchModel:
     """Per-word unbacked model on nst_train: logistic weights, then the probability cut and
     the function-word joining that maximise token F1 on nst_train (nst_dev stays unseen)."""
-    model = replace(model, token_relative=())  # the signals do not depend on the word model
+    # The signals do not depend on the word model.
+    model = replace(model, token_relative=(), unsupported_margin=math.inf)
     signals: list[WordSignals] = []
     gold: list[bool] = []
     claim_gold: list[list[bool]] = []
@@ -189,9 +190,15 @@ def fit_token_model(model: MatchModel, nst_train: list[Item]) -> MatchModel:
         )[2],
     )
     model = replace(model, token_threshold=threshold, unsupported_gap=gap, unsupported_lead=lead)
+    # Then how much weaker than the claim's strongest span another span may be.
+    margin = max(
+        (1.0, 1.5, 2.0, 2.5, 3.0, math.inf),
+        key=lambda m: token_f1(nst_train, replace(model, unsupported_margin=m))[2],
+    )
+    model = replace(model, unsupported_margin=margin)
     found = " ".join(f"{v:.3f}" for v in token_f1(nst_train, model))
     print(
-        f"token model: threshold {threshold:.2f}, gap {gap}, lead {lead}: "
+        f"token model: threshold {threshold:.2f}, gap {gap}, lead {lead}, margin {margin}: "
         f"nst_train token P/R/F1 {found} (in-sample)"
     )
     return model

@@ -387,3 +387,73 @@ def test_decades_and_centuries_count_years() -> None:
     thirty = assess(claim.replace("over 50", "30"), COOPER)
     assert [f for f in thirty.flags if "30" in f.claim]
     assert fifty.score > thirty.score
+
+
+def test_an_unsupported_phrase_bridges_a_word_the_passage_lacks_but_not_one_it_states() -> None:
+    from dataclasses import replace
+
+    from verifier.match.matcher import _unsupported_flags
+    from verifier.match.scoring import packaged_model
+    from verifier.match.tokens import STOPWORDS, tokenize
+
+    model = replace(packaged_model(), unsupported_gap=1)
+    claim = "Ana Lopez crossed the lake in a hot air balloon."
+    tokens = tokenize(claim)
+    content = [t for t in tokens if t.norm not in STOPWORDS]
+    index = {t.text: i for i, t in enumerate(content)}
+    # The model is sure of "hot" and "balloon" only; "air" lies between them.
+    unbacked = 1 << index["hot"] | 1 << index["balloon"]
+    stated = 1 << index["Ana"] | 1 << index["Lopez"] | 1 << index["crossed"] | 1 << index["lake"]
+
+    def spans(stated_mask: int) -> list[str]:
+        flags = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], stated_mask)
+        return [flag.claim for flag in flags]
+
+    # A passage saying "Ana Lopez crossed the lake" lacks "air" too: one phrase.
+    assert spans(stated) == ["hot air balloon"]
+    # A passage that says "air" (crossed the lake by air) breaks the phrase there.
+    assert spans(stated | 1 << index["air"]) == ["hot", "balloon"]
+
+
+def test_an_unsupported_phrase_does_not_take_in_a_personal_pronoun() -> None:
+    from dataclasses import replace
+
+    from verifier.match.matcher import _unsupported_flags
+    from verifier.match.scoring import packaged_model
+    from verifier.match.tokens import STOPWORDS, tokenize
+
+    model = replace(packaged_model(), unsupported_gap=1, unsupported_lead=2)
+    claim = "After the flood she rebuilt the mill."
+    tokens = tokenize(claim)
+    content = [t for t in tokens if t.norm not in STOPWORDS]
+    index = {t.text: i for i, t in enumerate(content)}
+    # A page on the flood that never says who rebuilt the mill.
+    unbacked = 1 << index["rebuilt"] | 1 << index["mill"]
+    flags = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], 1 << index["flood"])
+    assert [flag.claim for flag in flags] == ["rebuilt the mill"]
+
+
+def test_a_much_weaker_second_unsupported_span_is_dropped() -> None:
+    from dataclasses import replace
+
+    from verifier.match.matcher import _strongest_spans, _unsupported_flags
+    from verifier.match.scoring import packaged_model
+    from verifier.match.tokens import STOPWORDS, tokenize
+
+    claim = "The museum reopened in Bergen in 2019 after a long renovation."
+    tokens = tokenize(claim)
+    content = [t for t in tokens if t.norm not in STOPWORDS]
+    index = {t.text: i for i, t in enumerate(content)}
+    # The page says the museum reopened after a renovation, never where or when: "Bergen" and
+    # "2019" are sure; "long" is a shade the page may well word differently.
+    odds = [-3.0] * len(content)
+    odds[index["Bergen"]], odds[index["2019"]], odds[index["long"]] = 3.0, 2.5, -0.5
+    unbacked = 1 << index["Bergen"] | 1 << index["2019"] | 1 << index["long"]
+    model = replace(packaged_model(), unsupported_gap=1, unsupported_lead=2)
+    spans = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], 0)
+    assert [flag.claim for flag in spans] == ["in Bergen in 2019", "long"]
+    kept = _strongest_spans(spans, content, odds, unbacked, replace(model, unsupported_margin=2))
+    assert [flag.claim for flag in kept] == ["in Bergen in 2019"]
+    # With no margin every span stays.
+    every = _strongest_spans(spans, content, odds, unbacked, replace(model, unsupported_margin=1e9))
+    assert every == spans

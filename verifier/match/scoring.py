@@ -81,6 +81,10 @@ class MatchModel:
     token_relative: tuple[float, ...]
     """Second-stage weights setting each word against its claim (tokenmask.relative_odds)."""
     token_threshold: float
+    unsupported_margin: float = math.inf
+    """An unsupported span is kept only when its surest word's log-odds come within this of
+    the claim's surest span's: a partly backed claim usually lacks one detail, and a second,
+    much weaker span is more often a paraphrase the page words differently."""
 
     def score(self, features: dict[str, float]) -> float:
         total = self.bias + sum(
@@ -133,6 +137,7 @@ class MatchModel:
             token_bias=float(raw.get("token_bias", 0.0)),
             token_relative=tuple(float(v) for v in raw.get("token_relative", ())),
             token_threshold=float(raw.get("token_threshold", 0.5)),
+            unsupported_margin=float(raw.get("unsupported_margin") or math.inf),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -154,6 +159,10 @@ class MatchModel:
             "token_bias": self.token_bias,
             "token_relative": list(self.token_relative),
             "token_threshold": self.token_threshold,
+            # JSON has no infinity: null keeps every span.
+            "unsupported_margin": (
+                None if math.isinf(self.unsupported_margin) else self.unsupported_margin
+            ),
         }
 
 
