@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from verifier.match import discrepancies
@@ -155,14 +155,18 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     ]
     # Unsupported words are judged mostly against the evidence and the lines around it: a word
     # found only in some other part of the page is rarely said there about this claim.
+    # A name the source gives only by surname or pronoun counts for the verdict, but the
+    # source never writes it: the word model may still flag it ("Tatum" in "Tatum O'Neal"
+    # against "O'Neal married"), as annotators do.
+    stated = masks.without(masks.implied)
     signals = WordSignals(
         content=content,
-        window=masks.window,
-        around=masks.around,
-        passages=masks.passages,
-        page=masks.page,
-        claim_window=_weight(masks.window, weights) / sum(weights),
-        claim_passages=_weight(masks.passages, weights) / sum(weights),
+        window=stated.window,
+        around=stated.around,
+        passages=stated.passages,
+        page=stated.page,
+        claim_window=_weight(stated.window, weights) / sum(weights),
+        claim_passages=_weight(stated.passages, weights) / sum(weights),
         unit_counts=[len(page.units_with(norm)) for norm in norms],
         unit_total=len(page.units),
         window_words=[t.norm for t in window_tokens],
@@ -203,7 +207,9 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     features["brief_missing"] = brief * features["missing_around"]
     features["brief_surest"] = brief * features["unbacked_surest"]
     features["brief_substitutions"] = brief * features["substitutions"]
-    features["unbacked_run"] = float(_longest_unsupported(content, flags))
+    features["unbacked_run"] = float(
+        _longest_unsupported([t for t in content if t.start not in subject.implied], flags)
+    )
     score = model.score(features)
     verdict = model.verdict(score, features)
     if verdict is Verdict.CONTRADICTED:
@@ -233,6 +239,18 @@ class _Masks:
     """Words inside the claim's dates and numbers."""
     unbacked_values: int
     """How many of the claim's dates and numbers the page does not state."""
+    implied: int = 0
+    """Names backed only by reference (a surname alone, a pronoun): subjects.refer."""
+
+    def without(self, words: int) -> _Masks:
+        """These masks with `words` unbacked at every level."""
+        return replace(
+            self,
+            window=self.window & ~words,
+            passages=self.passages & ~words,
+            page=self.page & ~words,
+            around=self.around & ~words,
+        )
 
 
 def _is_month(token: Token, claim_dates: list[DateMention]) -> bool:
@@ -292,6 +310,7 @@ def _coverage(
         around=window | (neighbours & ~value_words),
         value_words=value_words,
         unbacked_values=unbacked,
+        implied=implied,
     )
 
 
