@@ -400,21 +400,14 @@ def _source_negation(alignment: Alignment, claim_text: str, source_text: str) ->
 
 
 def _negative_word(word: Token, text: str) -> bool:
-    """A word that makes a claim negative in meaning, if not in form ("childless")."""
-    folded = fold(word.text)
-    return (
-        is_negation(word, text)
-        or folded in _NEGATIVE_WORDS
-        or (folded.endswith("less") and len(folded) > 6)
-        or (folded == "yet" and text[word.end : word.end + 4].lower() == " to ")
-    )
+    """A word that makes a claim negative or limited in meaning, if not in form."""
+    return is_negation(word, text) or _denies(word, text) or fold(word.text) in _LIMITING
 
 
-_NEGATIVE_WORDS = word_set(
+_LIMITING = word_set(
     """
-    lack lacks lacked lacking only incapable impossible absent away outside instead other
-    besides except excluding unwilling unaware unknown unsuccessful unlikely unrelated
-    unmarried unreleased unfinished uncredited unsigned unnamed inactive ineligible
+    only impossible absent away instead other besides except excluding unknown unsuccessful
+    unlikely unmarried unreleased unfinished uncredited unsigned unnamed inactive ineligible
     """
 )
 
