@@ -410,6 +410,7 @@ _LIMITING = word_set(
     unlikely unmarried unreleased unfinished uncredited unsigned unnamed inactive ineligible
     """
 )
+"""Words that limit or negate a claim without denying the word after them ("only", "unknown")."""
 
 
 def negated_before(text: str, position: int) -> Token | None:
