@@ -36,8 +36,13 @@ _MAYBE_TWO_SENTENCES = re.compile(r"[.!?\u2026][\"')\]\u201d\u2019]*\s+\S")
 _PREFIX = 4
 MAX_PASSAGES = 3
 """How many separate passages may jointly back a claim with several parts."""
-MIN_PASSAGE_SHARE = 0.4
+MIN_PASSAGE_SHARE = 0.5
 """Share of the claim's weight a unit must cover to count as a further passage."""
+NEAR_PASSAGE_SHARE = 0.3
+"""The same for a unit within NEAR_UNITS of a passage already chosen: the parts of one
+claim are usually told in one stretch of the page, so a nearby sentence sharing a few of
+its words is likely the next part of the story; a far one, more likely another matter."""
+NEAR_UNITS = 8
 IDF_STRENGTH = 1.0
 """How much rarer claim words count when choosing the best passage."""
 FUZZY_CUTOFF = 85
@@ -306,12 +311,13 @@ def retrieve(
     covered = best_mask
     # A further passage must be about the claim (share several of its words), not merely
     # contain one common word of it somewhere.
-    min_share = MIN_PASSAGE_SHARE * sum(weights)
+    total = sum(weights)
     for _ in range(MAX_PASSAGES - 1):
         gain_best = 0.0
         pick: int | None = None
         for unit, mask in unit_masks.items():
-            if weight(mask) < min_share:
+            share = NEAR_PASSAGE_SHARE if _near(unit, chosen) else MIN_PASSAGE_SHARE
+            if weight(mask) < share * total:
                 continue
             gain = weight(mask & ~covered)
             if gain > gain_best + 1e-9:
@@ -328,6 +334,11 @@ def retrieve(
         page_mask=page_mask,
         unit_masks=dict(unit_masks),
     )
+
+
+def _near(unit: int, chosen: Sequence[tuple[int, int]]) -> bool:
+    """Whether `unit` lies within NEAR_UNITS of any of the unit ranges `chosen`."""
+    return any(first - NEAR_UNITS <= unit < end + NEAR_UNITS for first, end in chosen)
 
 
 def _masked_sum(mask: int, values: Sequence[float]) -> float:
