@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from verifier.match import assess
+from verifier.match.matcher import _strongest_spans, _unsupported_flags
 from verifier.match.quantities import DateMention, find_dates, find_numbers
-from verifier.match.tokens import normalise
+from verifier.match.scoring import packaged_model
+from verifier.match.tokens import STOPWORDS, normalise, tokenize
 from verifier.model import Verdict
 
 
@@ -390,12 +394,6 @@ def test_decades_and_centuries_count_years() -> None:
 
 
 def test_an_unsupported_phrase_bridges_a_word_the_passage_lacks_but_not_one_it_states() -> None:
-    from dataclasses import replace
-
-    from verifier.match.matcher import _unsupported_flags
-    from verifier.match.scoring import packaged_model
-    from verifier.match.tokens import STOPWORDS, tokenize
-
     model = replace(packaged_model(), unsupported_gap=1)
     claim = "Ana Lopez crossed the lake in a hot air balloon."
     tokens = tokenize(claim)
@@ -416,12 +414,6 @@ def test_an_unsupported_phrase_bridges_a_word_the_passage_lacks_but_not_one_it_s
 
 
 def test_an_unsupported_phrase_does_not_take_in_a_personal_pronoun() -> None:
-    from dataclasses import replace
-
-    from verifier.match.matcher import _unsupported_flags
-    from verifier.match.scoring import packaged_model
-    from verifier.match.tokens import STOPWORDS, tokenize
-
     model = replace(packaged_model(), unsupported_gap=1, unsupported_lead=2)
     claim = "After the flood she rebuilt the mill."
     tokens = tokenize(claim)
@@ -434,12 +426,6 @@ def test_an_unsupported_phrase_does_not_take_in_a_personal_pronoun() -> None:
 
 
 def test_a_much_weaker_second_unsupported_span_is_dropped() -> None:
-    from dataclasses import replace
-
-    from verifier.match.matcher import _strongest_spans, _unsupported_flags
-    from verifier.match.scoring import packaged_model
-    from verifier.match.tokens import STOPWORDS, tokenize
-
     claim = "The museum reopened in Bergen in 2019 after a long renovation."
     tokens = tokenize(claim)
     content = [t for t in tokens if t.norm not in STOPWORDS]

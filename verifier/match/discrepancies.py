@@ -314,8 +314,8 @@ def slot_flags(
 
 def _claim_denial(alignment: Alignment, claim_text: str, source_text: str) -> list[Flag]:
     """A claim denying, by a word of meaning rather than "not", what the passage states
-    plainly: "has *yet to* appear" against "makes appearances", "born *outside* of Trieste"
-    against "born in Trieste", "*childless*" against "had three children"."""
+    plainly: "has *yet to* appear" against "makes appearances", "born *outside* of Valparaiso"
+    against "born in Valparaiso", "*childless*" against "they have two children"."""
     words = tokenize(claim_text)
     for index, word in enumerate(words):
         if not _denies(word, claim_text):
@@ -368,15 +368,15 @@ _DENIALS = word_set(
 
 
 def _source_negation(alignment: Alignment, claim_text: str, source_text: str) -> list[Flag]:
-    """A negation in the passage over a word the claim states plainly: "an actress who
-    *refused* to be a model" against "is also a model", "did *not* attract tourists"
-    against "a tourist destination". Claims with a negative word of their own are left to
-    the claim-side rules: their scope is not known well enough to compare."""
+    """A negation in the passage over a word the claim states plainly: "the council
+    *refused* to fund the tram line" against "agreed to fund the tram line", "did *not*
+    approve the budget" against "approved the budget". Claims with a negative word of their
+    own are left to the claim-side rules: their scope is not known well enough to compare."""
     claim_words = tokenize(claim_text)
     if any(_negative_word(word, claim_text) for word in claim_words):
         return []
     # Every occurrence counts, not only the one aligned in order: "has never appeared on
-    # the cover of a magazine" against "was on a magazine cover".
+    # the cover of a journal" against "was on a journal cover".
     stated = (
         (token, theirs)
         for token in alignment.claim
@@ -415,8 +415,8 @@ _LIMITING = word_set(
 
 def negated_before(text: str, position: int) -> Token | None:
     """The negation governing the word at `position`: within the few words before it and
-    the same clause ("who *refused* to be a model", "*has yet to* appear", "did *not* attract
-    tourists"), unless it only limits the word ("not only"); None when there is none."""
+    the same clause ("it *refused* to fund the line", "*has yet to* appear", "did *not*
+    approve the budget"), unless it only limits the word ("not only"); None when there is none."""
     start = max(text.rfind(mark, 0, position) for mark in _CLAUSE_MARKS) + 1
     words = tokenize(text, max(start, position - _NEGATION_CHARS), position)[-_NEGATION_WORDS:]
     for index, word in enumerate(words):

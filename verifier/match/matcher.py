@@ -156,8 +156,8 @@ def analyse(claim: str, source: Source, model: MatchModel | None = None) -> Anal
     # Unsupported words are judged mostly against the evidence and the lines around it: a word
     # found only in some other part of the page is rarely said there about this claim.
     # A name the source gives only by surname or pronoun counts for the verdict, but the
-    # source never writes it: the word model may still flag it ("Tatum" in "Tatum O'Neal"
-    # against "O'Neal married"), as annotators do.
+    # source never writes it: the word model may still flag it ("Ines" in "Ines Marlow"
+    # against "Marlow moved"), as annotators do.
     stated = masks.without(masks.implied)
     signals = WordSignals(
         content=content,

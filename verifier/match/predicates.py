@@ -1,11 +1,12 @@
-"""What a defining sentence says its subject is: "Kendall Jenner is a *driver*".
+"""What a defining sentence says its subject is: "Ines Marlow is a *racing driver*".
 
-Encyclopaedic and news prose defines its subjects with a copula and a noun phrase: "X is an
-American fashion model", "X was a 2011 espionage film". When a claim of that shape and its
-evidence both define the subject, their noun phrases can be compared word for word: a claim
-calling X a "driver" where the source calls X a "fashion model" is not a missing detail but
-a different statement, and a "Canadian sports film" against an "American sports drama film"
-differs in a name at the same place.
+Encyclopaedic and news prose defines its subjects with a copula and a noun phrase: "X is a
+Chilean documentary photographer", "X was a 1998 crime drama film". When a claim of that
+shape and its evidence both define the subject, their noun phrases can be compared word for
+word: a claim calling X a "racing driver" where the source calls X a "documentary
+photographer" is not a missing detail but a different statement, and an "Argentine
+photographer" against a "Chilean documentary photographer" differs in a name at the same
+place.
 """
 
 from __future__ import annotations
@@ -99,14 +100,14 @@ class PredicateComparison:
     other_head: bool
     """The evidence defines the subject with words that do not include the claim's head noun."""
     name: tuple[Token, Token] | None
-    """A claim modifier that is a name ("Canadian") against the evidence's ("American")."""
+    """A claim modifier that is a name ("Argentine") against the evidence's ("Chilean")."""
     other_modifier: bool
     """The same head, but a claim modifier the evidence lacks where it has modifiers of its
-    own: "a *romantic* film" against "a psychological thriller film"."""
+    own: "a *romantic* film" against "a 1998 British crime drama film"."""
     denied_other: bool = False
-    """The claim denies a definition the evidence replaces with another ("is not a website"
-    against "is an American band"): what the claim says is so. The three fields above are
-    then false: they speak of a claim that asserts its definition."""
+    """The claim denies a definition the evidence replaces with another ("is not a racing
+    driver" against "is a documentary photographer"): what the claim says is so. The three
+    fields above are then false: they speak of a claim that asserts its definition."""
 
 
 def compare(
@@ -167,7 +168,7 @@ def _sentence_break(text: str, start: int, end: int) -> bool:
 def _name_against(
     claim: Predicate, theirs: list[Predicate], backed: Callable[[Token], bool]
 ) -> tuple[Token, Token] | None:
-    """ "a Canadian sports film" against "an American sports drama film": a name modifying
+    """ "an Argentine photographer" against "a Chilean documentary photographer": a name modifying
     the head in the claim that the evidence (defining it with the same head) replaces."""
     mine = [word for word in claim.modifiers if word.is_capitalised and not backed(word)]
     if not mine:

@@ -1,10 +1,10 @@
 """How a source refers to the person or thing a claim is about.
 
-Prose names someone in full once and then by surname ("Tatum O'Neal" ... "O'Neal married"),
+Prose names someone in full once and then by surname ("Ines Marlow" ... "Marlow moved"),
 and an excerpt often begins with a pronoun whose antecedent is the page's subject ("She
 started acting in 1993"). A claim word missing for either reason is not a missing detail.
-A surname the source gives with another first name ("Kenneth Edmonds" for the claim's
-"Tracey Edmonds") is a different person: a name discrepancy.
+A surname the source gives with another first name ("Julia Marlow" for the claim's
+"Ines Marlow") is a different person: a name discrepancy.
 """
 
 from __future__ import annotations
@@ -57,13 +57,13 @@ def refer(
         given = [_given_names(window, i, source_text) for i in occurrences]
         if any(_same_given_name(token, names) for names in given):
             continue
-        # A sentence's first word is capitalised anyway ("Later O'Neal ..."): it may be a
+        # A sentence's first word is capitalised anyway ("Later Marlow ..."): it may be a
         # given name to match, but is no evidence of another one.
         given = [
             [n for n in names if not _opens_sentence(window, n, source_text)] for names in given
         ]
         if any(not names for names in given):
-            implied.add(token.start)  # "O'Neal married": the surname alone
+            implied.add(token.start)  # "Marlow moved": the surname alone
         else:
             conflicts.append((token, given[0][-1]))
     implied.update(claim_tokens[i].start for i in _pronoun_subject(claim_tokens, window, on_page))
@@ -72,7 +72,7 @@ def refer(
 
 def _given_names(window: Sequence[Token], index: int, text: str) -> list[Token]:
     """The capitalised words written just before window[index] as part of the same name
-    ("Kenneth", "Babyface" in "Kenneth `` Babyface `` Edmonds")."""
+    ("Julia", "Jules" in "Julia `` Jules `` Marlow")."""
     names: list[Token] = []
     while index > 0:
         before = window[index - 1]
@@ -93,7 +93,7 @@ def _opens_sentence(window: Sequence[Token], word: Token, text: str) -> bool:
 
 
 def _same_given_name(mine: Token, names: list[Token]) -> bool:
-    """ "Tim" for "Timothy Simon": a short form of one of the names."""
+    """ "Tim" for "Timothy James": a short form of one of the names."""
     short = fold(mine.text)
     return any(fold(name.text).startswith(short) for name in names)
 
