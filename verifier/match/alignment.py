@@ -43,7 +43,7 @@ class Alignment:
 
     def accepts(self, claim_word: Token, source_word: Token) -> bool:
         """Whether `source_word` states `claim_word` (the same word or an equivalent)."""
-        return source_word.norm in self.equivalents.get(claim_word.norm, {claim_word.norm})
+        return source_word.norm in _accepted(self.equivalents, claim_word.norm)
 
     def slots(self) -> list[Slot]:
         """Runs of unmatched claim words with what the source has in the same place."""
@@ -75,7 +75,7 @@ def align(
     source_norms = {token.norm for token in source}
     claim_keys: list[str] = []
     for index, token in enumerate(claim):
-        accepted = equivalents.get(token.norm, frozenset({token.norm}))
+        accepted = _accepted(equivalents, token.norm)
         key = next((norm for norm in sorted(accepted) if norm in source_norms), None)
         claim_keys.append(key if key is not None else f"\x00{index}")
     source_keys = [token.norm for token in source]
@@ -85,3 +85,8 @@ def align(
             for offset in range(opcode.src_end - opcode.src_start):
                 pairs[opcode.src_start + offset] = opcode.dest_start + offset
     return Alignment(claim, source, pairs, equivalents)
+
+
+def _accepted(equivalents: dict[str, frozenset[str]], norm: str) -> frozenset[str]:
+    """The passage normal forms accepted for the claim word `norm` (itself, failing any)."""
+    return equivalents.get(norm, frozenset({norm}))
