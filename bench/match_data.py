@@ -76,6 +76,13 @@ def fever(split: str = "dev") -> list[Item]:
     ]
 
 
+def fever_group(pair_id: str) -> str:
+    """The FEVER id a generated pair was made from (`<id>000000N` -> `<id>`)."""
+    if len(pair_id) > 7 and pair_id[-7:-1] == "000000":
+        return pair_id[:-7]
+    return pair_id
+
+
 # --- metrics -----------------------------------------------------------------------------
 
 

@@ -44,6 +44,7 @@ from match_data import (
     auroc,
     balanced_accuracy,
     fever,
+    fever_group,
     flagged_tokens,
     macro_f1,
     prf,
@@ -55,13 +56,6 @@ from verifier.match import Source, analyse, score_records
 from verifier.match.scoring import FEATURE_NAMES
 
 REPEATS = 5
-
-
-def fever_group(pair_id: str) -> str:
-    """The FEVER id a generated pair was made from (`<id>000000N` -> `<id>`)."""
-    if len(pair_id) > 7 and pair_id[-7:-1] == "000000":
-        return pair_id[:-7]
-    return pair_id
 
 
 def verifier_command() -> list[str]:
