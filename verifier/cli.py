@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -587,12 +587,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("aborted", err=True)
         sys.exit(130)
     except VerifierError as error:
+        if error.exit_code == EXIT_UNEXPECTED:  # e.g. a SourceError the fetcher let through
+            _report_bug()
         click.echo(f"error: {error}", err=True)
         if error.hint:
             click.echo(f"hint: {error.hint}", err=True)
         sys.exit(error.exit_code)
-    except Exception:  # a bug: say so plainly, keep the traceback for the report
-        click.echo(traceback.format_exc(), err=True, nl=False)
-        click.echo("error: unexpected internal error (exit 1); please report it", err=True)
-        sys.exit(EXIT_UNEXPECTED)
+    except Exception:
+        _report_bug()
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _report_bug() -> NoReturn:
+    """A bug: say so plainly, and keep the traceback for the report."""
+    click.echo(traceback.format_exc(), err=True, nl=False)
+    click.echo("error: unexpected internal error (exit 1); please report it", err=True)
+    sys.exit(EXIT_UNEXPECTED)

@@ -56,6 +56,7 @@ class UnavailableReason(StrEnum):
     HTTP_ERROR = "HTTP error"
     NETWORK_ERROR = "network error"
     UNREADABLE = "unreadable"
+    INVALID_URL = "invalid URL"
 
 
 @dataclass(frozen=True)

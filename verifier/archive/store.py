@@ -19,6 +19,7 @@ from verifier.archive.index import Index, IndexEntry
 from verifier.archive.integrity import VerifyReport, repair_torn_tails, verify_archive
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
 from verifier.archive.wacz import WaczSummary, export_wacz
+from verifier.errors import SourceError
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
 SOFTWARE = "verifier/0.1 (warcio)"
@@ -35,8 +36,10 @@ WARC_DIR = "warc"
 INDEX_FILE = "index.jsonl"
 
 
-class ArchiveError(Exception):
+class ArchiveError(SourceError):
     """An index entry points at data that cannot be read (a damaged or deleted WARC)."""
+
+    exit_code = 3  # damaged data, not a bug, when it stops a command
 
 
 class Archive:
