@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
@@ -482,7 +483,9 @@ class Ledger:
         text = self.dumps()
         if text != self._original:
             self._check_unchanged_on_disk()
-            write_atomically(self.path, text)
+            # A claims.yaml that is a symbolic link (to a shared ledger, say) stays one: the
+            # file it points to is replaced atomically, never the link.
+            write_atomically(Path(os.path.realpath(self.path)), text)
             cache.write(self.path, cache.content_key(text), self._payload())
         self._original = text
         self._dirty = False
