@@ -27,7 +27,7 @@ from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
 from verifier.fetch import Fetcher
 from verifier.ledger import Ledger
-from verifier.ledger.acceptance import accept_with_pin
+from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
 from verifier.ledger.config import layered_settings, unknown_environment_variables
 from verifier.ledger.reuse import ResultCache
 from verifier.model import (
@@ -328,14 +328,13 @@ def run(
 @verbosity_options
 @pass_context
 def accept(ctx: Context, claim_id: str, note: str) -> int:
-    """Accept the finding on claim ID: it stops failing the gate until the claim or its
-    source changes."""
+    """Accept the finding on claim ID as the last report shows it: it stops failing the gate
+    until the claim or its source changes."""
     ledger = ctx.load_ledger()
     reports_dir = ctx.base_dir / ctx.settings(ledger).reports_dir
     claim = accept_with_pin(ledger, claim_id, note, reports_dir / "results.json")
     ledger.save()
-    pinned = "" if claim.accepted_for else " (no report to pin it to yet: run `verifier check`)"
-    ctx.console.info(f"accepted {claim.id}{pinned}")
+    ctx.console.info(f"accepted {claim.id} as of the last report")
     return EXIT_OK
 
 
@@ -496,6 +495,10 @@ def _check(
     warnings: Sequence[ExtractionWarning],
 ) -> int:
     claims = pipeline.in_scope(ledger.claims, scope)
+    unpinned = unpinned_warnings(ledger, ctx.ledger_path.name)
+    for warning in unpinned:
+        ctx.console.warn(warning)
+    warnings = [*warnings, *unpinned]
     cache = ResultCache.for_ledger(ctx.ledger_path)
     findings = pipeline.verify(
         claims,
