@@ -25,7 +25,7 @@ from verifier.archive import Archive
 from verifier.changes import changed_files
 from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
-from verifier.fetch import Fetcher
+from verifier.fetch import Fetcher, LocalAccess
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin
 from verifier.ledger.config import layered_settings, unknown_environment_variables
@@ -473,7 +473,9 @@ def _fetcher(ctx: Context, settings: Settings, *, offline: bool, refresh: bool) 
         label = "reading" if offline else "fetching"
         with (
             Archive(ctx.base_dir / settings.archive_dir) as store,
-            Fetcher(settings.fetch, store) as fetcher,
+            Fetcher(
+                settings.fetch, store, local=LocalAccess.for_project(ctx.base_dir, settings.fetch)
+            ) as fetcher,
         ):
             return fetcher.fetch_all(
                 urls,
