@@ -24,6 +24,13 @@ import click
 
 from verifier import __version__, gate, interrupts, pipeline, report, runlock
 from verifier.archive import Archive
+from verifier.articles import (
+    empty_run_problems,
+    not_article_warnings,
+    own_paths,
+    refuse_empty_run_under_ci,
+    resolve_articles,
+)
 from verifier.changes import changed_files
 from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
@@ -277,13 +284,13 @@ def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
     """Find footnoted claims in ARTICLES (default: claims.yaml `articles:`); update the ledger."""
     if output_format == "json":
         ledger = ctx.load_ledger(create=True)
-        outcome = _extract(ctx, ledger, articles)
+        outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
         names = {e.article for e in outcome.extractions}
         _print_json([_claim_json(c) for c in ledger.claims if c.article in names])
         return EXIT_OK
     with ctx.run_lock():
         ledger = ctx.load_ledger(create=True)
-        outcome = _extract(ctx, ledger, articles)
+        outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
         ledger.save()
     ctx.console.info(
         f"{outcome.claim_count} claims in {len(outcome.extractions)} article(s); "
@@ -355,7 +362,7 @@ def run(
     ledger = ctx.load_ledger(create=bool(articles))
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
     scope = _scope(ctx, changed_since)
-    outcome = _extract(ctx, ledger, articles, scope)
+    outcome = _extract(ctx, ledger, settings, articles, scope)
     ledger.save()
     return _check(
         ctx, ledger, settings, scope, offline, OutputFormat(output_format), outcome.warnings
@@ -491,11 +498,17 @@ def _scope(ctx: Context, changed_since: str | None) -> set[str | None] | None:
 def _extract(
     ctx: Context,
     ledger: Ledger,
+    settings: Settings,
     articles: Sequence[str],
     scope: set[str | None] | None = None,
 ) -> pipeline.ExtractOutcome:
-    patterns = articles or ledger.articles
-    paths = pipeline.resolve_articles(Path.cwd() if articles else ctx.base_dir, patterns)
+    """Extract and merge; raises InputError (nothing saved) for an empty run under CI."""
+    base = Path.cwd() if articles else ctx.base_dir
+    own = own_paths(ctx.ledger_path, settings, os.environ)
+    selection = resolve_articles(base, articles or ledger.articles, own=own)
+    for line in not_article_warnings(selection, base):
+        ctx.console.info(f"warning: {line}")
+    paths = selection.paths
     if scope is not None:
         paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
     outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
@@ -503,6 +516,12 @@ def _extract(
         ledger.merge(extraction)
     for warning in outcome.warnings:
         ctx.console.warn(warning)
+    source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
+    from_articles = sum(1 for claim in ledger.claims if claim.article is not None)
+    problems = empty_run_problems(selection, from_articles, source=source)
+    for problem in problems:
+        ctx.console.info(f"warning: {problem}")
+    refuse_empty_run_under_ci(problems, settings, os.environ, ctx.ledger_path)
     return outcome
 
 
