@@ -53,8 +53,10 @@ from match_data import (
     wice_tokens,
 )
 
-from verifier.match.matcher import Analysis, Source, analyse
-from verifier.match.scoring import FEATURE_NAMES, MatchModel, packaged_model
+from verifier.match import Analysis, Source, analyse
+from verifier.match.decide import decide
+from verifier.match.features import FEATURE_NAMES
+from verifier.match.scoring import MatchModel, packaged_model
 from verifier.match.tokenmask import (
     TOKEN_FEATURE_NAMES,
     WordSignals,
@@ -152,9 +154,8 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
 def judge(analysis: Analysis, model: MatchModel) -> tuple[float, Verdict]:
     """The score and verdict `model` gives an analysed claim (its features do not depend on
     the claim-level weights, so a refit needs no new analysis)."""
-    features = analysis.features
-    score = model.score(features)
-    return score, model.verdict(score, features)
+    score = model.score(analysis.features)
+    return score, decide(score, analysis.grounds, model)
 
 
 def verdicts(found: Sequence[Analysis], model: MatchModel) -> list[Verdict]:
@@ -267,7 +268,7 @@ def fit_claim_model(
     model: MatchModel, data: Sequence[Analysed], features: Sequence[str], verbose: bool = False
 ) -> MatchModel:
     """Logistic weights (each data set weighted equally), then the thresholds, on `data`."""
-    rows = [[a.features[n] for n in features] for one in data for a in one.found]
+    rows = [a.features.vector(features) for one in data for a in one.found]
     labels = [item.supported for one in data for item in one.dev.items]
     sample_weights = [1.0 / len(one.found) for one in data for _ in one.found]
     scale = len(rows) / len(data)

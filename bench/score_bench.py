@@ -41,7 +41,8 @@ from fit_match import (
 from match_data import REPO, SHARED, Item, auroc, flagged_tokens, prf, wice_tokens
 
 from verifier.match import score_records
-from verifier.match.scoring import FEATURE_NAMES, packaged_model
+from verifier.match.features import FEATURE_NAMES
+from verifier.match.scoring import packaged_model
 from verifier.model import Verdict
 
 REPEATS = 5
