@@ -25,6 +25,10 @@
         └── ArchiveError              (archive.store) an archived record is damaged or missing;
                                       exit 3 if it stops a command (`archive export`)
 
+Interrupts are not errors and stay outside the tree: Ctrl-C is KeyboardInterrupt, SIGTERM
+is `interrupts.Terminated` (a KeyboardInterrupt), carried past click as `cli._Interrupted`;
+`main` exits 130 (143 for SIGTERM) with every file whole.
+
 Only the CLI prints: it shows an InputError as `error: FILE:LINE: message` plus its hint and
 exits 3, and anything else (a VerifierError that escaped, or any other exception) with its
 traceback and exit 1. A SourceError is caught where one source is read and becomes a

@@ -13,8 +13,9 @@ INTERFACE:
         warn(line, message) told.
 """
 
-from verifier.match.matcher import Analysis, Source, analyse, assess
+from verifier.match.matcher import Analysis, analyse, assess
 from verifier.match.records import assessment_record, error_record, score_records
+from verifier.match.source import Source
 
 __all__ = [
     "Analysis",
