@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from fixtures.entry_point import clean_environment, verifier
+from fuzzing import PDF_SEED
+from fuzzing import SEEDS as FUZZ_SEEDS
 
 MALFORMED_URLS = [
     "http://[::1",
@@ -181,3 +183,45 @@ def test_reports_or_archive_existing_as_a_file_is_an_input_error_naming_it(
         assert f"error: {folder}:" in completed.stderr
     assert (tmp_path / folder).read_text(encoding="utf-8") == "not a folder\n"
     assert (tmp_path / "claims.yaml").read_bytes() == before
+
+
+def test_text_on_binary_and_truncated_files_reports_each_and_goes_on(tmp_path: Path) -> None:
+    page = (FUZZ_SEEDS / "page.html").read_bytes()
+    (tmp_path / "noise.bin").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "cut.pdf").write_bytes(PDF_SEED[: len(PDF_SEED) // 3])
+    (tmp_path / "whole.pdf").write_bytes(PDF_SEED)
+    (tmp_path / "cut.html").write_bytes(page[: len(page) // 2])
+    inputs = ["noise.bin", "cut.pdf", "whole.pdf", "cut.html"]
+
+    completed = verifier("text", "--format", "json", *inputs, cwd=tmp_path)
+
+    assert completed.returncode == 3, completed.stderr
+    lines = {line["input"]: line for line in map(json.loads, completed.stdout.splitlines())}
+    assert list(lines) == inputs
+    assert lines["noise.bin"]["error"].startswith("not text")
+    assert lines["cut.pdf"]["error"].startswith("unreadable")
+    assert "Lowmoor Canal reopened" in lines["whole.pdf"]["text"]
+    assert "Canal reopens" in (lines["cut.html"]["title"] or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("binary.md", b"# Notes\x00\x01\x02 [^1]\n\n[^1]: https://example.org/\n"),
+        ("truncated.md", "The caf\u00e9 opened.[^1]\n\n[^1]: https://example.org/\n".encode()[:8]),
+        (
+            "latin.txt",
+            "The caf\u00e9 opened in 1901.[1]\n\n[1] https://example.org/\n".encode("cp1252"),
+        ),
+    ],
+)
+def test_an_unreadable_article_is_an_input_error_naming_it(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    (tmp_path / name).write_bytes(content)
+
+    completed = verifier("extract", name, cwd=tmp_path)
+
+    assert completed.returncode == 3, completed.stderr
+    assert f"error: {name}:1:" in completed.stderr
+    assert not (tmp_path / "claims.yaml").exists()
