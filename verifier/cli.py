@@ -24,6 +24,7 @@ import click
 
 from verifier import __version__, gate, interrupts, pipeline, report, runlock
 from verifier.archive import Archive
+from verifier.archive.store import INDEX_FILE
 from verifier.articles import (
     empty_run_problems,
     not_article_warnings,
@@ -450,7 +451,8 @@ def archive() -> None:
 @verbosity_options
 @pass_context
 def archive_verify(ctx: Context) -> int:
-    """Re-read every WARC record and re-check its digests against the index.
+    """Re-read every WARC record, re-check its digests, and check the index against the
+    WARC files.
 
     Exits 3 when a problem is found."""
     with _open_archive(ctx) as store:
@@ -461,7 +463,27 @@ def archive_verify(ctx: Context) -> int:
         f"{result.files} WARC files, {result.records} records, {result.entries} index entries: "
         + ("ok" if result.ok else f"{len(result.problems)} problem(s)")
     )
+    if result.index_problems:
+        ctx.console.info("hint: `verifier archive reindex` rebuilds the index from the WARC files")
     return EXIT_OK if result.ok else EXIT_INPUT_ERROR
+
+
+@archive.command("reindex")
+@verbosity_options
+@pass_context
+@holds_run_lock
+def archive_reindex(ctx: Context) -> int:
+    """Rebuild archive/index.jsonl from the WARC files (after `archive verify` finds it
+    damaged, missing or incomplete)."""
+    with _open_archive(ctx) as store:
+        result = store.reindex()
+    for damage in result.damaged:
+        click.echo(f"problem: {damage} (its fetches before the damage are indexed)", err=True)
+    ctx.console.info(
+        f"rebuilt {store.root / INDEX_FILE}: {result.entries} fetches from {result.files} "
+        "WARC files"
+    )
+    return EXIT_OK
 
 
 @archive.command("export")
@@ -484,6 +506,21 @@ def _open_archive(ctx: Context) -> Archive:
             "no archive here", path=str(root), hint="run `verifier fetch` to create it"
         )
     return Archive(root)
+
+
+def _refuse_a_damaged_index(ctx: Context, settings: Settings) -> None:
+    """Offline, sources are found only through the index: a damaged one would turn every
+    claim `unavailable` and let the gate pass. Say so instead."""
+    with Archive(ctx.base_dir / settings.archive_dir) as store:
+        damage = store.index_damage()
+    if damage:
+        more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
+        raise InputError(
+            f"the archive's index is damaged: {damage[0]}{more}",
+            path=str(store.root / INDEX_FILE),
+            hint="`verifier archive reindex` rebuilds it from the WARC files; "
+            "`verifier archive verify` lists every problem",
+        )
 
 
 def _scope(ctx: Context, changed_since: str | None) -> set[str | None] | None:
@@ -556,6 +593,8 @@ def _check(
     output_format: OutputFormat,
     warnings: Sequence[ExtractionWarning],
 ) -> int:
+    if offline:
+        _refuse_a_damaged_index(ctx, settings)
     claims = pipeline.in_scope(ledger.claims, scope)
     unpinned = unpinned_warnings(ledger, ctx.ledger_path.name)
     for warning in unpinned:

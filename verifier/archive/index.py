@@ -8,13 +8,13 @@ entry it holds is readable.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import os
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -100,14 +100,68 @@ class Index:
         self._read_up_to += complete
 
 
+def read_index(path: Path) -> tuple[list[IndexEntry], list[tuple[int, str]]]:
+    """Every entry of the index file and every line that is none, as (line number, what is
+    wrong). A last line without its line break is a write in progress, neither."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], []
+    entries: list[IndexEntry] = []
+    bad: list[tuple[int, str]] = []
+    complete = data[: data.rfind(b"\n") + 1]
+    for number, raw_line in enumerate(complete.split(b"\n")[:-1], 1):
+        parsed = parse_line(raw_line)
+        if isinstance(parsed, IndexEntry):
+            entries.append(parsed)
+        else:
+            bad.append((number, parsed))
+    return entries, bad
+
+
 def _parse(raw_line: bytes) -> IndexEntry | None:
     """An entry, or None for a line a crashed writer left garbled."""
+    parsed = parse_line(raw_line)
+    return parsed if isinstance(parsed, IndexEntry) else None
+
+
+_INTEGERS = ("status_code", "response_offset", "response_length")
+_OPTIONAL_INTEGERS = ("text_offset", "text_length", "group_end")
+_OPTIONAL_STRINGS = ("title", "failure_reason")
+
+
+def parse_line(raw_line: bytes) -> IndexEntry | str:
+    """The entry one index line holds, or what is wrong with the line (for `verify`)."""
     try:
-        fields: dict[str, Any] = json.loads(raw_line)
-        known = {name: fields[name] for name in IndexEntry.__dataclass_fields__ if name in fields}
-        return IndexEntry(**known)
-    except (ValueError, TypeError):
-        return None
+        fields = json.loads(raw_line)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return "not a JSON line"
+    if not isinstance(fields, dict):
+        return "not an index entry (a JSON object)"
+    known = {name: fields[name] for name in IndexEntry.__dataclass_fields__ if name in fields}
+    for name, value in known.items():
+        if name in _INTEGERS or name in _OPTIONAL_INTEGERS:
+            wrong = not isinstance(value, int) or isinstance(value, bool) or value < 0
+            if wrong and not (value is None and name in _OPTIONAL_INTEGERS):
+                return f"{name} is not an offset or a number: {value!r}"
+        elif not isinstance(value, str) and not (value is None and name in _OPTIONAL_STRINGS):
+            return f"{name} is not a string: {value!r}"
+    try:
+        entry = IndexEntry(**known)
+    except TypeError:
+        missing = sorted(set(_REQUIRED) - set(known))
+        return f"not an index entry: no {', '.join(missing)}"
+    warc = Path(entry.warc_file)
+    if warc.is_absolute() or ".." in warc.parts:
+        return f"warc_file points outside the archive: {entry.warc_file!r}"
+    return entry
+
+
+_REQUIRED = tuple(
+    name
+    for name, spec in IndexEntry.__dataclass_fields__.items()
+    if spec.default is dataclasses.MISSING
+)
 
 
 def _write_all(descriptor: int, data: bytes) -> None:
