@@ -550,7 +550,8 @@ def _extract(
         paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
     outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
     for extraction in outcome.extractions:
-        ledger.merge(extraction)
+        for warning in ledger.merge(extraction).warnings:
+            ctx.console.warn(warning)
     for warning in outcome.warnings:
         ctx.console.warn(warning)
     source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
