@@ -508,11 +508,10 @@ def _open_archive(ctx: Context) -> Archive:
     return Archive(root)
 
 
-def _refuse_a_damaged_index(ctx: Context, settings: Settings) -> None:
+def _refuse_a_damaged_index(store: Archive) -> None:
     """Offline, sources are found only through the index: a damaged one would turn every
     claim `unavailable` and let the gate pass. Say so instead."""
-    with Archive(ctx.base_dir / settings.archive_dir) as store:
-        damage = store.index_damage()
+    damage = store.index_damage()
     if damage:
         more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
         raise InputError(
@@ -574,6 +573,8 @@ def _fetcher(ctx: Context, settings: Settings, *, offline: bool, refresh: bool) 
                 settings.fetch, store, local=LocalAccess.for_project(ctx.base_dir, settings.fetch)
             ) as fetcher,
         ):
+            if offline:
+                _refuse_a_damaged_index(store)
             return fetcher.fetch_all(
                 urls,
                 offline=offline,
@@ -594,8 +595,6 @@ def _check(
     output_format: OutputFormat,
     warnings: Sequence[ExtractionWarning],
 ) -> int:
-    if offline:
-        _refuse_a_damaged_index(ctx, settings)
     claims = pipeline.in_scope(ledger.claims, scope)
     unpinned = unpinned_warnings(ledger, ctx.ledger_path.name)
     for warning in unpinned:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from verifier.archive.index import IndexEntry, read_index
+from verifier.archive.index import Index, IndexEntry, read_index
 from verifier.archive.reindex import UNREADABLE_WARC, FetchGroups, scan_warc
 
 _SCAN_CHUNK = 1 << 20
@@ -140,11 +140,13 @@ def verify_archive(root: Path, warc_files: Iterable[Path], index_path: Path) -> 
     return VerifyReport(files, records, len(entries), tuple(record_problems), tuple(index_problems))
 
 
-def index_damage(root: Path, warc_files: Sequence[Path], index_path: Path) -> list[str]:
+def index_damage(root: Path, warc_files: Sequence[Path], index: Index) -> list[str]:
     """What is wrong with the index, found without reading the WARC files: quick enough for
-    every offline check, where a damaged index would make every source look unarchived."""
-    entries, bad_lines = read_index(index_path)
-    problems = _line_problems(index_path, bad_lines)
+    every offline check, where a damaged index would make every source look unarchived.
+    Reads the index through `index`, whose entries the run then uses."""
+    index_path = index.path
+    entries = index.entries()
+    problems = _line_problems(index_path, index.bad_lines())
     if not entries and warc_files:
         state = "missing" if not index_path.exists() else "without a single entry"
         problems.append(f"{index_path.name} is {state}, yet there are {len(warc_files)} WARC files")

@@ -218,7 +218,7 @@ class Archive:
 
     def index_damage(self) -> list[str]:
         """What is wrong with the index, found without reading the WARC files (cheap)."""
-        return index_damage(self.root, self.warc_files(), self.root / INDEX_FILE)
+        return index_damage(self.root, self.warc_files(), self._index)
 
     def reindex(self) -> ReindexReport:
         """Rebuild the index from the WARC files (see reindex.py); torn tails cut first."""
