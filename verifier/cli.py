@@ -49,6 +49,7 @@ from verifier.model import (
     Finding,
     SourceResult,
 )
+from verifier.project import Boundary
 from verifier.report.formats import OutputFormat, render
 from verifier.report.github import github_outputs
 from verifier.report.results import verdict_tally
@@ -541,7 +542,9 @@ def _extract(
     """Extract and merge; raises InputError (nothing saved) for an empty run under CI."""
     base = Path.cwd() if articles else ctx.base_dir
     own = own_paths(ctx.ledger_path, settings, os.environ)
-    selection = resolve_articles(base, articles or ledger.articles, own=own)
+    # What claims.yaml names is read only inside the repository; the command line is the user's.
+    boundary = None if articles else Boundary.of(ctx.base_dir, settings.fetch.allow_paths)
+    selection = resolve_articles(base, articles or ledger.articles, own=own, boundary=boundary)
     for line in not_article_warnings(selection, base):
         ctx.console.info(f"warning: {line}")
     paths = selection.paths
