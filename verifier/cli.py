@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -33,9 +33,10 @@ from verifier.articles import (
     resolve_articles,
 )
 from verifier.changes import changed_files
-from verifier.errors import InputError, LedgerError, VerifierError
+from verifier.errors import InputError, LedgerError, RecordError, VerifierError
 from verifier.extract import extract_article
 from verifier.fetch import Fetcher, LocalAccess
+from verifier.files import check_folder, open_input, read_lines
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
 from verifier.ledger.config import layered_settings, unknown_environment_variables
@@ -132,6 +133,12 @@ class Context:
                 hint="run `verifier extract ARTICLE...` to create one, or pass --ledger PATH",
             )
         return Ledger.load(self.ledger_path)
+
+    def check_folders(self, settings: Settings, *, reports: bool) -> None:
+        """Before any work: the archive folder (and reports/) must be usable folders."""
+        check_folder(self.base_dir / settings.archive_dir, setting="archive_dir")
+        if reports:
+            check_folder(self.base_dir / settings.reports_dir, setting="reports_dir")
 
     def run_lock(self) -> AbstractContextManager[None]:
         return runlock.exclusive(
@@ -311,6 +318,7 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, timeout=timeout)
+    ctx.check_folders(settings, reports=False)
     sources = pipeline.read_sources(
         ledger.claims,
         fetch=_fetcher(ctx, settings, offline=False, refresh=refresh),
@@ -341,6 +349,7 @@ def check(
     """Score claims against their sources, write reports/, and exit by the gate."""
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    ctx.check_folders(settings, reports=True)
     scope = _scope(ctx, changed_since)
     return _check(ctx, ledger, settings, scope, offline, OutputFormat(output_format), ())
 
@@ -363,6 +372,7 @@ def run(
     """Extract, fetch and check: the whole pass. Exits 2 when the gate fails."""
     ledger = ctx.load_ledger(create=bool(articles))
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    ctx.check_folders(settings, reports=True)
     scope = _scope(ctx, changed_since)
     outcome = _extract(ctx, ledger, settings, articles, scope)
     ledger.save()
@@ -391,24 +401,38 @@ def accept(ctx: Context, claim_id: str, note: str) -> int:
 @cli.command()
 @click.option(
     "--input",
-    "input_file",
-    type=click.File("r", encoding="utf-8"),
+    "input_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     required=True,
     help='JSONL file of {"id", "claim", "source"} lines; - for stdin.',
 )
-def score(input_file: TextIO) -> int:
-    """Score claims against given source texts (JSONL in, JSONL out); no fetching."""
-    from verifier import match
+@verbosity_options
+@pass_context
+def score(ctx: Context, input_path: Path) -> int:
+    """Score claims against given source texts (JSONL in, JSONL out); no fetching.
 
-    name = getattr(input_file, "name", "-")
-    try:
-        for record in match.score_records(input_file):
-            click.echo(json.dumps(record, ensure_ascii=False))
-    except InputError as error:
-        if error.path is None:
-            error.path = name
-        raise
-    return EXIT_OK
+    A malformed line gives an error line {"id", "line", "error"} and the batch goes on;
+    exits 3 when any line was malformed."""
+    from verifier import match
+    from verifier.match.records import MAX_RECORD_BYTES
+
+    name = "<stdin>" if str(input_path) == "-" else str(input_path)
+    failed = False
+
+    def warn(line: int, message: str) -> None:
+        ctx.console.warn(ExtractionWarning(name, line, message))
+
+    hint = "name a regular file, or pipe the records in with --input -"
+    with open_input(input_path, display=name, hint=hint) as stream:
+        for outcome in match.score_records(read_lines(stream, MAX_RECORD_BYTES), warn):
+            if isinstance(outcome, RecordError):
+                failed = True
+                outcome.path = name
+                click.echo(json.dumps(match.error_record(outcome), ensure_ascii=False))
+                click.echo(f"error: {outcome}", err=True)
+            else:
+                click.echo(json.dumps(outcome, ensure_ascii=False))
+    return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
 @cli.command()
@@ -424,7 +448,8 @@ def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: boo
     Exits 3 when any input could not be read."""
     from verifier.fetch import read_text
 
-    settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else None
+    settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else Settings()
+    check_folder(Path.cwd() / settings.archive_dir, setting="archive_dir")
     failed = False
     for item in inputs:
         result = read_text(item, base_dir=Path.cwd(), settings=settings, offline=offline)
@@ -697,12 +722,19 @@ def main(argv: Sequence[str] | None = None) -> None:
             terminated=isinstance(stop.__cause__, interrupts.Terminated),
         )
     except VerifierError as error:
+        if error.exit_code == EXIT_UNEXPECTED:  # e.g. a SourceError the fetcher let through
+            _report_bug()
         click.echo(f"error: {error}", err=True)
         if error.hint:
             click.echo(f"hint: {error.hint}", err=True)
         sys.exit(error.exit_code)
-    except Exception:  # a bug: say so plainly, keep the traceback for the report
-        click.echo(traceback.format_exc(), err=True, nl=False)
-        click.echo("error: unexpected internal error (exit 1); please report it", err=True)
-        sys.exit(EXIT_UNEXPECTED)
+    except Exception:
+        _report_bug()
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _report_bug() -> NoReturn:
+    """A bug: say so plainly, and keep the traceback for the report."""
+    click.echo(traceback.format_exc(), err=True, nl=False)
+    click.echo("error: unexpected internal error (exit 1); please report it", err=True)
+    sys.exit(EXIT_UNEXPECTED)

@@ -25,6 +25,7 @@ from verifier.archive.integrity import (
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
 from verifier.archive.reindex import ReindexReport, rebuild_index
 from verifier.archive.wacz import WaczSummary, export_wacz
+from verifier.errors import SourceError
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
@@ -42,8 +43,10 @@ WARC_DIR = "warc"
 INDEX_FILE = "index.jsonl"
 
 
-class ArchiveError(Exception):
+class ArchiveError(SourceError):
     """An index entry points at data that cannot be read (a damaged or deleted WARC)."""
+
+    exit_code = 3  # damaged data, not a bug, when it stops a command
 
 
 class Archive:
