@@ -91,7 +91,7 @@ def test_number_conflict_is_flagged_with_the_source_number() -> None:
     assessment = assess(claim, HARBOUR)
     assert assessment.verdict is Verdict.CONTRADICTED
     [number] = flags_of(assessment, "number")
-    assert (number.claim, number.source) == ("twelve", "eleven")
+    assert (number.claim, number.source) == ("twelve years", "eleven years")
 
 
 @pytest.mark.parametrize(

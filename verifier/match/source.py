@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from verifier.match.dates import DateMention
 from verifier.match.passages import PageIndex
-from verifier.match.quantities import DateMention, NumberMention, find_mentions, index_words
+from verifier.match.quantities import NumberMention, find_mentions, index_words
 from verifier.match.tokens import Token, fold
 
 _LOOKUP_WORD = re.compile(r"[^\W_]+")
