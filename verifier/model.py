@@ -100,7 +100,8 @@ class ExtractedClaim:
 
 @dataclass(frozen=True)
 class ExtractionWarning:
-    """A problem in an article's footnotes that does not stop the run."""
+    """A problem in an input file that does not stop the run: an article's footnotes, or a
+    claim in claims.yaml (then `article` is the ledger's path)."""
 
     article: str
     line: int

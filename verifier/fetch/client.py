@@ -145,7 +145,8 @@ class Fetcher:
                     progress(url, settled)
         if to_fetch:
             workers = max(1, min(self.settings.concurrency, len(to_fetch)))
-            with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool:
+            pool = ThreadPoolExecutor(workers, thread_name_prefix="fetch")
+            try:
                 dates = accessed or {}
                 hosts = {url: urlsplit(url).hostname or "" for url in to_fetch}
                 futures = {
@@ -157,6 +158,12 @@ class Fetcher:
                     results[url] = future.result()
                     if progress is not None:
                         progress(url, results[url])
+            except BaseException:
+                # Ctrl-C: fetch nothing more, and do not wait for the fetches under way
+                # (the caller ends the process once no record is half-written).
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown()
         return {url: results[url] for url in unique}
 
     def fetch(
