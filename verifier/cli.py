@@ -40,8 +40,11 @@ from verifier.model import (
     SourceResult,
 )
 from verifier.report.formats import OutputFormat, render
-from verifier.report.github import github_outputs
+from verifier.report.github import github_outputs, running_in_github_actions
+from verifier.report.inert import inert, json_reference, one_line
+from verifier.report.locations import Locations
 from verifier.report.results import verdict_tally
+from verifier.repository import LEDGER_VARIABLE, find_ledger, path_in_repository, repository_root
 from verifier.settings import Settings
 
 EXIT_OK = 0
@@ -52,6 +55,11 @@ EXIT_INPUT_ERROR = 3
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def say(message: str, *, err: bool = True) -> None:
+    """Print one message; under GitHub Actions no line of it can be a workflow command."""
+    click.echo(inert(message) if running_in_github_actions(os.environ) else message, err=err)
+
+
 @dataclass
 class Console:
     """Where the CLI talks to people: stderr, honouring -q / -v."""
@@ -60,15 +68,19 @@ class Console:
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
-            click.echo(message, err=True)
+            say(message)
+
+    def essential(self, message: str) -> None:
+        """What even -q shows: why the run failed."""
+        say(message)
 
     def detail(self, message: str) -> None:
         if self.verbosity > 0:
-            click.echo(message, err=True)
+            say(message)
 
     def warn(self, warning: ExtractionWarning) -> None:
         if self.verbosity >= 0:
-            click.echo(f"{warning.article}:{warning.line}: warning: {warning.message}", err=True)
+            say(one_line(f"{warning.article}:{warning.line}: warning: {warning.message}"))
 
     def progress(self, total: int, label: str) -> Callable[[str, SourceResult], None] | None:
         """A per-source callback: a bar on a terminal (not in CI), a line per source with
@@ -77,7 +89,7 @@ class Console:
 
             def line(url: str, result: SourceResult) -> None:
                 state = result.via if isinstance(result, Capture) else result.describe()
-                click.echo(f"{label} {url}: {state}", err=True)
+                say(one_line(f"{label} {url}: {state}"))
 
             return line
         bar = self.bar(total, label)
@@ -106,6 +118,15 @@ class Console:
 class Context:
     ledger_path: Path = Path("claims.yaml")
     console: Console = field(default_factory=Console)
+
+    def locations(self, ledger: Ledger) -> Locations:
+        """Where findings are, as the forge names paths: relative to the repository root."""
+        root = repository_root(self.base_dir)
+        return Locations(
+            ledger=path_in_repository(self.ledger_path),
+            ledger_lines=ledger.claim_lines(),
+            root=root.as_posix() if root is not None else None,
+        )
 
     @property
     def base_dir(self) -> Path:
@@ -216,19 +237,18 @@ def gate_options(command: F) -> F:
     "--ledger",
     "ledger_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    default="claims.yaml",
-    show_default=True,
-    help="The claims ledger; reports/ and archive/ live beside it.",
+    help=f"The claims ledger; reports/ and archive/ live beside it. Default: ${LEDGER_VARIABLE}, "
+    "else claims.yaml here or in the nearest folder above, up to the repository root.",
 )
 @verbosity_options
 @click.pass_context
-def cli(ctx: click.Context, ledger_path: Path) -> None:
+def cli(ctx: click.Context, ledger_path: Path | None) -> None:
     """Check that footnoted claims say what their cited sources say.
 
-    Typical use, at the root of a repository with a claims.yaml: `verifier run`.
+    Typical use, anywhere in a repository with a claims.yaml: `verifier run`.
     Exit codes: 0 passed, 1 unexpected error, 2 gate failed, 3 input or configuration error.
     """
-    ctx.ensure_object(Context).ledger_path = ledger_path
+    ctx.ensure_object(Context).ledger_path = ledger_path or find_ledger(Path.cwd(), os.environ)
 
 
 @cli.command()
@@ -354,7 +374,7 @@ def score(input_file: TextIO) -> int:
     name = getattr(input_file, "name", "-")
     try:
         for record in match.score_records(input_file):
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(_json_line(record))
     except InputError as error:
         if error.path is None:
             error.path = name
@@ -383,14 +403,14 @@ def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: boo
             failed = True
             if output_format == "json":
                 line = {"input": item, "text": "", "title": None, "error": result.describe()}
-                click.echo(json.dumps(line, ensure_ascii=False))
+                click.echo(_json_line(line))
             else:
-                click.echo(f"{item}: unavailable: {result.describe()}", err=True)
+                say(one_line(f"{item}: unavailable: {result.describe()}"))
         elif output_format == "json":
             line = {"input": item, "text": result.text, "title": result.title}
-            click.echo(json.dumps(line, ensure_ascii=False))
+            click.echo(_json_line(line))
         else:
-            click.echo(result.text)
+            say(result.text, err=False)
     return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
@@ -409,7 +429,7 @@ def archive_verify(ctx: Context) -> int:
     with _open_archive(ctx) as store:
         result = store.verify()
     for problem in result.problems:
-        click.echo(f"problem: {problem}", err=True)
+        say(one_line(f"problem: {problem}"))
     ctx.console.info(
         f"{result.files} WARC files, {result.records} records, {result.entries} index entries: "
         + ("ok" if result.ok else f"{len(result.problems)} problem(s)")
@@ -515,19 +535,22 @@ def _check(
         archive_dir=ctx.base_dir / settings.archive_dir,
         checked_articles=scope,
     )
-    document = render(findings, output_format, settings.policy, ledger=_repo_path(ctx))
+    locations = ctx.locations(ledger)
+    document = render(findings, output_format, settings.policy, locations=locations)
     if document:
         click.echo(document)
-    annotations = github_outputs(findings, settings.policy, os.environ, ledger=_repo_path(ctx))
+    annotations = github_outputs(findings, settings.policy, os.environ, locations=locations)
     for annotation in annotations:
         # Annotations go to stderr when stdout carries a machine-readable document.
         click.echo(annotation, err=bool(document))
     result = gate.evaluate(findings, settings.policy)
     ctx.console.info(_summary(findings, reports_dir))
     if not result.passed:
-        ctx.console.info(f"gate failed: {len(result.failing)} finding(s) fail the policy")
+        # Shown even with -q: a quiet run still says why it failed, one finding a line.
+        ctx.console.essential(f"gate failed: {len(result.failing)} finding(s) fail the policy")
         for finding in result.failing:
-            ctx.console.info(f"  {_where(finding)}: {finding.verdict.value}: {finding.claim.text}")
+            text = one_line(finding.claim.text)
+            ctx.console.essential(f"  {_where(finding)}: {finding.verdict.value}: {text}")
         return EXIT_GATE_FAILED
     return EXIT_OK
 
@@ -537,11 +560,6 @@ def _assess(claim: str, source: str) -> Assessment:
     from verifier import match
 
     return match.assess(claim, source)
-
-
-def _repo_path(ctx: Context) -> str:
-    """The ledger's path as CI annotations need it: relative to the working directory."""
-    return pipeline.display_path(ctx.ledger_path, Path.cwd())
 
 
 def _summary(findings: Sequence[Finding], reports_dir: Path) -> str:
@@ -569,7 +587,13 @@ def _claim_json(claim: Claim) -> dict[str, Any]:
 
 
 def _print_json(document: Any) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(inert(json.dumps(document, ensure_ascii=False, indent=2), json_reference))
+
+
+def _json_line(document: Any) -> str:
+    """One JSON line to print: in a CI log it is never a workflow command, and it parses
+    back to the same data."""
+    return inert(json.dumps(document, ensure_ascii=False), json_reference)
 
 
 def _now() -> str:
@@ -584,15 +608,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         error.show()
         sys.exit(EXIT_INPUT_ERROR)
     except click.Abort:
-        click.echo("aborted", err=True)
+        say("aborted")
         sys.exit(130)
     except VerifierError as error:
-        click.echo(f"error: {error}", err=True)
+        say(f"error: {error}")
         if error.hint:
-            click.echo(f"hint: {error.hint}", err=True)
+            say(f"hint: {error.hint}")
         sys.exit(error.exit_code)
     except Exception:  # a bug: say so plainly, keep the traceback for the report
-        click.echo(traceback.format_exc(), err=True, nl=False)
-        click.echo("error: unexpected internal error (exit 1); please report it", err=True)
+        say(traceback.format_exc().rstrip("\n"))
+        say("error: unexpected internal error (exit 1); please report it")
         sys.exit(EXIT_UNEXPECTED)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -224,6 +224,17 @@ class Ledger:
     def claim(self, claim_id: str) -> Claim | None:
         return next((c for c in self.claims if c.id == claim_id), None)
 
+    def claim_lines(self) -> dict[str, int]:
+        """Each claim's id -> the 1-based line in claims.yaml of the "- " opening its entry
+        (as the file is saved): where a report points at a hand-written claim."""
+        lines: dict[str, int] = {}
+        line = len(self._head)
+        for entry in self._entries:
+            lead = next((i for i, text in enumerate(entry.lines) if not is_filler(text)), 0)
+            lines[str(entry.plain.get("id"))] = line + lead + 1
+            line += len(entry.lines)
+        return lines
+
     # -- editing --------------------------------------------------------------------------
 
     def _assign_missing_ids(self) -> None:
