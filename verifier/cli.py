@@ -7,12 +7,14 @@ input error (click's own usage errors included).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +22,12 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
-from verifier import __version__, gate, pipeline, report
+from verifier import __version__, gate, interrupts, pipeline, report, runlock
 from verifier.archive import Archive
 from verifier.changes import changed_files
 from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
-from verifier.fetch import Fetcher
+from verifier.fetch import Fetcher, LocalAccess
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin
 from verifier.ledger.config import layered_settings, unknown_environment_variables
@@ -143,6 +145,14 @@ class Context:
             )
         return Ledger.load(self.ledger_path)
 
+    def run_lock(self) -> AbstractContextManager[None]:
+        return runlock.exclusive(
+            self.base_dir.resolve(),
+            on_wait=lambda: self.console.info(
+                f"waiting for another verifier command working in {self.base_dir.resolve()}"
+            ),
+        )
+
     def settings(self, ledger: Ledger, **flags: object) -> Settings:
         """Packaged defaults < claims.yaml < VERIFIER_* environment < these flags."""
         for name in unknown_environment_variables(os.environ):
@@ -151,6 +161,17 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def holds_run_lock(command: F) -> F:
+    """Run the command holding the ledger folder's lock: one writing run at a time."""
+
+    @functools.wraps(command)
+    def locked(ctx: Context, *args: Any, **kwargs: Any) -> Any:
+        with ctx.run_lock():
+            return command(ctx, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
 
 
 def _adjust_verbosity(amount: int) -> Callable[[click.Context, click.Parameter, int], None]:
@@ -231,7 +252,20 @@ def gate_options(command: F) -> F:
     return command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Interrupted(Exception):
+    """Ctrl-C or SIGTERM in a command, carried past click to `main`, which says so in one
+    line (click would print a blank line first and raise Abort)."""
+
+
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            raise _Interrupted() from interrupt
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="verifier")
 @click.option(
     "--ledger",
@@ -261,13 +295,16 @@ def cli(ctx: click.Context, ledger_path: Path | None) -> None:
 @pass_context
 def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
     """Find footnoted claims in ARTICLES (default: claims.yaml `articles:`); update the ledger."""
-    ledger = ctx.load_ledger(create=True)
-    outcome = _extract(ctx, ledger, articles)
     if output_format == "json":
+        ledger = ctx.load_ledger(create=True)
+        outcome = _extract(ctx, ledger, articles)
         names = {e.article for e in outcome.extractions}
         _print_json([_claim_json(c) for c in ledger.claims if c.article in names])
         return EXIT_OK
-    ledger.save()
+    with ctx.run_lock():
+        ledger = ctx.load_ledger(create=True)
+        outcome = _extract(ctx, ledger, articles)
+        ledger.save()
     ctx.console.info(
         f"{outcome.claim_count} claims in {len(outcome.extractions)} article(s); "
         f"ledger: {ctx.ledger_path}"
@@ -280,6 +317,7 @@ def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per URL.")
 @verbosity_options
 @pass_context
+@holds_run_lock
 def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
@@ -302,6 +340,7 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
 @gate_options
 @verbosity_options
 @pass_context
+@holds_run_lock
 def check(
     ctx: Context,
     offline: bool,
@@ -322,6 +361,7 @@ def check(
 @gate_options
 @verbosity_options
 @pass_context
+@holds_run_lock
 def run(
     ctx: Context,
     articles: tuple[str, ...],
@@ -347,6 +387,7 @@ def run(
 @click.option("--note", required=True, help="Why the finding is acceptable (kept in claims.yaml).")
 @verbosity_options
 @pass_context
+@holds_run_lock
 def accept(ctx: Context, claim_id: str, note: str) -> int:
     """Accept the finding on claim ID: it stops failing the gate until the claim or its
     source changes."""
@@ -493,7 +534,9 @@ def _fetcher(ctx: Context, settings: Settings, *, offline: bool, refresh: bool) 
         label = "reading" if offline else "fetching"
         with (
             Archive(ctx.base_dir / settings.archive_dir) as store,
-            Fetcher(settings.fetch, store) as fetcher,
+            Fetcher(
+                settings.fetch, store, local=LocalAccess.for_project(ctx.base_dir, settings.fetch)
+            ) as fetcher,
         ):
             return fetcher.fetch_all(
                 urls,
@@ -602,14 +645,17 @@ def _now() -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: run the CLI and turn every outcome into a documented exit code."""
+    interrupts.terminate_like_interrupt()
     try:
         code = cli.main(args=argv, prog_name="verifier", standalone_mode=False)
     except click.ClickException as error:  # usage errors: click says 2, which means "gate failed"
         error.show()
         sys.exit(EXIT_INPUT_ERROR)
-    except click.Abort:
-        say("aborted")
-        sys.exit(130)
+    except (_Interrupted, click.Abort) as stop:  # Ctrl-C or SIGTERM
+        interrupts.exit_interrupted(
+            "interrupted: every file written is whole; run the command again to resume",
+            terminated=isinstance(stop.__cause__, interrupts.Terminated),
+        )
     except VerifierError as error:
         say(f"error: {error}")
         if error.hint:

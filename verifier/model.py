@@ -56,6 +56,8 @@ class UnavailableReason(StrEnum):
     HTTP_ERROR = "HTTP error"
     NETWORK_ERROR = "network error"
     UNREADABLE = "unreadable"
+    OUTSIDE_REPOSITORY = "outside the repository"
+    """A local path that resolves outside the project (see `fetch.allow_paths`)."""
 
 
 @dataclass(frozen=True)

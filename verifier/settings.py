@@ -57,6 +57,9 @@ class FetchSettings:
 
     allow_hosts: tuple[str, ...] = ()
     """Host names or addresses the SSRF guard lets through (e.g. "127.0.0.1" for tests)."""
+    allow_paths: tuple[str, ...] = ()
+    """Folders outside the ledger's repository that local sources may be read from, relative
+    to the ledger's folder or absolute."""
     timeout: float = 30.0
     """Total seconds allowed per URL, including redirects and the body."""
     max_bytes: int = 20 * 1024 * 1024

@@ -3,7 +3,8 @@
 INTERFACE:
 
     class Fetcher:                                   (also a context manager; close())
-        def __init__(self, settings: FetchSettings, archive: Archive) -> None
+        def __init__(self, settings: FetchSettings, archive: Archive, *,
+                     local: LocalAccess | None = None) -> None
         def fetch_all(self, urls: Sequence[str], *, offline: bool = False,
                       refresh: bool = False,
                       progress: Callable[[str, SourceResult], None] | None = None,
@@ -13,8 +14,11 @@ INTERFACE:
             Archived URLs come from the archive (via="archive") with no network unless
             `refresh`. `offline`: never the network; not archived -> NOT_ARCHIVED (or the
             archived failure, e.g. a 404, when one was recorded). file: URLs are read from
-            disk (via="local", never archived; missing -> DEAD). http(s) is fetched
-            concurrently through the SSRF guard, each response archived with its text.
+            disk (via="local", never archived; missing -> DEAD), only regular files
+            within `local` (default: the repository holding archive.root's folder, plus
+            settings.allow_paths; else OUTSIDE_REPOSITORY), up to settings.max_bytes.
+            http(s) is fetched concurrently through the SSRF guard, each response
+            archived with its text.
             Per-URL problems are FetchFailure values, never exceptions.
             A dead, soft-404, blocked or unreachable source falls back to its Wayback
             Machine copy nearest `accessed[url]` (the citation's access date) unless
@@ -28,6 +32,7 @@ INTERFACE:
         For `verifier text PATH_OR_URL`: a path (relative to base_dir), file: URL or
         http(s) URL -> main text, read from the archive (base_dir/settings.archive_dir)
         first, as the matcher does; fetched and archived when not there unless offline.
+        A local path the user typed is read wherever it is (regular files only).
     read_source(target, archive, settings: FetchSettings, *, offline=False)
             -> PageText | FetchFailure
         The same with an Archive and FetchSettings in hand.
@@ -37,8 +42,9 @@ Reasons (model.UnavailableReason) a fetch gives: DEAD (404/410, missing file), B
 hops, retries, body and Wayback lookup), TOO_LARGE (settings.max_bytes, raw or decoded),
 NOT_TEXT (binary), PAYWALL (401/402, paywall or consent wall), SOFT_404 (a 200 that says
 "not found", a deep link sent to the front page), RATE_LIMITED (429 after retries),
-NOT_ARCHIVED (offline), HTTP_ERROR (other statuses, redirect loops), NETWORK_ERROR (DNS,
-refused, dropped), UNREADABLE (bad encoding, broken PDF, damaged archive copy).
+NOT_ARCHIVED (offline), OUTSIDE_REPOSITORY (a local path resolving outside the project),
+HTTP_ERROR (other statuses, redirect loops), NETWORK_ERROR (DNS, refused, dropped),
+UNREADABLE (bad encoding, broken PDF, damaged archive copy).
 
 Safety: every TCP connection goes through transport.GuardedBackend (resolve once, check
 every address with guard.AddressPolicy, connect to the checked address), on every redirect
@@ -53,12 +59,14 @@ politeness (per-host slots), walls (soft 404/paywall), wayback (availability API
 
 from verifier.fetch.client import Fetcher, Progress
 from verifier.fetch.guard import AddressPolicy, BlockedDestination
+from verifier.fetch.local import LocalAccess
 from verifier.fetch.source import read_source, read_text
 
 __all__ = [
     "AddressPolicy",
     "BlockedDestination",
     "Fetcher",
+    "LocalAccess",
     "Progress",
     "read_source",
     "read_text",

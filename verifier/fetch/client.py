@@ -22,7 +22,13 @@ from verifier.fetch.content import (
     decode_content,
 )
 from verifier.fetch.guard import AddressPolicy, BlockedDestination, UnresolvableHost
-from verifier.fetch.local import LOCAL_TEXT_FILE, LocalTextCache, is_local, read_local
+from verifier.fetch.local import (
+    LOCAL_TEXT_FILE,
+    LocalAccess,
+    LocalReader,
+    LocalTextCache,
+    is_local,
+)
 from verifier.fetch.policy import (
     REDIRECT_STATUSES,
     backoff,
@@ -75,13 +81,19 @@ class Fetcher:
     """Fetches cited URLs concurrently, archives each response, and never raises per URL.
 
     Archived URLs come from the archive without touching the network (unless `refresh`);
-    `offline=True` never touches it at all. file: URLs are read from disk.
+    `offline=True` never touches it at all. file: URLs are read from disk under `local`
+    (by default: inside the project the archive belongs to, the folder holding it).
     """
 
-    def __init__(self, settings: FetchSettings, archive: Archive) -> None:
+    def __init__(
+        self, settings: FetchSettings, archive: Archive, *, local: LocalAccess | None = None
+    ) -> None:
         self.settings = settings
         self.archive = archive
         self.local_texts = LocalTextCache(archive.root / LOCAL_TEXT_FILE)
+        self._local = LocalReader(
+            local or LocalAccess.for_project(archive.root.parent, settings), self.local_texts
+        )
         self.transport = GuardedTransport(
             AddressPolicy(settings.allow_hosts), max_connections=max(4, settings.concurrency * 2)
         )
@@ -133,7 +145,8 @@ class Fetcher:
                     progress(url, settled)
         if to_fetch:
             workers = max(1, min(self.settings.concurrency, len(to_fetch)))
-            with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool:
+            pool = ThreadPoolExecutor(workers, thread_name_prefix="fetch")
+            try:
                 dates = accessed or {}
                 hosts = {url: urlsplit(url).hostname or "" for url in to_fetch}
                 futures = {
@@ -145,6 +158,12 @@ class Fetcher:
                     results[url] = future.result()
                     if progress is not None:
                         progress(url, results[url])
+            except BaseException:
+                # Ctrl-C: fetch nothing more, and do not wait for the fetches under way
+                # (the caller ends the process once no record is half-written).
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown()
         return {url: results[url] for url in unique}
 
     def fetch(
@@ -192,7 +211,7 @@ class Fetcher:
 
     def _without_network(self, url: str, *, offline: bool, refresh: bool) -> SourceResult | None:
         if is_local(url):
-            return read_local(url, self.local_texts)
+            return self._local.read(url)
         scheme = urlsplit(url).scheme.lower()
         if scheme not in {"http", "https"}:
             return FetchFailure(url, UnavailableReason.BLOCKED, f"scheme {scheme!r} is not fetched")

@@ -1,4 +1,5 @@
-"""file:// sources: read from disk, never archived (the file is its own record)."""
+"""file:// sources: read from disk, never archived (the file is its own record), and only
+regular files inside the project."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import mimetypes
 import os
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from urllib.parse import unquote, urlsplit
 
 from verifier.files import write_atomically
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
+from verifier.project import repository_root
+from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
 
 _RACY_NS = 2_000_000_000
@@ -112,42 +117,130 @@ def payload_digest(body: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
-def read_local(url: str, texts: LocalTextCache | None = None) -> SourceResult:
-    """Read a file: URL as a source; failures are values, not exceptions."""
-    try:
-        path = path_of(url)
-    except ValueError as error:
-        return FetchFailure(url, UnavailableReason.BLOCKED, str(error))
-    content_type = mimetypes.guess_type(path.name)[0] or ""
-    try:
+@dataclass(frozen=True)
+class LocalAccess:
+    """Which files on disk may be read as sources, and how much of each.
+
+    A footnote or a claims.yaml entry is written by whoever edits the article, which in CI
+    may be a pull request from anyone: a path to /etc/passwd or to a symlink pointing there
+    would publish the runner's files in the reports. So a local source is read only when
+    its real path (symlinks followed) lies inside one of `roots`, and only when it is a
+    regular file no larger than `max_bytes` (a device or a FIFO could never be read to the
+    end).
+    """
+
+    roots: tuple[str, ...] | None
+    """Real paths of the folders sources may come from; None: anywhere (a path typed on the
+    command line by the user, as with `verifier text`)."""
+    max_bytes: int = FetchSettings.max_bytes
+
+    @classmethod
+    def for_project(cls, ledger_dir: Path, settings: FetchSettings) -> LocalAccess:
+        """The ledger's repository (or its folder, outside git) and `fetch.allow_paths`."""
+        extra = (os.path.realpath(ledger_dir / folder) for folder in settings.allow_paths)
+        roots = (str(repository_root(ledger_dir)), *extra)
+        return cls(roots=roots, max_bytes=settings.max_bytes)
+
+    def permits(self, real_path: str) -> bool:
+        if self.roots is None:
+            return True
+        return any(
+            real_path == root or real_path.startswith(root.rstrip(os.sep) + os.sep)
+            for root in self.roots
+        )
+
+
+class LocalReader:
+    """Reads file: URLs as sources under a LocalAccess; failures are values, not exceptions."""
+
+    def __init__(self, access: LocalAccess, texts: LocalTextCache | None = None) -> None:
+        self.access = access
+        self.texts = texts
+        self._real_folders: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def read(self, url: str) -> SourceResult:
+        try:
+            path = path_of(url)
+        except ValueError as error:
+            return FetchFailure(url, UnavailableReason.BLOCKED, str(error))
+        try:
+            if not self.access.permits(self._real_path(path)):
+                return FetchFailure(url, UnavailableReason.OUTSIDE_REPOSITORY, str(path))
+            return self._read_permitted(url, path)
+        except FileNotFoundError:
+            return FetchFailure(url, UnavailableReason.DEAD, f"no such file {path}")
+        except OSError as error:
+            return FetchFailure(url, UnavailableReason.UNREADABLE, f"{path}: {error.strerror}")
+        except UnreadableContent as error:
+            return FetchFailure(url, error.reason, f"{path}: {error.detail}")
+
+    def _real_path(self, path: Path) -> str:
+        """os.path.realpath, with each folder resolved once per run: thousands of sources
+        usually share a few folders, and realpath costs a system call per path component."""
+        absolute = os.path.abspath(path)
+        folder, name = os.path.split(absolute)
+        with self._lock:
+            real_folder = self._real_folders.get(folder)
+        if real_folder is None:
+            real_folder = os.path.realpath(folder)
+            with self._lock:
+                self._real_folders[folder] = real_folder
+        candidate = os.path.join(real_folder, name)
+        if os.path.islink(candidate):
+            return os.path.realpath(candidate)
+        return candidate
+
+    def _read_permitted(self, url: str, path: Path) -> SourceResult:
         stat = path.stat()
+        if not S_ISREG(stat.st_mode):
+            kind = "a directory" if S_ISDIR(stat.st_mode) else "not a regular file"
+            return FetchFailure(url, UnavailableReason.NOT_TEXT, f"{path} is {kind}")
+        if stat.st_size > self.access.max_bytes:
+            return FetchFailure(
+                url,
+                UnavailableReason.TOO_LARGE,
+                f"{path} is {stat.st_size} bytes, over fetch.max_bytes ({self.access.max_bytes})",
+            )
+        texts = self.texts
         digest = texts.known_digest(path, stat) if texts is not None else None
         page = texts.get(digest) if texts is not None and digest is not None else None
         if page is None:
-            body = path.read_bytes()
+            body = self._read_bytes(path)
+            if body is None:
+                reason = f"{path} is not a regular file"
+                return FetchFailure(url, UnavailableReason.NOT_TEXT, reason)
+            if len(body) > self.access.max_bytes:
+                return FetchFailure(
+                    url, UnavailableReason.TOO_LARGE, f"{path} grew over fetch.max_bytes while read"
+                )
             digest = payload_digest(body)
             page = texts.get(digest) if texts is not None else None
             if page is None:
-                page = main_text(body, content_type or None, url)
+                page = main_text(body, mimetypes.guess_type(path.name)[0], url)
             if texts is not None:
                 texts.put(digest, page, path, stat)
-    except FileNotFoundError:
-        return FetchFailure(url, UnavailableReason.DEAD, f"no such file {path}")
-    except IsADirectoryError:
-        return FetchFailure(url, UnavailableReason.NOT_TEXT, f"{path} is a directory")
-    except OSError as error:
-        return FetchFailure(url, UnavailableReason.UNREADABLE, f"{path}: {error.strerror}")
-    except UnreadableContent as error:
-        return FetchFailure(url, error.reason, f"{path}: {error.detail}")
-    assert digest is not None
-    return Capture(
-        url=url,
-        final_url=url,
-        status_code=200,
-        fetched_at=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
-        content_type=content_type,
-        payload_digest=digest,
-        text=page.text,
-        title=page.title,
-        via="local",
-    )
+        assert digest is not None
+        return Capture(
+            url=url,
+            final_url=url,
+            status_code=200,
+            fetched_at=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
+            content_type=mimetypes.guess_type(path.name)[0] or "",
+            payload_digest=digest,
+            text=page.text,
+            title=page.title,
+            via="local",
+        )
+
+    def _read_bytes(self, path: Path) -> bytes | None:
+        """Up to max_bytes + 1 of the file's bytes; None when what was opened is not a regular
+        file (swapped for a FIFO or a device since it was checked).
+
+        O_NONBLOCK: opening a FIFO would otherwise wait for a writer for ever.
+        """
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            if not S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            return handle.read(self.access.max_bytes + 1)

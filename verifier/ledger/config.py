@@ -225,6 +225,7 @@ def _options() -> tuple[Option, ...]:
         Option("settings", "reports_dir", _text, _set_top("reports_dir"), str.strip),
         Option("settings", "archive_dir", _text, _set_top("archive_dir"), str.strip),
         fetch("allow_hosts", _texts, _string_list),
+        fetch("allow_paths", _texts, _string_list),
         fetch("timeout", _positive_number, _string_number),
         fetch("max_bytes", _positive_integer, _string_number),
         fetch("concurrency", _positive_integer, _string_number),
