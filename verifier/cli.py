@@ -479,14 +479,21 @@ def archive_verify(ctx: Context) -> int:
 
 
 @archive.command("export")
-@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("destination", metavar="FILE.wacz", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE.wacz if it exists.")
 @verbosity_options
 @pass_context
-def archive_export(ctx: Context, destination: Path) -> int:
-    """Write the archive as a WACZ package (open it in ReplayWeb.page or pywb)."""
+def archive_export(ctx: Context, destination: Path, force: bool) -> int:
+    """Write the archive as a WACZ package (open it in ReplayWeb.page or pywb).
+
+    Never replaces the ledger or an article; an existing FILE.wacz only with --force."""
+    protected = [ctx.ledger_path]
+    if ctx.ledger_path.exists():
+        ledger = ctx.load_ledger()
+        protected += [ctx.base_dir / c.article for c in ledger.claims if c.article is not None]
     with _open_archive(ctx) as store:
-        summary = store.export_wacz(destination)
-    ctx.console.info(f"wrote {destination} ({summary})")
+        summary = store.export_wacz(destination, force=force, protected=protected)
+    ctx.console.info(summary.describe())
     return EXIT_OK
 
 
