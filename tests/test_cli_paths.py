@@ -37,8 +37,8 @@ claims:
     text: "The lighthouse was painted red.\\n::add-mask::secret ##[stop-commands]x"
     urls: [articles/sources/history.html]
 """
-HAND_WRITTEN_LINE = 5
-"""The line of the hand-written claim's "- id:" in LEDGER."""
+HAND_WRITTEN_LINE = 6
+"""The line of the hand-written claim's text in LEDGER."""
 
 
 def runner_would_obey(line: str) -> bool:

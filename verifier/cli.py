@@ -24,12 +24,19 @@ import click
 
 from verifier import __version__, gate, interrupts, pipeline, report, runlock
 from verifier.archive import Archive
+from verifier.articles import (
+    empty_run_problems,
+    not_article_warnings,
+    own_paths,
+    refuse_empty_run_under_ci,
+    resolve_articles,
+)
 from verifier.changes import changed_files
 from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
 from verifier.fetch import Fetcher, LocalAccess
 from verifier.ledger import Ledger
-from verifier.ledger.acceptance import accept_with_pin
+from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
 from verifier.ledger.config import layered_settings, unknown_environment_variables
 from verifier.ledger.reuse import ResultCache
 from verifier.model import (
@@ -41,6 +48,7 @@ from verifier.model import (
     Finding,
     SourceResult,
 )
+from verifier.project import Boundary
 from verifier.report.formats import OutputFormat, render
 from verifier.report.github import github_outputs, running_in_github_actions
 from verifier.report.inert import inert, json_reference, one_line
@@ -126,7 +134,7 @@ class Context:
         root = repository_root(self.base_dir)
         return Locations(
             ledger=path_in_repository(self.ledger_path),
-            ledger_lines=ledger.claim_lines(),
+            ledger_lines=ledger.field_lines("text"),
             root=root.as_posix() if root is not None else None,
         )
 
@@ -297,13 +305,13 @@ def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
     """Find footnoted claims in ARTICLES (default: claims.yaml `articles:`); update the ledger."""
     if output_format == "json":
         ledger = ctx.load_ledger(create=True)
-        outcome = _extract(ctx, ledger, articles)
+        outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
         names = {e.article for e in outcome.extractions}
         _print_json([_claim_json(c) for c in ledger.claims if c.article in names])
         return EXIT_OK
     with ctx.run_lock():
         ledger = ctx.load_ledger(create=True)
-        outcome = _extract(ctx, ledger, articles)
+        outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
         ledger.save()
     ctx.console.info(
         f"{outcome.claim_count} claims in {len(outcome.extractions)} article(s); "
@@ -375,7 +383,7 @@ def run(
     ledger = ctx.load_ledger(create=bool(articles))
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
     scope = _scope(ctx, changed_since)
-    outcome = _extract(ctx, ledger, articles, scope)
+    outcome = _extract(ctx, ledger, settings, articles, scope)
     ledger.save()
     return _check(
         ctx, ledger, settings, scope, offline, OutputFormat(output_format), outcome.warnings
@@ -389,14 +397,13 @@ def run(
 @pass_context
 @holds_run_lock
 def accept(ctx: Context, claim_id: str, note: str) -> int:
-    """Accept the finding on claim ID: it stops failing the gate until the claim or its
-    source changes."""
+    """Accept the finding on claim ID as the last report shows it: it stops failing the gate
+    until the claim or its source changes."""
     ledger = ctx.load_ledger()
     reports_dir = ctx.base_dir / ctx.settings(ledger).reports_dir
     claim = accept_with_pin(ledger, claim_id, note, reports_dir / "results.json")
     ledger.save()
-    pinned = "" if claim.accepted_for else " (no report to pin it to yet: run `verifier check`)"
-    ctx.console.info(f"accepted {claim.id}{pinned}")
+    ctx.console.info(f"accepted {claim.id} as of the last report")
     return EXIT_OK
 
 
@@ -519,11 +526,19 @@ def _scope(ctx: Context, changed_since: str | None) -> set[str | None] | None:
 def _extract(
     ctx: Context,
     ledger: Ledger,
+    settings: Settings,
     articles: Sequence[str],
     scope: set[str | None] | None = None,
 ) -> pipeline.ExtractOutcome:
-    patterns = articles or ledger.articles
-    paths = pipeline.resolve_articles(Path.cwd() if articles else ctx.base_dir, patterns)
+    """Extract and merge; raises InputError (nothing saved) for an empty run under CI."""
+    base = Path.cwd() if articles else ctx.base_dir
+    own = own_paths(ctx.ledger_path, settings, os.environ)
+    # What claims.yaml names is read only inside the repository; the command line is the user's.
+    boundary = None if articles else Boundary.of(ctx.base_dir, settings.fetch.allow_paths)
+    selection = resolve_articles(base, articles or ledger.articles, own=own, boundary=boundary)
+    for line in not_article_warnings(selection, base):
+        ctx.console.info(f"warning: {line}")
+    paths = selection.paths
     if scope is not None:
         paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
     outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
@@ -531,6 +546,12 @@ def _extract(
         ledger.merge(extraction)
     for warning in outcome.warnings:
         ctx.console.warn(warning)
+    source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
+    from_articles = sum(1 for claim in ledger.claims if claim.article is not None)
+    problems = empty_run_problems(selection, from_articles, source=source)
+    for problem in problems:
+        ctx.console.info(f"warning: {problem}")
+    refuse_empty_run_under_ci(problems, settings, os.environ, ctx.ledger_path)
     return outcome
 
 
@@ -566,6 +587,10 @@ def _check(
     warnings: Sequence[ExtractionWarning],
 ) -> int:
     claims = pipeline.in_scope(ledger.claims, scope)
+    unpinned = unpinned_warnings(ledger, ctx.ledger_path.name)
+    for warning in unpinned:
+        ctx.console.warn(warning)
+    warnings = [*warnings, *unpinned]
     cache = ResultCache.for_ledger(ctx.ledger_path)
     findings = pipeline.verify(
         claims,

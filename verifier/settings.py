@@ -81,3 +81,5 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     reports_dir: str = "reports"
     archive_dir: str = "archive"
+    allow_empty: bool = False
+    """True: a run that reads no article or finds no claim is expected, even under CI."""

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from verifier.files import write_atomically
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
-from verifier.project import repository_root
+from verifier.project import Boundary
 from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
 
@@ -121,33 +121,22 @@ def payload_digest(body: bytes) -> str:
 class LocalAccess:
     """Which files on disk may be read as sources, and how much of each.
 
-    A footnote or a claims.yaml entry is written by whoever edits the article, which in CI
-    may be a pull request from anyone: a path to /etc/passwd or to a symlink pointing there
-    would publish the runner's files in the reports. So a local source is read only when
-    its real path (symlinks followed) lies inside one of `roots`, and only when it is a
-    regular file no larger than `max_bytes` (a device or a FIFO could never be read to the
-    end).
+    Only regular files no larger than `max_bytes` are read (a device or a FIFO could never
+    be read to the end), and only inside `boundary` (see verifier.project: a footnote must
+    not publish the machine's own files).
     """
 
-    roots: tuple[str, ...] | None
-    """Real paths of the folders sources may come from; None: anywhere (a path typed on the
-    command line by the user, as with `verifier text`)."""
+    boundary: Boundary | None
+    """None: anywhere (a path typed on the command line by the user, as with `verifier text`)."""
     max_bytes: int = FetchSettings.max_bytes
 
     @classmethod
     def for_project(cls, ledger_dir: Path, settings: FetchSettings) -> LocalAccess:
         """The ledger's repository (or its folder, outside git) and `fetch.allow_paths`."""
-        extra = (os.path.realpath(ledger_dir / folder) for folder in settings.allow_paths)
-        roots = (str(repository_root(ledger_dir)), *extra)
-        return cls(roots=roots, max_bytes=settings.max_bytes)
+        return cls(Boundary.of(ledger_dir, settings.allow_paths), settings.max_bytes)
 
     def permits(self, real_path: str) -> bool:
-        if self.roots is None:
-            return True
-        return any(
-            real_path == root or real_path.startswith(root.rstrip(os.sep) + os.sep)
-            for root in self.roots
-        )
+        return self.boundary is None or self.boundary.holds(real_path)
 
 
 class LocalReader:

@@ -28,7 +28,7 @@ def read_text(
     settings = settings or Settings()
     if "://" not in target and not is_local(target):
         target = str(base_dir / target)
-    anywhere = LocalAccess(roots=None, max_bytes=settings.fetch.max_bytes)
+    anywhere = LocalAccess(boundary=None, max_bytes=settings.fetch.max_bytes)
     with Archive(base_dir / settings.archive_dir) as archive:
         return read_source(target, archive, settings.fetch, offline=offline, local=anywhere)
 

@@ -11,7 +11,8 @@ INTERFACE:
         raises errors.InputError(line=N) on a malformed line.
 """
 
-from verifier.match.matcher import Analysis, Source, analyse, assess
+from verifier.match.matcher import Analysis, analyse, assess
 from verifier.match.records import assessment_record, score_records
+from verifier.match.source import Source
 
 __all__ = ["Analysis", "Source", "analyse", "assess", "assessment_record", "score_records"]

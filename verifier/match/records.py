@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from verifier.errors import InputError
-from verifier.match.matcher import Source, analyse
+from verifier.match.matcher import analyse
+from verifier.match.source import Source
 from verifier.model import Assessment
 
 
@@ -35,16 +36,7 @@ def assessment_record(record_id: Any, assessment: Assessment) -> dict[str, Any]:
         "score": assessment.score,
         "verdict": assessment.verdict.value,
         "evidence": assessment.evidence.text if assessment.evidence is not None else None,
-        "flags": [
-            {
-                "start": flag.start,
-                "end": flag.end,
-                "kind": flag.kind,
-                "claim": flag.claim,
-                "source": flag.source,
-            }
-            for flag in assessment.flags
-        ],
+        "flags": [flag.as_json() for flag in assessment.flags],
     }
 
 

@@ -3,7 +3,7 @@
 Claims name their article relative to the ledger's folder; a forge wants paths relative to
 the repository root ("docs/articles/x.md", not "articles/x.md" nor an absolute path), or it
 attaches the annotation to nothing. A hand-written claim has no article: it points at its
-own entry in claims.yaml.
+own text in claims.yaml.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class Locations:
     ledger: str = "claims.yaml"
     """The ledger's path relative to the repository root, POSIX style ("docs/claims.yaml")."""
     ledger_lines: Mapping[str, int] = field(default_factory=dict)
-    """Claim id -> the line of its entry in claims.yaml."""
+    """Claim id -> the line of its text in claims.yaml (`Ledger.field_lines("text")`)."""
     root: str | None = None
     """The repository root as an absolute POSIX path, to shorten absolute article paths."""
 
