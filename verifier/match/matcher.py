@@ -83,6 +83,7 @@ def analyse(
         mentions=mentions,
         subject=subject,
         definition=_definition(claim, claim_tokens, content, masks.window, window_tokens, source),
+        passages=(retrieval.window, *retrieval.passages),
     )
     flags = discrepancies(context, finders)
     signals, odds, unbacked = _unbacked_words(

@@ -2,11 +2,14 @@
 
 "The council refused to fund the line" against "agreed to fund the line"; "has never
 appeared" against "appeared"; a denial by meaning ("has *yet to* appear", "*childless*")
-against a plain statement.
+against a plain statement. A word under "afraid to", "planned to", "expected to" is not
+asserted as done, so no negation contradicts it; "desisted from", "refrained from" negate
+like "did not".
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from verifier.match.alignment import Alignment
@@ -156,6 +159,8 @@ def _source_negation(alignment: Alignment, claim_text: str, source_text: str) ->
         if alignment.accepts(token, theirs)
     )
     for token, theirs in stated:
+        if unasserted(claim_text, token.start) or unasserted(source_text, theirs.start):
+            continue  # "was afraid to attend" says nothing of whether they attended
         negation = negated_before(source_text, theirs.start)
         if negation is not None:
             return [
@@ -169,6 +174,29 @@ def _source_negation(alignment: Alignment, claim_text: str, source_text: str) ->
                 )
             ]
     return []
+
+
+UNASSERTING = word_set(
+    """
+    afraid hoped hope hopes hoping planned plan plans planning expected expect expects
+    expecting wanted want wants wanting tried try tries trying intended intend intends
+    intending attempted attempt attempts attempting sought seek seeks seeking aimed aim aims
+    aiming proposed propose proposes promised promise promises threatened threaten threatens
+    wished wish wishes reluctant eager likely unlikely supposed scheduled
+    """
+)
+"""Words after which "to" and a verb are not asserted as done: "was *afraid to* attend",
+"*planned to* open", "was *expected to* win"."""
+
+
+def unasserted(text: str, position: int) -> bool:
+    """The word at `position` stands under an UNASSERTING word and "to" in the same clause."""
+    start = max(text.rfind(mark, 0, position) for mark in _CLAUSE_MARKS) + 1
+    words = tokenize(text, max(start, position - _NEGATION_CHARS), position)[-_NEGATION_WORDS:]
+    return any(
+        fold(word.text) in UNASSERTING and fold(after.text) == "to"
+        for word, after in itertools.pairwise(words)
+    )
 
 
 def _negative_word(word: Token, text: str) -> bool:
