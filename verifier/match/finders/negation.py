@@ -159,20 +159,21 @@ def _source_negation(alignment: Alignment, claim_text: str, source_text: str) ->
         if alignment.accepts(token, theirs)
     )
     for token, theirs in stated:
+        negation = negated_before(source_text, theirs.start)
+        if negation is None:
+            continue
         if unasserted(claim_text, token.start) or unasserted(source_text, theirs.start):
             continue  # "was afraid to attend" says nothing of whether they attended
-        negation = negated_before(source_text, theirs.start)
-        if negation is not None:
-            return [
-                Flag(
-                    token.start,
-                    token.end,
-                    FlagKind.NEGATION,
-                    claim_text[token.start : token.end],
-                    source_text[negation.start : theirs.end],
-                    Severity.CONFLICT,
-                )
-            ]
+        return [
+            Flag(
+                token.start,
+                token.end,
+                FlagKind.NEGATION,
+                claim_text[token.start : token.end],
+                source_text[negation.start : theirs.end],
+                Severity.CONFLICT,
+            )
+        ]
     return []
 
 
