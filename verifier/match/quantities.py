@@ -127,15 +127,28 @@ UNITS = {
 }
 """Written form (lower case, spaces as hyphens) -> unit."""
 
-_PREFIX_UNITS = r"(?:US|A|C)\$|\$|€|£|¥|₹|(?:USD|EUR|GBP|JPY|CNY|INR|CHF|AUD|CAD)(?=\s?\d)"
-_SUFFIX_UNITS = sorted(
-    (form.replace("-", r"[\s-]") for form in UNITS if form[:1].isalpha() and form != "in."),
-    key=len,
-    reverse=True,
+_PREFIX = re.compile(
+    r"(?:(?P<prefix>(?:US|A|C)\$|\$|€|£|¥|₹|(?:USD|EUR|GBP|JPY|CNY|INR|CHF|AUD|CAD)\s?)\s?)$"
 )
+"""A currency written before the figure ("$42m", "US$ 5", "EUR 12"), matched backwards."""
+_PREFIX_ENDS = frozenset("$€£¥₹DRPYF")
+"""The characters a currency before a figure ends in (a cheap test before the search)."""
+_SUFFIX = re.compile(
+    r"[\s-]*(?P<unit>"
+    + "|".join(
+        sorted(
+            (form.replace("-", r"[\s-]") for form in UNITS if form[:1].isalpha() and form != "in."),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?:\s*sterling\b)?(?![\w²])",
+    re.IGNORECASE,
+)
+"""A unit written after the figure ("100 km", "42 million euros"), matched at its end."""
 _NUMBER = re.compile(
     # Not inside identifiers: "MS-06", "F-16", "B52", "v2.1".
-    r"(?<![\w.$€£¥₹])(?<![A-Za-z]-)(?P<prefix>" + _PREFIX_UNITS + r")?\s?"
+    r"(?<![\w.])(?<![A-Za-z]-)"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
     r"(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -143,7 +156,6 @@ _NUMBER = re.compile(
     r"(?P<ordinal>st|nd|rd|th)?"
     r"(?:\s*(?P<scale>hundred|thousand|millions?|billions?|trillion|bn|mn|m|k)\b)?"
     r"(?:\s*(?P<percent>%|per\s*cent\b|percent(?:age\s+points?)?\b))?"
-    r"(?:[\s-]*(?P<unit>" + "|".join(_SUFFIX_UNITS) + r")(?:\s*sterling\b)?)?"
     r"(?![\w²])",
     re.IGNORECASE,
 )
@@ -263,8 +275,22 @@ def find_numbers(text: str, dates: list[DateMention] | None = None) -> list[Numb
 
 def _mention(text: str, match: re.Match[str]) -> NumberMention | None:
     raw = fold(match.group("num"))
-    prefix, scale_word, unit = match.group("prefix"), match.group("scale"), match.group("unit")
     start, end = match.span()
+    before = (
+        _PREFIX.search(text, max(start - 6, 0), start)
+        if text[max(start - 2, 0) : start].rstrip()[-1:] in _PREFIX_ENDS
+        else None
+    )
+    prefix = before.group("prefix") if before is not None else None
+    if before is not None and not text[before.start() - 1 : before.start()].isalnum():
+        start = before.start()
+    elif before is not None:
+        prefix = None  # "A$" inside a word is no currency
+    after = _SUFFIX.match(text, end) if text[end : end + 2].lstrip(" -")[:1].isalpha() else None
+    unit = after.group("unit") if after is not None else None
+    if after is not None:
+        end = after.end()
+    scale_word = match.group("scale")
     if raw in _WORD_VALUES:
         value, precision = _WORD_VALUES[raw], 1.0
     else:
@@ -285,7 +311,7 @@ def _mention(text: str, match: re.Match[str]) -> NumberMention | None:
             scale = _SCALES[fold(scale_word)]
             value *= scale
             precision *= scale
-    written_unit = _unit_form(prefix, unit, match.group(), scale_word)
+    written_unit = _unit_form(prefix, unit, text[start:end], scale_word)
     if match.group("ordinal"):
         written_unit = None  # "the 15th century" is a time, not fifteen centuries
     percent = match.group("percent") is not None
@@ -374,40 +400,26 @@ def _scale_of(text: str, mention: NumberMention) -> float:
     return _SCALES.get(word, 1.0)
 
 
-_BOUNDS = [
-    (
-        re.compile(
-            r"\b(?:more|greater|higher|larger|bigger)\s+than\s+$|\b(?:over|above|exceeding)\s+$"
-            r"|\bin\s+excess\s+of\s+$|\bupwards\s+of\s+$",
-            re.IGNORECASE,
-        ),
-        ">",
-    ),
-    (re.compile(r"\bat\s+least\s+$|\bno\s+(?:fewer|less)\s+than\s+$", re.IGNORECASE), ">="),
-    (
-        re.compile(r"\b(?:less|fewer|lower)\s+than\s+$|\b(?:under|below)\s+$", re.IGNORECASE),
-        "<",
-    ),
-    (re.compile(r"\bat\s+most\s+$|\bup\s+to\s+$|\bno\s+more\s+than\s+$", re.IGNORECASE), "<="),
-    (
-        re.compile(
-            r"\b(?:about|around|approximately|roughly|nearly|almost|some|circa|approx\.?|c\.)\s+$",
-            re.IGNORECASE,
-        ),
-        "~",
-    ),
-]
+_BOUNDS = re.compile(
+    r"(?:(?P<above>\b(?:more|greater|higher|larger|bigger)\s+than|\b(?:over|above|exceeding)"
+    r"|\bin\s+excess\s+of|\bupwards\s+of)"
+    r"|(?P<least>\bat\s+least|\bno\s+(?:fewer|less)\s+than)"
+    r"|(?P<below>\b(?:less|fewer|lower)\s+than|\b(?:under|below))"
+    r"|(?P<most>\bat\s+most|\bup\s+to|\bno\s+more\s+than)"
+    r"|(?P<about>\b(?:about|around|approximately|roughly|nearly|almost|some|circa|approx\.?|c\.)))"
+    r"\s+$",
+    re.IGNORECASE,
+)
+_BOUND_OF = {"above": ">", "least": ">=", "below": "<", "most": "<=", "about": "~"}
 
 
 def _bound_before(text: str, start: int) -> tuple[str, int]:
     """The bound the words before a figure set ("more than"), and the mention's start (the
     bound is part of what the text says: "more than 4,700")."""
-    window = max(0, start - 24)
-    for pattern, bound in _BOUNDS:
-        found = pattern.search(text, window, start)
-        if found is not None:
-            return bound, found.start()
-    return "", start
+    found = _BOUNDS.search(text, max(0, start - 24), start)
+    if found is None or found.lastgroup is None:
+        return "", start
+    return _BOUND_OF[found.lastgroup], found.start()
 
 
 def find_mentions(

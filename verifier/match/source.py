@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from verifier.match.dates import DateMention
 from verifier.match.passages import PageIndex
@@ -44,7 +45,22 @@ def lookup_words(text: str) -> list[str]:
 
 def exact_words(text: str) -> list[str]:
     """The words of `text` as written (accents aside), for a verbatim lookup."""
-    return _LOOKUP_WORD.findall(without_accents(text))
+    if not text.isascii():
+        text = _NON_ASCII.sub(_unaccented, text)
+    return _LOOKUP_WORD.findall(text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _unaccented_character(character: str) -> str:
+    return without_accents(character)
+
+
+def _unaccented(match: re.Match[str]) -> str:
+    # One character at a time, cached: a page is mostly the same few accented letters.
+    return _unaccented_character(match.group())
 
 
 @dataclass

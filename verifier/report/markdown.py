@@ -392,7 +392,7 @@ def render_finding(finding: Finding, *, archive_link: ArchiveLink | None = None)
             ["---", "---", "---"],
             [
                 [
-                    escape(flag.kind),
+                    escape(flag.label),
                     escape(flag.claim) or "—",
                     escape(flag.source) if flag.source else "—",
                 ]

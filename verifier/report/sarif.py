@@ -91,9 +91,9 @@ def describe(finding: Finding) -> str:
         parts[0] += f" (score {finding.score:.2f})"
     for flag in finding.flags:
         if flag.source:
-            parts.append(f"{flag.kind}: claim says {flag.claim!r}, source says {flag.source!r}")
+            parts.append(f"{flag.label}: claim says {flag.claim!r}, source says {flag.source!r}")
         else:
-            parts.append(f"{flag.kind}: {flag.claim!r} not in the source")
+            parts.append(f"{flag.label}: {flag.claim!r} not in the source")
     if finding.verdict is Verdict.UNAVAILABLE and finding.reason:
         parts.append(finding.reason)
     return "; ".join(parts) + f" — {one_line(finding.claim.text)}"

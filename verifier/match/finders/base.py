@@ -38,6 +38,13 @@ class Context:
     subject: Subject
     definition: PredicateComparison | None
     """The claim's "X is a ..." against the evidence's definition of X."""
+    passages: tuple[tuple[int, int], ...] = ()
+    """Unit ranges [first, end) of the evidence window and the further passages chosen."""
+
+    @cached_property
+    def passage_units(self) -> frozenset[int]:
+        """The source units of the passages that back the claim."""
+        return frozenset(unit for first, end in self.passages for unit in range(first, end))
 
     @property
     def content(self) -> Sequence[Token]:
