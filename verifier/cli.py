@@ -446,7 +446,7 @@ def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: boo
     settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else None
     failed = False
     for item in inputs:
-        result = read_text(item, base_dir=Path.cwd(), settings=settings, offline=offline)
+        result = read_text(item, project_dir=ctx.base_dir, settings=settings, offline=offline)
         if isinstance(result, FetchFailure):
             failed = True
             if output_format == "json":
