@@ -607,7 +607,6 @@ def _check(
         reports_dir,
         warnings=warnings,
         generated_at=_now(),
-        archive_dir=ctx.base_dir / settings.archive_dir,
         checked_articles=scope,
     )
     locations = ctx.locations(ledger)
