@@ -60,7 +60,13 @@ def test_html_page_is_fetched_archived_and_read_back_offline(
             (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"))
             for r in ArchiveIterator(handle)
         ]
-    assert kinds == [("warcinfo", None), ("response", url), ("request", url), ("conversion", url)]
+    assert kinds == [
+        ("warcinfo", None),
+        ("response", url),
+        ("request", url),
+        ("conversion", url),
+        ("metadata", url),  # what the index holds beyond HTTP, to rebuild it from
+    ]
 
     hits_before = http_server.hits("/article")
     with Fetcher(LOCAL, Archive(archive.root)) as offline_fetcher:

@@ -18,12 +18,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from verifier import __version__, gate, interrupts, pipeline, report, runlock
 from verifier.archive import Archive
+from verifier.archive.store import INDEX_FILE
 from verifier.articles import (
     empty_run_problems,
     not_article_warnings,
@@ -32,9 +33,10 @@ from verifier.articles import (
     resolve_articles,
 )
 from verifier.changes import changed_files
-from verifier.errors import InputError, LedgerError, VerifierError
+from verifier.errors import InputError, LedgerError, RecordError, VerifierError
 from verifier.extract import extract_article
 from verifier.fetch import Fetcher, LocalAccess
+from verifier.files import check_folder, open_input, read_lines
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
 from verifier.ledger.config import layered_settings, unknown_environment_variables
@@ -152,6 +154,12 @@ class Context:
                 hint="run `verifier extract ARTICLE...` to create one, or pass --ledger PATH",
             )
         return Ledger.load(self.ledger_path)
+
+    def check_folders(self, settings: Settings, *, reports: bool) -> None:
+        """Before any work: the archive folder (and reports/) must be usable folders."""
+        check_folder(self.base_dir / settings.archive_dir, setting="archive_dir")
+        if reports:
+            check_folder(self.base_dir / settings.reports_dir, setting="reports_dir")
 
     def run_lock(self) -> AbstractContextManager[None]:
         return runlock.exclusive(
@@ -330,6 +338,7 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, timeout=timeout)
+    ctx.check_folders(settings, reports=False)
     sources = pipeline.read_sources(
         ledger.claims,
         fetch=_fetcher(ctx, settings, offline=False, refresh=refresh),
@@ -360,6 +369,7 @@ def check(
     """Score claims against their sources, write reports/, and exit by the gate."""
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    ctx.check_folders(settings, reports=True)
     scope = _scope(ctx, changed_since)
     return _check(ctx, ledger, settings, scope, offline, OutputFormat(output_format), ())
 
@@ -382,6 +392,7 @@ def run(
     """Extract, fetch and check: the whole pass. Exits 2 when the gate fails."""
     ledger = ctx.load_ledger(create=bool(articles))
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    ctx.check_folders(settings, reports=True)
     scope = _scope(ctx, changed_since)
     outcome = _extract(ctx, ledger, settings, articles, scope)
     ledger.save()
@@ -410,24 +421,38 @@ def accept(ctx: Context, claim_id: str, note: str) -> int:
 @cli.command()
 @click.option(
     "--input",
-    "input_file",
-    type=click.File("r", encoding="utf-8"),
+    "input_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     required=True,
     help='JSONL file of {"id", "claim", "source"} lines; - for stdin.',
 )
-def score(input_file: TextIO) -> int:
-    """Score claims against given source texts (JSONL in, JSONL out); no fetching."""
-    from verifier import match
+@verbosity_options
+@pass_context
+def score(ctx: Context, input_path: Path) -> int:
+    """Score claims against given source texts (JSONL in, JSONL out); no fetching.
 
-    name = getattr(input_file, "name", "-")
-    try:
-        for record in match.score_records(input_file):
-            click.echo(_json_line(record))
-    except InputError as error:
-        if error.path is None:
-            error.path = name
-        raise
-    return EXIT_OK
+    A malformed line gives an error line {"id", "line", "error"} and the batch goes on;
+    exits 3 when any line was malformed."""
+    from verifier import match
+    from verifier.match.records import MAX_RECORD_BYTES
+
+    name = "<stdin>" if str(input_path) == "-" else str(input_path)
+    failed = False
+
+    def warn(line: int, message: str) -> None:
+        ctx.console.warn(ExtractionWarning(name, line, message))
+
+    hint = "name a regular file, or pipe the records in with --input -"
+    with open_input(input_path, display=name, hint=hint) as stream:
+        for outcome in match.score_records(read_lines(stream, MAX_RECORD_BYTES), warn):
+            if isinstance(outcome, RecordError):
+                failed = True
+                outcome.path = name
+                click.echo(_json_line(match.error_record(outcome)))
+                say(f"error: {outcome}")
+            else:
+                click.echo(_json_line(outcome))
+    return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
 @cli.command()
@@ -443,7 +468,8 @@ def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: boo
     Exits 3 when any input could not be read."""
     from verifier.fetch import read_text
 
-    settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else None
+    settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else Settings()
+    check_folder(Path.cwd() / settings.archive_dir, setting="archive_dir")
     failed = False
     for item in inputs:
         result = read_text(item, project_dir=ctx.base_dir, settings=settings, offline=offline)
@@ -471,7 +497,8 @@ def archive() -> None:
 @verbosity_options
 @pass_context
 def archive_verify(ctx: Context) -> int:
-    """Re-read every WARC record and re-check its digests against the index.
+    """Re-read every WARC record, re-check its digests, and check the index against the
+    WARC files.
 
     Exits 3 when a problem is found."""
     with _open_archive(ctx) as store:
@@ -482,7 +509,27 @@ def archive_verify(ctx: Context) -> int:
         f"{result.files} WARC files, {result.records} records, {result.entries} index entries: "
         + ("ok" if result.ok else f"{len(result.problems)} problem(s)")
     )
+    if result.index_problems:
+        ctx.console.info("hint: `verifier archive reindex` rebuilds the index from the WARC files")
     return EXIT_OK if result.ok else EXIT_INPUT_ERROR
+
+
+@archive.command("reindex")
+@verbosity_options
+@pass_context
+@holds_run_lock
+def archive_reindex(ctx: Context) -> int:
+    """Rebuild archive/index.jsonl from the WARC files (after `archive verify` finds it
+    damaged, missing or incomplete)."""
+    with _open_archive(ctx) as store:
+        result = store.reindex()
+    for damage in result.damaged:
+        say(one_line(f"problem: {damage} (its fetches before the damage are indexed)"))
+    ctx.console.info(
+        f"rebuilt {store.root / INDEX_FILE}: {result.entries} fetches from {result.files} "
+        "WARC files"
+    )
+    return EXIT_OK
 
 
 @archive.command("export")
@@ -514,6 +561,20 @@ def _open_archive(ctx: Context) -> Archive:
     return Archive(root)
 
 
+def _refuse_a_damaged_index(store: Archive) -> None:
+    """Offline, sources are found only through the index: a damaged one would turn every
+    claim `unavailable` and let the gate pass. Say so instead."""
+    damage = store.index_damage()
+    if damage:
+        more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
+        raise InputError(
+            f"the archive's index is damaged: {damage[0]}{more}",
+            path=str(store.root / INDEX_FILE),
+            hint="`verifier archive reindex` rebuilds it from the WARC files; "
+            "`verifier archive verify` lists every problem",
+        )
+
+
 def _scope(ctx: Context, changed_since: str | None) -> set[str | None] | None:
     if changed_since is None:
         return None
@@ -543,7 +604,8 @@ def _extract(
         paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
     outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
     for extraction in outcome.extractions:
-        ledger.merge(extraction)
+        for warning in ledger.merge(extraction).warnings:
+            ctx.console.warn(warning)
     for warning in outcome.warnings:
         ctx.console.warn(warning)
     source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
@@ -566,6 +628,8 @@ def _fetcher(ctx: Context, settings: Settings, *, offline: bool, refresh: bool) 
                 settings.fetch, store, local=LocalAccess.for_project(ctx.base_dir, settings.fetch)
             ) as fetcher,
         ):
+            if offline:
+                _refuse_a_damaged_index(store)
             return fetcher.fetch_all(
                 urls,
                 offline=offline,
@@ -688,12 +752,19 @@ def main(argv: Sequence[str] | None = None) -> None:
             terminated=isinstance(stop.__cause__, interrupts.Terminated),
         )
     except VerifierError as error:
+        if error.exit_code == EXIT_UNEXPECTED:  # e.g. a SourceError the fetcher let through
+            _report_bug()
         say(f"error: {error}")
         if error.hint:
             say(f"hint: {error.hint}")
         sys.exit(error.exit_code)
-    except Exception:  # a bug: say so plainly, keep the traceback for the report
-        say(traceback.format_exc().rstrip("\n"))
-        say("error: unexpected internal error (exit 1); please report it")
-        sys.exit(EXIT_UNEXPECTED)
+    except Exception:
+        _report_bug()
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _report_bug() -> NoReturn:
+    """A bug: say so plainly, and keep the traceback for the report."""
+    say(traceback.format_exc().rstrip("\n"))
+    say("error: unexpected internal error (exit 1); please report it")
+    sys.exit(EXIT_UNEXPECTED)

@@ -11,12 +11,22 @@ INTERFACE:
             Newest archived response of `url` that was not readable (a 404, binary...).
         def store(self, url, exchanges: Sequence[HttpExchange], *, text: str | None,
                   title=None, failure=None, via="live", extractor="") -> Capture | FetchFailure
-            Append warcinfo (once per file), request + response for every hop and the
-            extracted text as a conversion record, one gzip member each, synced before
-            the index line is written: a killed run leaves every indexed record readable.
+            Append warcinfo (once per file), request + response for every hop, the
+            extracted text as a conversion record and the fetch's metadata record, one
+            gzip member each, synced before the index line is written: a killed run
+            leaves every indexed record readable.
         def verify(self) -> VerifyReport
-            Re-reads every record, re-checks block and payload digests, and checks that
-            every index entry points at the right record. `report.ok`, `report.problems`.
+            Re-reads every record, re-checks block and payload digests, and holds the
+            index against the WARC files: unreadable lines, entries pointing nowhere,
+            fetches it leaves out. `report.ok`, `report.problems` (record_problems +
+            index_problems).
+        def index_damage(self) -> list[str]
+            The index's problems found without reading the WARC files (quick: offline
+            checks refuse a damaged index).
+        def reindex(self) -> ReindexReport
+            Rebuilds index.jsonl from the WARC files (reindex.py): each fetch ends in a
+            metadata record (application/warc-fields) holding what the index needs beyond
+            the HTTP records.
         def repair(self) -> list[tuple[Path, int]]
             Cuts the torn tail a killed run left on its WARC file (only files no live run
             holds locked); run automatically before an Archive first writes.
@@ -39,6 +49,7 @@ Reading a damaged or missing record raises ArchiveError.
 from verifier.archive.index import IndexEntry
 from verifier.archive.integrity import VerifyReport
 from verifier.archive.records import HttpExchange
+from verifier.archive.reindex import ReindexReport
 from verifier.archive.store import Archive, ArchiveError
 from verifier.archive.wacz import WaczSummary
 
@@ -47,6 +58,7 @@ __all__ = [
     "ArchiveError",
     "HttpExchange",
     "IndexEntry",
+    "ReindexReport",
     "VerifyReport",
     "WaczSummary",
 ]

@@ -16,9 +16,16 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from verifier.archive.index import Index, IndexEntry
-from verifier.archive.integrity import VerifyReport, repair_torn_tails, verify_archive
+from verifier.archive.integrity import (
+    VerifyReport,
+    index_damage,
+    repair_torn_tails,
+    verify_archive,
+)
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
+from verifier.archive.reindex import ReindexReport, rebuild_index
 from verifier.archive.wacz import WaczSummary, export_wacz
+from verifier.errors import SourceError
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
@@ -36,8 +43,10 @@ WARC_DIR = "warc"
 INDEX_FILE = "index.jsonl"
 
 
-class ArchiveError(Exception):
+class ArchiveError(SourceError):
     """An index entry points at data that cannot be read (a damaged or deleted WARC)."""
+
+    exit_code = 3  # damaged data, not a bug, when it stops a command
 
 
 class Archive:
@@ -156,7 +165,16 @@ class Archive:
             if self._closed:
                 raise ArchiveError(f"{self.root}: the archive is closed")
             writer = self._open_writer()
-            group, written = exchange_records(exchanges, text, writer.warcinfo_id)
+            fields = {
+                "url": url,
+                "fetched_at": final.fetched_at,
+                "title": title,
+                "failure_reason": failure.reason.value if failure else None,
+                "failure_detail": failure.detail if failure else None,
+                "via": via,
+                "extractor": extractor,
+            }
+            group, written = exchange_records(exchanges, text, writer.warcinfo_id, fields)
             base = writer.append(group)
         responses = [record for record in written if record.record_type == "response"]
         conversion = next((r for r in written if r.record_type == "conversion"), None)
@@ -198,8 +216,17 @@ class Archive:
         )
 
     def verify(self) -> VerifyReport:
-        """Re-check every record's digests and every index entry's offsets (read-only)."""
-        return verify_archive(self.root, self.warc_files(), self._index.entries())
+        """Re-check every record's digests, and the index against the WARC files (read-only)."""
+        return verify_archive(self.root, self.warc_files(), self.root / INDEX_FILE)
+
+    def index_damage(self) -> list[str]:
+        """What is wrong with the index, found without reading the WARC files (cheap)."""
+        return index_damage(self.root, self.warc_files(), self._index)
+
+    def reindex(self) -> ReindexReport:
+        """Rebuild the index from the WARC files (see reindex.py); torn tails cut first."""
+        self.repair()
+        return rebuild_index(self.root, self.warc_files(), self.root / INDEX_FILE)
 
     def repair(self) -> list[tuple[Path, int]]:
         """Cut torn tails off WARC files left by killed runs (never a file in use).
