@@ -24,6 +24,7 @@ import click
 
 from verifier import __version__, gate, interrupts, pipeline, report, runlock
 from verifier.archive import Archive
+from verifier.archive.store import INDEX_FILE
 from verifier.articles import (
     empty_run_problems,
     not_article_warnings,
@@ -51,8 +52,11 @@ from verifier.model import (
 )
 from verifier.project import Boundary
 from verifier.report.formats import OutputFormat, render
-from verifier.report.github import github_outputs
+from verifier.report.github import github_outputs, running_in_github_actions
+from verifier.report.inert import inert, json_reference, one_line
+from verifier.report.locations import Locations
 from verifier.report.results import verdict_tally
+from verifier.repository import LEDGER_VARIABLE, find_ledger, path_in_repository, repository_root
 from verifier.settings import Settings
 
 EXIT_OK = 0
@@ -63,6 +67,11 @@ EXIT_INPUT_ERROR = 3
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def say(message: str, *, err: bool = True) -> None:
+    """Print one message; under GitHub Actions no line of it can be a workflow command."""
+    click.echo(inert(message) if running_in_github_actions(os.environ) else message, err=err)
+
+
 @dataclass
 class Console:
     """Where the CLI talks to people: stderr, honouring -q / -v."""
@@ -71,15 +80,19 @@ class Console:
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
-            click.echo(message, err=True)
+            say(message)
+
+    def essential(self, message: str) -> None:
+        """What even -q shows: why the run failed."""
+        say(message)
 
     def detail(self, message: str) -> None:
         if self.verbosity > 0:
-            click.echo(message, err=True)
+            say(message)
 
     def warn(self, warning: ExtractionWarning) -> None:
         if self.verbosity >= 0:
-            click.echo(f"{warning.article}:{warning.line}: warning: {warning.message}", err=True)
+            say(one_line(f"{warning.article}:{warning.line}: warning: {warning.message}"))
 
     def progress(self, total: int, label: str) -> Callable[[str, SourceResult], None] | None:
         """A per-source callback: a bar on a terminal (not in CI), a line per source with
@@ -88,7 +101,7 @@ class Console:
 
             def line(url: str, result: SourceResult) -> None:
                 state = result.via if isinstance(result, Capture) else result.describe()
-                click.echo(f"{label} {url}: {state}", err=True)
+                say(one_line(f"{label} {url}: {state}"))
 
             return line
         bar = self.bar(total, label)
@@ -117,6 +130,15 @@ class Console:
 class Context:
     ledger_path: Path = Path("claims.yaml")
     console: Console = field(default_factory=Console)
+
+    def locations(self, ledger: Ledger) -> Locations:
+        """Where findings are, as the forge names paths: relative to the repository root."""
+        root = repository_root(self.base_dir)
+        return Locations(
+            ledger=path_in_repository(self.ledger_path),
+            ledger_lines=ledger.field_lines("text"),
+            root=root.as_posix() if root is not None else None,
+        )
 
     @property
     def base_dir(self) -> Path:
@@ -265,19 +287,18 @@ class _Commands(click.Group):
     "--ledger",
     "ledger_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    default="claims.yaml",
-    show_default=True,
-    help="The claims ledger; reports/ and archive/ live beside it.",
+    help=f"The claims ledger; reports/ and archive/ live beside it. Default: ${LEDGER_VARIABLE}, "
+    "else claims.yaml here or in the nearest folder above, up to the repository root.",
 )
 @verbosity_options
 @click.pass_context
-def cli(ctx: click.Context, ledger_path: Path) -> None:
+def cli(ctx: click.Context, ledger_path: Path | None) -> None:
     """Check that footnoted claims say what their cited sources say.
 
-    Typical use, at the root of a repository with a claims.yaml: `verifier run`.
+    Typical use, anywhere in a repository with a claims.yaml: `verifier run`.
     Exit codes: 0 passed, 1 unexpected error, 2 gate failed, 3 input or configuration error.
     """
-    ctx.ensure_object(Context).ledger_path = ledger_path
+    ctx.ensure_object(Context).ledger_path = ledger_path or find_ledger(Path.cwd(), os.environ)
 
 
 @cli.command()
@@ -427,10 +448,10 @@ def score(ctx: Context, input_path: Path) -> int:
             if isinstance(outcome, RecordError):
                 failed = True
                 outcome.path = name
-                click.echo(json.dumps(match.error_record(outcome), ensure_ascii=False))
-                click.echo(f"error: {outcome}", err=True)
+                click.echo(_json_line(match.error_record(outcome)))
+                say(f"error: {outcome}")
             else:
-                click.echo(json.dumps(outcome, ensure_ascii=False))
+                click.echo(_json_line(outcome))
     return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
@@ -451,19 +472,19 @@ def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: boo
     check_folder(Path.cwd() / settings.archive_dir, setting="archive_dir")
     failed = False
     for item in inputs:
-        result = read_text(item, base_dir=Path.cwd(), settings=settings, offline=offline)
+        result = read_text(item, project_dir=ctx.base_dir, settings=settings, offline=offline)
         if isinstance(result, FetchFailure):
             failed = True
             if output_format == "json":
                 line = {"input": item, "text": "", "title": None, "error": result.describe()}
-                click.echo(json.dumps(line, ensure_ascii=False))
+                click.echo(_json_line(line))
             else:
-                click.echo(f"{item}: unavailable: {result.describe()}", err=True)
+                say(one_line(f"{item}: unavailable: {result.describe()}"))
         elif output_format == "json":
             line = {"input": item, "text": result.text, "title": result.title}
-            click.echo(json.dumps(line, ensure_ascii=False))
+            click.echo(_json_line(line))
         else:
-            click.echo(result.text)
+            say(result.text, err=False)
     return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
@@ -476,29 +497,57 @@ def archive() -> None:
 @verbosity_options
 @pass_context
 def archive_verify(ctx: Context) -> int:
-    """Re-read every WARC record and re-check its digests against the index.
+    """Re-read every WARC record, re-check its digests, and check the index against the
+    WARC files.
 
     Exits 3 when a problem is found."""
     with _open_archive(ctx) as store:
         result = store.verify()
     for problem in result.problems:
-        click.echo(f"problem: {problem}", err=True)
+        say(one_line(f"problem: {problem}"))
     ctx.console.info(
         f"{result.files} WARC files, {result.records} records, {result.entries} index entries: "
         + ("ok" if result.ok else f"{len(result.problems)} problem(s)")
     )
+    if result.index_problems:
+        ctx.console.info("hint: `verifier archive reindex` rebuilds the index from the WARC files")
     return EXIT_OK if result.ok else EXIT_INPUT_ERROR
 
 
-@archive.command("export")
-@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@archive.command("reindex")
 @verbosity_options
 @pass_context
-def archive_export(ctx: Context, destination: Path) -> int:
-    """Write the archive as a WACZ package (open it in ReplayWeb.page or pywb)."""
+@holds_run_lock
+def archive_reindex(ctx: Context) -> int:
+    """Rebuild archive/index.jsonl from the WARC files (after `archive verify` finds it
+    damaged, missing or incomplete)."""
     with _open_archive(ctx) as store:
-        summary = store.export_wacz(destination)
-    ctx.console.info(f"wrote {destination} ({summary})")
+        result = store.reindex()
+    for damage in result.damaged:
+        say(one_line(f"problem: {damage} (its fetches before the damage are indexed)"))
+    ctx.console.info(
+        f"rebuilt {store.root / INDEX_FILE}: {result.entries} fetches from {result.files} "
+        "WARC files"
+    )
+    return EXIT_OK
+
+
+@archive.command("export")
+@click.argument("destination", metavar="FILE.wacz", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE.wacz if it exists.")
+@verbosity_options
+@pass_context
+def archive_export(ctx: Context, destination: Path, force: bool) -> int:
+    """Write the archive as a WACZ package (open it in ReplayWeb.page or pywb).
+
+    Never replaces the ledger or an article; an existing FILE.wacz only with --force."""
+    protected = [ctx.ledger_path]
+    if ctx.ledger_path.exists():
+        ledger = ctx.load_ledger()
+        protected += [ctx.base_dir / c.article for c in ledger.claims if c.article is not None]
+    with _open_archive(ctx) as store:
+        summary = store.export_wacz(destination, force=force, protected=protected)
+    ctx.console.info(summary.describe())
     return EXIT_OK
 
 
@@ -510,6 +559,20 @@ def _open_archive(ctx: Context) -> Archive:
             "no archive here", path=str(root), hint="run `verifier fetch` to create it"
         )
     return Archive(root)
+
+
+def _refuse_a_damaged_index(store: Archive) -> None:
+    """Offline, sources are found only through the index: a damaged one would turn every
+    claim `unavailable` and let the gate pass. Say so instead."""
+    damage = store.index_damage()
+    if damage:
+        more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
+        raise InputError(
+            f"the archive's index is damaged: {damage[0]}{more}",
+            path=str(store.root / INDEX_FILE),
+            hint="`verifier archive reindex` rebuilds it from the WARC files; "
+            "`verifier archive verify` lists every problem",
+        )
 
 
 def _scope(ctx: Context, changed_since: str | None) -> set[str | None] | None:
@@ -541,7 +604,8 @@ def _extract(
         paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
     outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
     for extraction in outcome.extractions:
-        ledger.merge(extraction)
+        for warning in ledger.merge(extraction).warnings:
+            ctx.console.warn(warning)
     for warning in outcome.warnings:
         ctx.console.warn(warning)
     source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
@@ -564,6 +628,8 @@ def _fetcher(ctx: Context, settings: Settings, *, offline: bool, refresh: bool) 
                 settings.fetch, store, local=LocalAccess.for_project(ctx.base_dir, settings.fetch)
             ) as fetcher,
         ):
+            if offline:
+                _refuse_a_damaged_index(store)
             return fetcher.fetch_all(
                 urls,
                 offline=offline,
@@ -605,22 +671,24 @@ def _check(
         reports_dir,
         warnings=warnings,
         generated_at=_now(),
-        archive_dir=ctx.base_dir / settings.archive_dir,
         checked_articles=scope,
     )
-    document = render(findings, output_format, settings.policy, ledger=_repo_path(ctx))
+    locations = ctx.locations(ledger)
+    document = render(findings, output_format, settings.policy, locations=locations)
     if document:
         click.echo(document)
-    annotations = github_outputs(findings, settings.policy, os.environ, ledger=_repo_path(ctx))
+    annotations = github_outputs(findings, settings.policy, os.environ, locations=locations)
     for annotation in annotations:
         # Annotations go to stderr when stdout carries a machine-readable document.
         click.echo(annotation, err=bool(document))
     result = gate.evaluate(findings, settings.policy)
     ctx.console.info(_summary(findings, reports_dir))
     if not result.passed:
-        ctx.console.info(f"gate failed: {len(result.failing)} finding(s) fail the policy")
+        # Shown even with -q: a quiet run still says why it failed, one finding a line.
+        ctx.console.essential(f"gate failed: {len(result.failing)} finding(s) fail the policy")
         for finding in result.failing:
-            ctx.console.info(f"  {_where(finding)}: {finding.verdict.value}: {finding.claim.text}")
+            text = one_line(finding.claim.text)
+            ctx.console.essential(f"  {_where(finding)}: {finding.verdict.value}: {text}")
         return EXIT_GATE_FAILED
     return EXIT_OK
 
@@ -630,11 +698,6 @@ def _assess(claim: str, source: str) -> Assessment:
     from verifier import match
 
     return match.assess(claim, source)
-
-
-def _repo_path(ctx: Context) -> str:
-    """The ledger's path as CI annotations need it: relative to the working directory."""
-    return pipeline.display_path(ctx.ledger_path, Path.cwd())
 
 
 def _summary(findings: Sequence[Finding], reports_dir: Path) -> str:
@@ -662,7 +725,13 @@ def _claim_json(claim: Claim) -> dict[str, Any]:
 
 
 def _print_json(document: Any) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(inert(json.dumps(document, ensure_ascii=False, indent=2), json_reference))
+
+
+def _json_line(document: Any) -> str:
+    """One JSON line to print: in a CI log it is never a workflow command, and it parses
+    back to the same data."""
+    return inert(json.dumps(document, ensure_ascii=False), json_reference)
 
 
 def _now() -> str:
@@ -685,9 +754,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except VerifierError as error:
         if error.exit_code == EXIT_UNEXPECTED:  # e.g. a SourceError the fetcher let through
             _report_bug()
-        click.echo(f"error: {error}", err=True)
+        say(f"error: {error}")
         if error.hint:
-            click.echo(f"hint: {error.hint}", err=True)
+            say(f"hint: {error.hint}")
         sys.exit(error.exit_code)
     except Exception:
         _report_bug()
@@ -696,6 +765,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _report_bug() -> NoReturn:
     """A bug: say so plainly, and keep the traceback for the report."""
-    click.echo(traceback.format_exc(), err=True, nl=False)
-    click.echo("error: unexpected internal error (exit 1); please report it", err=True)
+    say(traceback.format_exc().rstrip("\n"))
+    say("error: unexpected internal error (exit 1); please report it")
     sys.exit(EXIT_UNEXPECTED)

@@ -220,6 +220,12 @@ class Flag:
         if self.severity is not None:
             object.__setattr__(self, "severity", Severity(self.severity))
 
+    @property
+    def label(self) -> str:
+        """The kind as reports show it, with the severity of a discrepancy: "title
+        (conflict)", "quote (drift)", "unsupported"."""
+        return f"{self.kind.value} ({self.severity.value})" if self.severity else self.kind.value
+
     def as_json(self) -> dict[str, Any]:
         """The contract's flag object: {"start", "end", "kind", "claim", "source"}, with
         "severity" on a discrepancy."""

@@ -7,7 +7,7 @@ import os
 import secrets
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -16,8 +16,14 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from verifier.archive.index import Index, IndexEntry
-from verifier.archive.integrity import VerifyReport, repair_torn_tails, verify_archive
+from verifier.archive.integrity import (
+    VerifyReport,
+    index_damage,
+    repair_torn_tails,
+    verify_archive,
+)
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
+from verifier.archive.reindex import ReindexReport, rebuild_index
 from verifier.archive.wacz import WaczSummary, export_wacz
 from verifier.errors import SourceError
 from verifier.interrupts import uninterrupted
@@ -159,7 +165,16 @@ class Archive:
             if self._closed:
                 raise ArchiveError(f"{self.root}: the archive is closed")
             writer = self._open_writer()
-            group, written = exchange_records(exchanges, text, writer.warcinfo_id)
+            fields = {
+                "url": url,
+                "fetched_at": final.fetched_at,
+                "title": title,
+                "failure_reason": failure.reason.value if failure else None,
+                "failure_detail": failure.detail if failure else None,
+                "via": via,
+                "extractor": extractor,
+            }
+            group, written = exchange_records(exchanges, text, writer.warcinfo_id, fields)
             base = writer.append(group)
         responses = [record for record in written if record.record_type == "response"]
         conversion = next((r for r in written if r.record_type == "conversion"), None)
@@ -201,8 +216,17 @@ class Archive:
         )
 
     def verify(self) -> VerifyReport:
-        """Re-check every record's digests and every index entry's offsets (read-only)."""
-        return verify_archive(self.root, self.warc_files(), self._index.entries())
+        """Re-check every record's digests, and the index against the WARC files (read-only)."""
+        return verify_archive(self.root, self.warc_files(), self.root / INDEX_FILE)
+
+    def index_damage(self) -> list[str]:
+        """What is wrong with the index, found without reading the WARC files (cheap)."""
+        return index_damage(self.root, self.warc_files(), self._index)
+
+    def reindex(self) -> ReindexReport:
+        """Rebuild the index from the WARC files (see reindex.py); torn tails cut first."""
+        self.repair()
+        return rebuild_index(self.root, self.warc_files(), self.root / INDEX_FILE)
 
     def repair(self) -> list[tuple[Path, int]]:
         """Cut torn tails off WARC files left by killed runs (never a file in use).
@@ -213,10 +237,19 @@ class Archive:
             return []
         return repair_torn_tails(self.warc_files(), self._index.entries(), self.root)
 
-    def export_wacz(self, destination: Path) -> WaczSummary:
-        """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb."""
+    def export_wacz(
+        self, destination: Path, *, force: bool = False, protected: Iterable[Path] = ()
+    ) -> WaczSummary:
+        """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb; an
+        existing file only with `force`, never one of `protected` (InputError)."""
         return export_wacz(
-            destination, self.warc_files(), self._index.entries(), self._read_text, SOFTWARE
+            destination,
+            self.warc_files(),
+            self._index.entries(),
+            self._read_text,
+            SOFTWARE,
+            force=force,
+            protected=protected,
         )
 
     def close(self) -> None:

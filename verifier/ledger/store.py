@@ -42,14 +42,15 @@ from verifier.ledger.entries import (
 )
 from verifier.ledger.ids import normalize_text, unique_claim_id
 from verifier.ledger.text import is_filler, plain, round_trip_yaml, shift_dash, split_lines
-from verifier.model import Claim, Extraction, Status
+from verifier.model import Claim, Extraction, ExtractionWarning, Status
 from verifier.settings import DEFAULT_FAIL_ON, Settings
 
 __all__ = ["Ledger", "MergeSummary"]
 
 _HEADER = """\
 # claims.yaml: the reviewable ledger of footnoted claims.
-# `verifier extract` adds and updates claims and keeps your comments, `status` and `note`.
+# `verifier extract` adds and updates claims, keeping your comments, `status`, `note`,
+# the URLs you add and the text you reword.
 # `verifier accept ID --note ...` silences a finding until the claim or its source changes.
 """
 _EMPTY_CLAIMS = re.compile(r"^(?P<key>\s*claims:)[ \t]*(?:\[[ \t]*\]|null|~)?(?P<rest>[ \t]*#.*)?$")
@@ -66,6 +67,8 @@ class MergeSummary:
     kept: tuple[str, ...] = ()
     """No longer found in the article, but kept because a person wrote on them."""
     unchanged: int = 0
+    warnings: tuple[ExtractionWarning, ...] = ()
+    """Claims whose text a person edited differ from the article (claims.yaml lines)."""
 
     @property
     def changed(self) -> bool:
@@ -338,7 +341,9 @@ class Ledger:
 
         by_text: dict[str, deque[_Entry]] = defaultdict(deque)
         for entry in candidates:
-            by_text[normalize_text(entry.plain["text"])].append(entry)
+            # A claim whose text a person reworded is found by the article's sentence.
+            as_in_article = entry.plain.get("article_text") or entry.plain["text"]
+            by_text[normalize_text(as_in_article)].append(entry)
         for position, extracted in enumerate(found):
             queue = by_text.get(normalize_text(extracted.text))
             if queue:
@@ -358,17 +363,20 @@ class Ledger:
                     used.add(id(footnote_match))
 
         updated: list[str] = []
+        notes: dict[str, str] = {}
         unchanged = 0
         for position, extracted in enumerate(found):
             matched = matches[position]
             if matched is None:
                 continue
-            changes = machine_changes(matched.plain, extracted)
+            changes, note = machine_changes(matched.plain, extracted)
             if changes:
                 self._rewrite(matched, changes)
                 updated.append(str(matched.plain["id"]))
             else:
                 unchanged += 1
+            if note is not None:
+                notes[str(matched.plain["id"])] = note
 
         gone = [entry for entry in candidates if id(entry) not in used]
         kept = [str(entry.plain["id"]) for entry in gone if has_human_fields(entry.plain)]
@@ -391,6 +399,7 @@ class Ledger:
                 matches[position] = self._insert(at, {"id": new_id, **machine_values(extracted)})
                 added.append(new_id)
 
+        lines = self.field_lines("text") if notes else {}
         summary = MergeSummary(
             article=article,
             added=tuple(added),
@@ -398,6 +407,10 @@ class Ledger:
             removed=tuple(removed),
             kept=tuple(kept),
             unchanged=unchanged,
+            warnings=tuple(
+                ExtractionWarning(self.path.name, lines[claim_id], f"claim {claim_id}: {note}")
+                for claim_id, note in notes.items()
+            ),
         )
         if summary.changed:
             self._dirty = True
