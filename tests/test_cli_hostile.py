@@ -259,3 +259,14 @@ def test_state_files_replaced_by_devices_or_fifos_are_never_read(tmp_path: Path)
     assert checked.returncode == 0, checked.stderr
     assert not results.is_symlink() and json.loads(results.read_text())["claims"]
     assert "Traceback" not in accepted.stderr + checked.stderr
+
+
+def test_claims_yaml_that_yaml_cannot_build_is_exit_3_and_left_as_written(tmp_path: Path) -> None:
+    text = "# mine\nsettings:\n  ? fail_on: [contradicted]\n  min_score: 0.4\nclaims: []\n"
+    (tmp_path / "claims.yaml").write_text(text, encoding="utf-8")
+
+    completed = verifier("run", "--offline", cwd=tmp_path)
+
+    assert completed.returncode == 3, completed.stderr
+    assert "error: claims.yaml" in completed.stderr
+    assert (tmp_path / "claims.yaml").read_text(encoding="utf-8") == text
