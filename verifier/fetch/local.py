@@ -17,7 +17,7 @@ from stat import S_ISDIR, S_ISREG
 from urllib.parse import unquote, urlsplit
 
 from verifier.errors import InvalidURL
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.project import Boundary
 from verifier.settings import FetchSettings
@@ -49,7 +49,7 @@ class LocalTextCache:
         self._changed = False
         if path is not None:
             try:
-                document = json.loads(path.read_text(encoding="utf-8"))
+                document = json.loads(read_regular(path).decode("utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                 document = None
             if isinstance(document, dict) and document.get("extractor") == EXTRACTOR_VERSION:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.batch import paused_garbage_collection
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, ExtractionWarning, Finding
 from verifier.report import history, pagekeys
@@ -177,9 +177,9 @@ def results_json(document: Mapping[str, Any], claim_lines: Sequence[str] | None 
 
 def _write_if_changed(path: Path, text: str) -> None:
     try:
-        if path.read_text(encoding="utf-8") == text:
+        if read_regular(path) == text.encode("utf-8"):
             return
-    except FileNotFoundError:
-        pass
+    except OSError:
+        pass  # missing, or not a file we wrote (a device in its place): replaced below
     # Reports are regenerated on every run, so a crash costs nothing: atomic, but no fsync.
     write_atomically(path, text, durable=False)
