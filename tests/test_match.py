@@ -240,22 +240,6 @@ def test_a_title_before_a_name_ends_at_the_comma_after_it() -> None:
     assert [(f.kind, f.source) for f in judged.flags if f.kind == "title"] == [("title", "Judge")]
 
 
-GAETZ = (
-    "Rep. Matt Gaetz made his bid official for the Florida Senate seat held by his father, "
-    "Senate President Don Gaetz, by filing his paperwork to run in 2016."
-)
-
-
-def test_the_president_of_a_senate_is_a_senator() -> None:
-    claim = "He would run for the Florida Senate seat held by his father, state senator Don Gaetz."
-    assessment = assess(claim, GAETZ)
-    assert not [f for f in assessment.flags if f.kind == "title"]
-    speaker = assess(claim, GAETZ.replace("Senate President", "House Speaker"))
-    assert [(f.claim, f.source) for f in speaker.flags if f.kind == "title"] == [
-        ("state senator", "Speaker")
-    ]
-
-
 ANTECHINUS = (
     "The Dusky antechinus has several subspecies. The population in the Tasmanian highlands was "
     "previously described as a separate form, A. swainsonii mimetes, before being merged."

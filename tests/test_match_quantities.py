@@ -192,3 +192,12 @@ def test_a_numeric_date_that_reads_either_way_round_is_both() -> None:
     [march] = find_dates("6 March 2003")
     assert either.compatible_with(june) and either.compatible_with(november)
     assert not either.compatible_with(march)
+
+
+def test_a_score_is_no_quantity() -> None:
+    assert find_numbers("their 4\u20131 victory and a 3-2 defeat") == []
+    assessment = assess(
+        "Lopez scored in a match that produced more than four goals.",
+        "Lopez came off the bench to score the third goal in a 4\u20131 victory.",
+    )
+    assert not [flag for flag in assessment.flags if flag.kind is FlagKind.NUMBER]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from verifier.match import assess
+from verifier.match.finders.negation import negated_before
 from verifier.model import FlagKind, Severity, Verdict
 
 HEARING = "The committee decided not to attend the hearing on the new harbour."
@@ -73,3 +74,35 @@ def test_a_qualified_place_is_no_negation() -> None:
     claim = "The company sold most of its phones outside China that year."
     assert conflicts(claim, source) == []
     assert assess(claim, source).verdict is not Verdict.CONTRADICTED
+
+
+def test_other_than_excludes_without_denying() -> None:
+    source = "The album came out in Norway in May and later in many other countries."
+    claim = "The album came out in many countries other than Norway."
+    assert conflicts(claim, source) == []
+    assert assess(claim, source).verdict is not Verdict.CONTRADICTED
+
+
+def test_no_governs_the_words_just_after_it_not_the_rest_of_the_clause() -> None:
+    source = "The ban meant no travellers arriving from these countries could board the ferry."
+    assert negated_before(source, source.index("travellers")) is not None
+    assert negated_before(source, source.index("countries")) is None
+    claim = "The ban applied to the ferry from these countries."
+    assert conflicts(claim, source) == []
+    denied = "The ban meant no ferry could sail to these countries."
+    assert [kind for kind, _, _ in conflicts("A ferry sailed to these countries.", denied)] == [
+        FlagKind.NEGATION
+    ]
+
+
+@pytest.mark.parametrize(
+    ("claim_name", "severity"),
+    [("Lindquist", Severity.DRIFT), ("Lindgren", Severity.CONFLICT)],
+)
+def test_a_name_spelled_differently_is_drift_and_another_name_a_conflict(
+    claim_name: str, severity: Severity
+) -> None:
+    source = "The ribbon was cut by the mayor, Tomas Lindqvist, and the chief engineer."
+    claim = f"The ribbon was cut by the mayor, Tomas {claim_name}, and the chief engineer."
+    names = [f for f in assess(claim, source).flags if f.kind is FlagKind.NAME]
+    assert [(f.claim, f.source, f.severity) for f in names] == [(claim_name, "Lindqvist", severity)]

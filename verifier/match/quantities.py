@@ -349,7 +349,8 @@ def _unit_form(
 def _ranges(text: str, found: list[NumberMention]) -> list[NumberMention]:
     """Join "10 to 20", "10-20%", "between 10 and 20" into one range mention; "from 10 to 20"
     is a change, not a range, and stays two. A scale or unit written once serves both ends
-    ("5 to 10 million")."""
+    ("5 to 10 million"). Two figures joined by a dash, the second the smaller, are a score
+    or a result ("a 4-1 win"): no quantity of anything, and left out."""
     joined: list[NumberMention] = []
     for mention in found:
         previous = joined[-1] if joined else None
@@ -357,6 +358,9 @@ def _ranges(text: str, found: list[NumberMention]) -> list[NumberMention]:
             low = previous.value
             if previous.unit is None and not _scaled(text, previous):
                 low *= _scale_of(text, mention)
+            if low > mention.value and _dashed(text, previous, mention):
+                joined.pop()
+                continue
             if low <= mention.value:
                 joined[-1] = replace(
                     previous,
@@ -382,6 +386,10 @@ def _joins(text: str, previous: NumberMention, mention: NumberMention) -> bool:
     if word in ("-", "\u2013", "\u2014", "to"):
         return not before.endswith("from") and len(text[previous.end : mention.start]) <= 4
     return False
+
+
+def _dashed(text: str, previous: NumberMention, mention: NumberMention) -> bool:
+    return text[previous.end : mention.start].strip() in ("-", "\u2013", "\u2014")
 
 
 _SCALE_WORD = re.compile(r"(?i)\d\s*(?:hundred|thousand|millions?|billions?|trillion|bn|mn|m|k)\b")

@@ -8,10 +8,13 @@ results_document(findings, *, generated_at=None) -> dict   the results.json docu
                                               (CONTRACT fields)
 results_json(document) -> str                the document as results.json text, a claim a line
 article_slug(article) -> str                  the page name an article gets
-formats.render(findings, OutputFormat, policy, ledger=) -> str  --format json | sarif | junit
-github.github_outputs(findings, policy, environ, ledger=) -> annotation lines to print; under
-                                           Actions it also appends to $GITHUB_STEP_SUMMARY
-                                           (< 1 MiB)
+formats.render(findings, OutputFormat, policy, locations=) -> str  --format json | sarif
+                                           (sarif.py) | junit (junit.py)
+github.github_outputs(findings, policy, environ, locations=) -> annotation lines to print;
+                                           under Actions it also appends to
+                                           $GITHUB_STEP_SUMMARY (< 1 MiB)
+locations.Locations(ledger, ledger_lines, root)  claim -> repository path and line for forges
+inert.inert(text, reference) / one_line(text)   nothing printed is a workflow command
 history.compare(previous, findings) -> RunChanges | None  new / fixed since last run
 """
 

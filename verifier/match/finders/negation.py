@@ -160,8 +160,6 @@ def _denies(word: Token, text: str) -> bool:
     after = text[word.end : word.end + 6].lower()
     if folded == "yet":
         return after.startswith(" to ")
-    if folded == "other":
-        return after.startswith(" than ")
     return folded in _DENIALS or (folded.endswith("less") and len(folded) > 6)
 
 
@@ -249,6 +247,8 @@ def negated_before(text: str, position: int) -> Token | None:
     words = _clause_before(text, position)
     for index, word in enumerate(words):
         if is_negation(word, text) and not _negation_qualified(word, text):
+            if fold(word.text) in NOUN_NEGATIONS and len(words) - index - 1 > NOUN_PHRASE_WORDS:
+                continue  # "no travellers from these countries" denies travellers, not countries
             return word
         if (
             fold(word.text) == "yet"
@@ -258,6 +258,12 @@ def negated_before(text: str, position: int) -> Token | None:
         ):
             return words[index - 1]
     return None
+
+
+NOUN_NEGATIONS = word_set("no none without")
+"""Negations of a noun phrase rather than a verb's: they govern only the words just after."""
+NOUN_PHRASE_WORDS = 2
+"""Words a noun negation may stand before the word it governs ("no *new* taxes")."""
 
 
 def _clause_before(text: str, position: int) -> list[Token]:

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -81,10 +80,7 @@ def title_flags(
             for found in _person_roles(unit, page_text)
             if found.surname == role.surname and found.same_person(role)
         ]
-        if not source_roles or any(
-            _same_role(role.words, found.words) or _heads_body(role, found, page_text)
-            for found in source_roles
-        ):
+        if not source_roles or any(_same_role(role.words, found.words) for found in source_roles):
             continue
         other = source_roles[0]
         start, end = role.first.start, role.head.end
@@ -211,21 +207,6 @@ def _role_start(tokens: list[Token], head: int) -> int:
     ):
         start -= 1
     return start
-
-
-_WORD_BEFORE = re.compile(r"(\w+)[ \t]?$")
-
-
-def _heads_body(claim_role: _Role, source_role: _Role, page_text: str) -> bool:
-    """ "state senator" and "Senate President": the source's title is a post held among the
-    body the claim's title names, so both can be true of one person."""
-    before = _WORD_BEFORE.search(
-        page_text, max(source_role.first.start - 30, 0), source_role.first.start
-    )
-    if before is None or not before.group(1)[:1].isupper():
-        return False
-    stem = claim_role.words[-1][:5]
-    return len(stem) == 5 and fold(before.group(1)).startswith(stem)
 
 
 def _same_role(claim_role: tuple[str, ...], source_role: tuple[str, ...]) -> bool:
