@@ -430,7 +430,11 @@ def check_records(lines: list[bytes | OverlongLine]) -> None:
     """One outcome per non-blank line, in order: a contract dict written back as strict
     UTF-8 JSON, or a RecordError for that line (exit 3 at the end)."""
     outcomes = list(score_records(lines))
-    blank = sum(1 for line in lines if isinstance(line, bytes) and not line.strip())
+    blank = sum(
+        1
+        for line in lines
+        if isinstance(line, bytes) and not line.decode("utf-8", "replace").strip()
+    )
     assert len(outcomes) == len(lines) - blank
     for outcome in outcomes:
         if isinstance(outcome, RecordError):

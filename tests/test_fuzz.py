@@ -100,6 +100,11 @@ def test_each_score_line_is_a_result_or_an_error_for_that_record() -> None:
     property_holds()
 
 
+def test_a_line_of_unicode_whitespace_is_blank() -> None:
+    """Found by the long fuzz run: U+001C is whitespace to str.strip, not to bytes.strip."""
+    check_records([b"\x1c\n", b"\xe2\x80\x83\n"])
+
+
 def test_text_of_binary_truncated_or_mislabelled_bodies_is_text_or_unavailable() -> None:
     @bounded(40)
     @given(bodies())
