@@ -147,3 +147,14 @@ def test_a_quiet_run_still_lists_each_failing_finding_on_one_line(repository: Pa
     assert len(listed) == len(lines) - 1 == 2
     assert any(line.startswith("  c-hand01: unsupported: The lighthouse") for line in listed)
     assert not re.search(r"\bclaims: ", completed.stderr)  # the summary line is not shown
+
+
+def test_text_writes_nothing_where_it_runs_nor_in_the_project(repository: Path) -> None:
+    articles = repository / "docs" / "articles"
+    before = sorted(repository.rglob("*"))
+    completed = verifier("text", "sources/history.html", cwd=articles)
+    assert completed.returncode == 0, completed.stderr
+    assert "opened in 1931" in completed.stdout
+    new = set(repository.rglob("*")) - set(before)
+    # Loading claims.yaml may leave its parse cache beside it; nothing else appears.
+    assert {path.relative_to(repository).parts[:2] for path in new} <= {("docs", ".verifier-cache")}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from verifier.errors import InvalidURL
-from verifier.fetch.urls import MAX_URL_LENGTH, request_url
+from verifier.fetch.urls import request_url
+from verifier.urls import MAX_URL_LENGTH
 
 INVALID = {
     "unclosed IPv6 bracket": "http://[::1",

@@ -86,7 +86,7 @@ def test_the_metadata_names_license_authors_classifiers_and_project_urls() -> No
 def _sdist_tree(destination: Path) -> Path:
     """A copy of what `python -m build --sdist` reads, without caches or virtualenvs."""
     ignore = shutil.ignore_patterns(
-        ".venv", ".git", "*.egg-info", "__pycache__", ".*_cache", "build", "dist"
+        ".venv", ".git", "*.egg-info", "__pycache__", ".*_cache", "build", "dist", ".tools"
     )
     tree = destination / "tree"
     shutil.copytree(REPO, tree, ignore=ignore)

@@ -472,7 +472,7 @@ def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: boo
     check_folder(Path.cwd() / settings.archive_dir, setting="archive_dir")
     failed = False
     for item in inputs:
-        result = read_text(item, base_dir=Path.cwd(), settings=settings, offline=offline)
+        result = read_text(item, project_dir=ctx.base_dir, settings=settings, offline=offline)
         if isinstance(result, FetchFailure):
             failed = True
             if output_format == "json":
@@ -524,7 +524,7 @@ def archive_reindex(ctx: Context) -> int:
     with _open_archive(ctx) as store:
         result = store.reindex()
     for damage in result.damaged:
-        click.echo(f"problem: {damage} (its fetches before the damage are indexed)", err=True)
+        say(one_line(f"problem: {damage} (its fetches before the damage are indexed)"))
     ctx.console.info(
         f"rebuilt {store.root / INDEX_FILE}: {result.entries} fetches from {result.files} "
         "WARC files"
@@ -671,7 +671,6 @@ def _check(
         reports_dir,
         warnings=warnings,
         generated_at=_now(),
-        archive_dir=ctx.base_dir / settings.archive_dir,
         checked_articles=scope,
     )
     locations = ctx.locations(ledger)

@@ -14,7 +14,7 @@
     │   └── OutputError               reports/ or archive/ cannot be written where configured
     └── SourceError                   one source cannot be read: `unavailable` with `reason`,
         │                             never an exception out of the fetcher
-        ├── InvalidURL                (fetch.urls) not a URL a fetch can be made of
+        ├── InvalidURL                (verifier.urls, fetch.urls) not a URL a fetch can be made of
         ├── BlockedDestination        (fetch.guard) the SSRF guard refuses the address
         ├── UnresolvableHost          (fetch.guard) DNS gave no address
         ├── _TooManyRedirects         (fetch.client) a redirect loop

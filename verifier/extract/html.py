@@ -18,11 +18,13 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from verifier.errors import InvalidURL
 from verifier.extract.assemble import Body, Note, assemble
 from verifier.extract.html_text import extract_unlinked_notes
 from verifier.extract.notes import NoteText
 from verifier.model import Extraction, ExtractionWarning
 from verifier.text.html_tags import BLOCK_TAGS, NON_PROSE_TAGS
+from verifier.urls import split_url
 
 # Titles, form controls and formulas hold no prose a claim could cite.
 _SKIPPED_TAGS = NON_PROSE_TAGS | {"title", "math", "button", "select"}
@@ -392,10 +394,7 @@ def _absolute(href: str, base_url: str | None) -> str:
         scheme = urlsplit(base_url).scheme if base_url else ""
         return f"{scheme or 'https'}:{href}"
     if href.startswith("/") and base_url:
-        try:
-            return urljoin(base_url, href)
-        except ValueError:  # a malformed <base href>: the link stays as written
-            return href
+        return urljoin(base_url, href)
     return href
 
 
@@ -407,9 +406,19 @@ def _base_url(root: HtmlElement) -> str | None:
         "//meta[@property='og:url']/@content",
     ):
         for value in root.xpath(xpath):
-            if str(value).startswith(("http://", "https://")):
+            if str(value).startswith(("http://", "https://")) and _well_formed(str(value)):
                 return str(value)
     return None
+
+
+def _well_formed(url: str) -> bool:
+    """A base URL links can be joined to (a malformed one, say an unclosed IPv6 bracket,
+    would make every relative link an error instead of leaving it as written)."""
+    try:
+        split_url(url)
+    except InvalidURL:
+        return False
+    return True
 
 
 def _collect_note(

@@ -39,12 +39,13 @@ from verifier.fetch.policy import (
 )
 from verifier.fetch.politeness import HostGate, interleave_by_host
 from verifier.fetch.transport import GuardedTransport, deadline
-from verifier.fetch.urls import request_url, split_url
+from verifier.fetch.urls import request_url
 from verifier.fetch.walls import wall
 from verifier.fetch.wayback import MAX_ANSWER_BYTES, availability_url, snapshot_from_answer
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
+from verifier.urls import split_url
 
 Progress = Callable[[str, SourceResult], None]
 

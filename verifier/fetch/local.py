@@ -16,6 +16,7 @@ from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from urllib.parse import unquote, urlsplit
 
+from verifier.errors import InvalidURL
 from verifier.files import write_atomically
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.project import Boundary
@@ -109,7 +110,10 @@ def path_of(url: str) -> Path:
     parts = urlsplit(url)
     if parts.netloc not in {"", "localhost"}:
         raise ValueError(f"file URL with a remote host: {url}")
-    return Path(unquote(parts.path))
+    path = unquote(parts.path)
+    if "\x00" in path:  # no file has one; the OS would refuse the name with ValueError
+        raise InvalidURL("NUL character in the path")
+    return Path(path)
 
 
 def payload_digest(body: bytes) -> str:
@@ -151,6 +155,8 @@ class LocalReader:
     def read(self, url: str) -> SourceResult:
         try:
             path = path_of(url)
+        except InvalidURL as error:
+            return error.unavailable(url)
         except ValueError as error:
             return FetchFailure(url, UnavailableReason.BLOCKED, str(error))
         try:

@@ -1,43 +1,20 @@
-"""Is a cited URL one a fetch can be made of? One check, so every way in agrees.
+"""Can a request be made of a cited URL? Well-formed (verifier.urls) and more: http(s), a
+host DNS could resolve, no IPv6 zone id, IDNA labels that decode.
 
-A URL comes from someone else's article, so it may be anything: an unclosed IPv6 bracket,
-a zone id, a malformed IDNA label, a control character, a port past 65535, 70 KB of
-path. Each of those is that one source `unavailable: invalid URL`, decided here before
-any lookup, and never an exception deep in urllib, httpx or the idna codec.
+Each failure is that one source `unavailable: invalid URL`, decided here before any
+lookup, and never an exception deep in urllib, httpx or the idna codec.
 """
 
 from __future__ import annotations
 
-import re
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import urlunsplit
 
 import httpx
 
 from verifier.errors import InvalidURL
+from verifier.urls import split_url
 
-MAX_URL_LENGTH = 8192
-"""What HTTP servers are asked to accept (RFC 9110 section 4.1); a longer one is not a citation."""
-_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _MAX_LABEL, _MAX_HOST = 63, 253  # DNS limits (RFC 1035)
-
-
-def split_url(url: str) -> SplitResult:
-    """`url` split into its parts; InvalidURL when it is not well-formed.
-
-    Spaces are allowed in the path and query (people paste them; they are sent
-    percent-encoded) but not in the host; no other control character is allowed anywhere.
-    """
-    if len(url) > MAX_URL_LENGTH:
-        raise InvalidURL(f"longer than {MAX_URL_LENGTH} characters")
-    control = _CONTROL.search(url.replace(" ", ""))
-    if control is not None:
-        raise InvalidURL(f"control character U+{ord(control.group()):04X}")
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - parsing the port raises on "99999" or ":80x"
-    except ValueError as error:
-        raise InvalidURL(str(error)) from None
-    return parts
 
 
 def request_url(url: str) -> str:
