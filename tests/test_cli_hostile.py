@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from fixtures.entry_point import clean_environment, verifier
+from fuzzing import PDF_SEED
+from fuzzing import SEEDS as FUZZ_SEEDS
 
 MALFORMED_URLS = [
     "http://[::1",
@@ -181,3 +184,98 @@ def test_reports_or_archive_existing_as_a_file_is_an_input_error_naming_it(
         assert f"error: {folder}:" in completed.stderr
     assert (tmp_path / folder).read_text(encoding="utf-8") == "not a folder\n"
     assert (tmp_path / "claims.yaml").read_bytes() == before
+
+
+def test_text_on_binary_and_truncated_files_reports_each_and_goes_on(tmp_path: Path) -> None:
+    page = (FUZZ_SEEDS / "page.html").read_bytes()
+    (tmp_path / "noise.bin").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "cut.pdf").write_bytes(PDF_SEED[: len(PDF_SEED) // 3])
+    (tmp_path / "whole.pdf").write_bytes(PDF_SEED)
+    (tmp_path / "cut.html").write_bytes(page[: len(page) // 2])
+    inputs = ["noise.bin", "cut.pdf", "whole.pdf", "cut.html"]
+
+    completed = verifier("text", "--format", "json", *inputs, cwd=tmp_path)
+
+    assert completed.returncode == 3, completed.stderr
+    lines = {line["input"]: line for line in map(json.loads, completed.stdout.splitlines())}
+    assert list(lines) == inputs
+    assert lines["noise.bin"]["error"].startswith("not text")
+    assert lines["cut.pdf"]["error"].startswith("unreadable")
+    assert "Lowmoor Canal reopened" in lines["whole.pdf"]["text"]
+    assert "Canal reopens" in (lines["cut.html"]["title"] or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("binary.md", b"# Notes\x00\x01\x02 [^1]\n\n[^1]: https://example.org/\n"),
+        ("truncated.md", "The caf\u00e9 opened.[^1]\n\n[^1]: https://example.org/\n".encode()[:8]),
+        (
+            "latin.txt",
+            "The caf\u00e9 opened in 1901.[1]\n\n[1] https://example.org/\n".encode("cp1252"),
+        ),
+    ],
+)
+def test_an_unreadable_article_is_an_input_error_naming_it(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    (tmp_path / name).write_bytes(content)
+
+    completed = verifier("extract", name, cwd=tmp_path)
+
+    assert completed.returncode == 3, completed.stderr
+    assert f"error: {name}:1:" in completed.stderr
+    assert not (tmp_path / "claims.yaml").exists()
+
+
+def _capped_memory() -> None:
+    """In the child: at most 2 GiB of address space, so reading a device to the end fails
+    fast with MemoryError (a test failure) instead of taking the machine's memory."""
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def _verifier_capped(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "verifier", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=clean_environment(),
+        preexec_fn=_capped_memory,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero and FIFOs")
+def test_state_files_replaced_by_devices_or_fifos_are_never_read(tmp_path: Path) -> None:
+    # What a pull request could commit in place of the tool's own files.
+    (tmp_path / "source.txt").write_text("The ferry sailed twice a day.\n", encoding="utf-8")
+    (tmp_path / "claims.yaml").write_text(
+        "claims:\n  - id: c-1\n    text: The ferry sailed twice a day.\n    urls: [source.txt]\n",
+        encoding="utf-8",
+    )
+    first = _verifier_capped("check", "--offline", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    caches = sorted((tmp_path / ".verifier-cache").glob("*.json"))
+    state = [tmp_path / "archive" / "local-text.json", *caches]
+    assert (tmp_path / "archive" / "local-text.json").exists() and caches
+    for path in state:
+        path.unlink()
+        path.symlink_to("/dev/zero")
+
+    second = _verifier_capped("check", "--offline", cwd=tmp_path)
+
+    assert second.returncode == 0, second.stderr
+    assert json.loads((tmp_path / "reports" / "results.json").read_text())["claims"]
+
+    results = tmp_path / "reports" / "results.json"
+    results.unlink()
+    results.symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "reports" / "notes.md")
+    accepted = _verifier_capped("accept", "c-1", "--note", "checked", cwd=tmp_path)
+    assert accepted.returncode == 3, accepted.stderr  # no report to pin the acceptance to
+    checked = _verifier_capped("check", "--offline", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert not results.is_symlink() and json.loads(results.read_text())["claims"]
+    assert "Traceback" not in accepted.stderr + checked.stderr

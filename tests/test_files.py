@@ -16,6 +16,7 @@ from verifier.files import (
     open_input,
     open_regular_file,
     read_lines,
+    read_regular,
 )
 
 
@@ -86,3 +87,19 @@ def test_a_folder_that_cannot_be_written_is_refused(tmp_path: Path) -> None:
     locked.mkdir(mode=0o555)
     with pytest.raises(OutputError):
         check_folder(locked, setting="archive_dir")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero and FIFOs")
+def test_state_reads_treat_anything_but_a_regular_file_as_an_os_error(tmp_path: Path) -> None:
+    (tmp_path / "cache.json").write_bytes(b"{}")
+    assert read_regular(tmp_path / "cache.json") == b"{}"
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "zero"
+    link.symlink_to("/dev/zero")
+    for special in (fifo, link, tmp_path):
+        with pytest.raises(OSError) as raised:
+            read_regular(special)
+        assert not isinstance(raised.value, FileNotFoundError)
+    with pytest.raises(FileNotFoundError):
+        read_regular(tmp_path / "missing.json")

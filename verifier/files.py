@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -28,24 +29,44 @@ def open_regular_file(
 
     A device (/dev/zero, /dev/urandom) never ends and a FIFO blocks until a writer comes,
     so either would hang the run or exhaust memory: they are refused with `error` (an
-    InputError naming `display`) before a byte is read. The check is made on the opened
-    descriptor, so nothing can be swapped in between; opening does not block on a FIFO.
-    OSError (missing, unreadable) is left to the caller.
+    InputError naming `display`) before a byte is read. OSError (missing, unreadable) is
+    left to the caller.
     """
+    descriptor, kind = _open_regular(path)
+    if kind is not None:
+        shown = display if display is not None else str(path)
+        raise error(f"not a regular file but {kind}", path=shown, hint=hint)
+    return os.fdopen(descriptor, "rb")
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of `path` if it is a regular file. Anything else raises OSError, as a
+    missing or unreadable file does, so the callers reading the tool's own state (caches,
+    the last results.json) treat a device or FIFO put in its place as damage, never read
+    it to the end of memory."""
+    descriptor, kind = _open_regular(path)
+    if kind is not None:
+        raise OSError(errno.EINVAL, f"not a regular file but {kind}", str(path))
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read()
+
+
+def _open_regular(path: Path) -> tuple[int, str | None]:
+    """A read descriptor for `path`, or (-1, what it is) when it is not a regular file.
+
+    The check is made on the opened descriptor, so nothing can be swapped in between; the
+    open does not block on a FIFO."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
-            raise error(
-                f"not a regular file but {file_kind(mode)}",
-                path=display if display is not None else str(path),
-                hint=hint,
-            )
+            os.close(descriptor)
+            return -1, file_kind(mode)
         os.set_blocking(descriptor, True)
-        return os.fdopen(descriptor, "rb")
     except BaseException:
         os.close(descriptor)
         raise
+    return descriptor, None
 
 
 @contextmanager

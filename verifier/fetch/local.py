@@ -17,9 +17,9 @@ from stat import S_ISDIR, S_ISREG
 from urllib.parse import unquote, urlsplit
 
 from verifier.errors import InvalidURL
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
-from verifier.project import Boundary
+from verifier.repository import Boundary
 from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
 
@@ -49,7 +49,7 @@ class LocalTextCache:
         self._changed = False
         if path is not None:
             try:
-                document = json.loads(path.read_text(encoding="utf-8"))
+                document = json.loads(read_regular(path).decode("utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                 document = None
             if isinstance(document, dict) and document.get("extractor") == EXTRACTOR_VERSION:
@@ -126,7 +126,7 @@ class LocalAccess:
     """Which files on disk may be read as sources, and how much of each.
 
     Only regular files no larger than `max_bytes` are read (a device or a FIFO could never
-    be read to the end), and only inside `boundary` (see verifier.project: a footnote must
+    be read to the end), and only inside `boundary` (see verifier.repository: a footnote must
     not publish the machine's own files).
     """
 

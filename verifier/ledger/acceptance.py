@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from verifier.errors import LedgerError
+from verifier.files import read_regular
 from verifier.ledger.ids import normalize_text, short_hash
 from verifier.model import Capture, Claim, ExtractionWarning, Finding, Status
 
@@ -121,7 +122,7 @@ def accept_with_pin(ledger: Ledger, claim_id: str, note: str, results_path: Path
             hint="ids are in reports/results.json and on the report pages",
         )
     try:
-        results = json.loads(results_path.read_text(encoding="utf-8"))
+        results = json.loads(read_regular(results_path).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         results = None  # no report (or an unreadable one): nothing to pin to, said below
     pin = pin_from_results(results if isinstance(results, Mapping) else None, claim_id)

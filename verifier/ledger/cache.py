@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier import __version__
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 
 CACHE_FORMAT = 1
 CACHE_DIR_NAME = ".verifier-cache"
@@ -104,7 +104,7 @@ def _cached_document(ledger_path: Path) -> dict[str, Any] | None:
     if directory is None:
         return None
     try:
-        document = json.loads(_file_for(directory, ledger_path).read_text(encoding="utf-8"))
+        document = json.loads(read_regular(_file_for(directory, ledger_path)).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None  # a damaged cache is a miss; the next write replaces it
     return document if isinstance(document, dict) else None

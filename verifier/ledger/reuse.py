@@ -25,7 +25,7 @@ from typing import Any
 
 from verifier import __version__
 from verifier.batch import paused_garbage_collection
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 from verifier.ledger import cache as ledger_cache
 from verifier.ledger.ids import normalize_text
 from verifier.model import Assessment, Evidence, Flag, FlagKind, Verdict
@@ -98,7 +98,7 @@ class ResultCache:
 
     def _read(self, path: Path) -> dict[str, list[Any]]:
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(read_regular(path).decode("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             return {}  # missing or damaged: recompute; results are never trusted blindly
         if (
@@ -185,7 +185,7 @@ def last_run_stats(ledger_path: Path) -> dict[str, Any] | None:
     if directory is None:
         return None
     try:
-        stats = json.loads((directory / STATS_FILE).read_text(encoding="utf-8"))
+        stats = json.loads(read_regular(directory / STATS_FILE).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
     return stats if isinstance(stats, dict) else None

@@ -26,7 +26,7 @@ from typing import Any
 
 from verifier.batch import paused_garbage_collection
 from verifier.errors import LedgerError
-from verifier.files import open_regular_file, write_atomically
+from verifier.files import open_regular_file, read_regular, write_atomically
 from verifier.ledger import cache
 from verifier.ledger import parse as parsing
 from verifier.ledger.emit import Indent, entry_lines
@@ -521,7 +521,7 @@ class Ledger:
     def _check_unchanged_on_disk(self) -> None:
         """Refuse to overwrite edits someone saved while this run was working."""
         try:
-            on_disk: str | None = self.path.read_bytes().decode("utf-8")
+            on_disk: str | None = read_regular(self.path).decode("utf-8")
         except FileNotFoundError:
             on_disk = None
         except (OSError, UnicodeDecodeError):

@@ -8,10 +8,13 @@ results_document(findings, *, generated_at=None) -> dict   the results.json docu
                                               (CONTRACT fields)
 results_json(document) -> str                the document as results.json text, a claim a line
 article_slug(article) -> str                  the page name an article gets
-formats.render(findings, OutputFormat, policy, ledger=) -> str  --format json | sarif | junit
-github.github_outputs(findings, policy, environ, ledger=) -> annotation lines to print; under
-                                           Actions it also appends to $GITHUB_STEP_SUMMARY
-                                           (< 1 MiB)
+formats.render(findings, OutputFormat, policy, locations=) -> str  --format json | sarif
+                                           (sarif.py) | junit (junit.py)
+github.github_outputs(findings, policy, environ, locations=) -> annotation lines to print;
+                                           under Actions it also appends to
+                                           $GITHUB_STEP_SUMMARY (< 1 MiB)
+locations.Locations(ledger, ledger_lines, root)  claim -> repository path and line for forges
+inert.inert(text, reference) / one_line(text)   nothing printed is a workflow command
 history.compare(previous, findings) -> RunChanges | None  new / fixed since last run
 """
 
@@ -23,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.batch import paused_garbage_collection
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, ExtractionWarning, Finding
 from verifier.report import history, pagekeys
@@ -174,9 +177,9 @@ def results_json(document: Mapping[str, Any], claim_lines: Sequence[str] | None 
 
 def _write_if_changed(path: Path, text: str) -> None:
     try:
-        if path.read_text(encoding="utf-8") == text:
+        if read_regular(path) == text.encode("utf-8"):
             return
-    except FileNotFoundError:
-        pass
+    except OSError:
+        pass  # missing, or not a file we wrote (a device in its place): replaced below
     # Reports are regenerated on every run, so a crash costs nothing: atomic, but no fsync.
     write_atomically(path, text, durable=False)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from verifier.errors import InputError
+from verifier.files import read_regular
 from verifier.report.markdown import GENERATED_MARKER
 
 _LEGACY_INDEX_HEAD = "# Citation report"
@@ -42,14 +43,14 @@ def check_writable(out_dir: Path, names: Iterable[str], manifest: Mapping[str, s
 
 def _foreign(path: Path) -> bool:
     try:
-        if path.suffix == ".json":
-            return not _is_results_document(path.read_bytes())
-        with path.open("r", encoding="utf-8", errors="replace") as handle:
-            head = handle.read(len(GENERATED_MARKER))
+        data = read_regular(path)
     except FileNotFoundError:
         return False
-    except IsADirectoryError:
+    except OSError:  # a folder, a device or a FIFO where a report goes is not ours
         return True
+    if path.suffix == ".json":
+        return not _is_results_document(data)
+    head = data[: len(GENERATED_MARKER.encode("utf-8"))].decode("utf-8", "replace")
     if path.name == "index.md" and head.startswith(_LEGACY_INDEX_HEAD):
         return False
     return head != GENERATED_MARKER

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 from verifier.model import Capture, Finding
 from verifier.report import markdown, sources
 from verifier.report.results import ordered
@@ -56,7 +56,7 @@ def source_key(capture: Capture) -> str:
 
 def read_manifest(out_dir: Path) -> dict[str, str]:
     try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(read_regular(out_dir / MANIFEST).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return {}  # missing or damaged: re-render everything; the manifest is rewritten below
     return manifest if isinstance(manifest, dict) else {}
