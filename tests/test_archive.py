@@ -160,6 +160,7 @@ def test_records_are_readable_from_their_indexed_offsets(tmp_path: Path) -> None
 
 
 def test_wacz_export_packages_warcs_index_pages_and_hashes(tmp_path: Path) -> None:
+    import gzip
     import hashlib
     import json
     import zipfile
@@ -184,7 +185,8 @@ def test_wacz_export_packages_warcs_index_pages_and_hashes(tmp_path: Path) -> No
         warc_name = f"archive/{archive.warc_files()[0].name}"
         assert names == {
             warc_name,
-            "indexes/index.cdxj",
+            "indexes/index.cdx.gz",
+            "indexes/index.idx",
             "pages/pages.jsonl",
             "datapackage.json",
             "datapackage-digest.json",
@@ -210,7 +212,7 @@ def test_wacz_export_packages_warcs_index_pages_and_hashes(tmp_path: Path) -> No
             "Iwaya spoke.",
         )
 
-        lines = package.read("indexes/index.cdxj").decode().splitlines()
+        lines = gzip.decompress(package.read("indexes/index.cdx.gz")).decode().splitlines()
         assert lines == sorted(lines)
         warc = package.read(warc_name)
         for line in lines:

@@ -57,6 +57,7 @@ class UnavailableReason(StrEnum):
     HTTP_ERROR = "HTTP error"
     NETWORK_ERROR = "network error"
     UNREADABLE = "unreadable"
+    INVALID_URL = "invalid URL"
     OUTSIDE_REPOSITORY = "outside the repository"
     """A local path that resolves outside the project (see `fetch.allow_paths`)."""
 

@@ -30,9 +30,11 @@ INTERFACE:
         def repair(self) -> list[tuple[Path, int]]
             Cuts the torn tail a killed run left on its WARC file (only files no live run
             holds locked); run automatically before an Archive first writes.
-        def export_wacz(self, destination: Path) -> WaczSummary
-            A WACZ 1.1.1 package (archive/, indexes/index.cdxj, pages/pages.jsonl with the
-            extracted text, datapackage.json with sha256 of each file) for ReplayWeb.page.
+        def export_wacz(self, destination: Path, *, force=False, protected=()) -> WaczSummary
+            A WACZ 1.1.1 package (archive/, indexes/index.cdx.gz + index.idx, pages/pages.jsonl
+            with the extracted text, datapackage.json with sha256 of each file) for
+            ReplayWeb.page and pywb. InputError for a name not ending in .wacz, a missing
+            folder, an existing file without `force`, or any path in `protected`.
         def newest_entry(self, url) -> IndexEntry | None
         def read_response(self, entry) -> (headers, body as transferred)
             For re-deriving text when the extractor changed (Fetcher does it).

@@ -29,13 +29,15 @@ class HttpExchange:
     status_code: int
     reason: str
     http_version: str
-    """"HTTP/1.1" etc."""
+    """The response's version: "HTTP/1.1", "HTTP/1.0"..."""
     response_headers: tuple[tuple[str, str], ...]
     body: bytes
     """The entity body as transferred: de-chunked but still content-encoded."""
     fetched_at: str
     """ISO 8601 UTC, used as WARC-Date."""
     peer_address: str | None = None
+    request_http_version: str = "HTTP/1.1"
+    """What the client sent (httpx speaks HTTP/1.1), whatever version the server answered in."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,9 @@ def exchange_records(
             ),
         )
         response_id = response.rec_headers.get_header("WARC-Record-ID")
+        request_line = (
+            f"{exchange.method} {_request_target(exchange.url)} {exchange.request_http_version}"
+        )
         request = writer.create_warc_record(
             exchange.url,
             "request",
@@ -160,7 +165,7 @@ def exchange_records(
             length=0,
             warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
             http_headers=StatusAndHeaders(
-                f"{exchange.method} {_request_target(exchange.url)} {exchange.http_version}",
+                request_line,
                 list(exchange.request_headers),
                 protocol="",
                 is_http_request=True,

@@ -7,7 +7,7 @@ import os
 import secrets
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -25,6 +25,7 @@ from verifier.archive.integrity import (
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
 from verifier.archive.reindex import ReindexReport, rebuild_index
 from verifier.archive.wacz import WaczSummary, export_wacz
+from verifier.errors import SourceError
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
@@ -42,8 +43,10 @@ WARC_DIR = "warc"
 INDEX_FILE = "index.jsonl"
 
 
-class ArchiveError(Exception):
+class ArchiveError(SourceError):
     """An index entry points at data that cannot be read (a damaged or deleted WARC)."""
+
+    exit_code = 3  # damaged data, not a bug, when it stops a command
 
 
 class Archive:
@@ -234,10 +237,19 @@ class Archive:
             return []
         return repair_torn_tails(self.warc_files(), self._index.entries(), self.root)
 
-    def export_wacz(self, destination: Path) -> WaczSummary:
-        """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb."""
+    def export_wacz(
+        self, destination: Path, *, force: bool = False, protected: Iterable[Path] = ()
+    ) -> WaczSummary:
+        """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb; an
+        existing file only with `force`, never one of `protected` (InputError)."""
         return export_wacz(
-            destination, self.warc_files(), self._index.entries(), self._read_text, SOFTWARE
+            destination,
+            self.warc_files(),
+            self._index.entries(),
+            self._read_text,
+            SOFTWARE,
+            force=force,
+            protected=protected,
         )
 
     def close(self) -> None:

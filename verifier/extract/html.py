@@ -392,7 +392,10 @@ def _absolute(href: str, base_url: str | None) -> str:
         scheme = urlsplit(base_url).scheme if base_url else ""
         return f"{scheme or 'https'}:{href}"
     if href.startswith("/") and base_url:
-        return urljoin(base_url, href)
+        try:
+            return urljoin(base_url, href)
+        except ValueError:  # a malformed <base href>: the link stays as written
+            return href
     return href
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from verifier.errors import LedgerError
 from verifier.ledger.edits import edited_by_hand, fingerprint, reconcile
 from verifier.model import Citation, Claim, ExtractedClaim, Status
 
@@ -42,12 +43,12 @@ REMOVE = object()
 """A change that deletes the key."""
 
 
-class FieldError(Exception):
+class FieldError(LedgerError):
+    """One field of one claim is wrong; the parser adds the file and line."""
+
     def __init__(self, field: str, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, hint=hint)
         self.field = field
-        self.message = message
-        self.hint = hint
 
 
 def optional_str(entry: Mapping[str, Any], key: str, validate: bool) -> str | None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from verifier.batch import paused_garbage_collection
 from verifier.errors import LedgerError
-from verifier.files import write_atomically
+from verifier.files import open_regular_file, write_atomically
 from verifier.ledger import cache
 from verifier.ledger import parse as parsing
 from verifier.ledger.emit import Indent, entry_lines
@@ -131,7 +131,8 @@ class Ledger:
         try:
             # Bytes decoded by hand: read_text would turn CRLF into LF and the rewrite
             # would change every line of a file saved on Windows.
-            text = path.read_bytes().decode("utf-8")
+            with open_regular_file(path, error=LedgerError) as handle:
+                text = handle.read().decode("utf-8")
         except FileNotFoundError:
             raise LedgerError("file not found", path=str(path)) from None
         except UnicodeDecodeError as error:
@@ -142,13 +143,14 @@ class Ledger:
             raise LedgerError(f"cannot read: {error.strerror}", path=str(path)) from None
         key = cache.content_key(text)
         cached = cache.read(path, key)
-        if cached is not None:
-            try:
-                return cls._from_payload(path, text, cached)
-            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-                pass  # written by another version of the layout: parse afresh below
+        if cached is not None and cache.well_formed(cached):
+            return cls._from_payload(path, text, cached)
         previous = cache.read_latest(path)
-        reparsed = parsing.reparse(path, text, previous) if previous is not None else None
+        reparsed = (
+            parsing.reparse(path, text, previous)
+            if previous is not None and cache.well_formed(previous)
+            else None
+        )
         if reparsed is not None:
             cache.write(path, key, reparsed)
             return cls._from_payload(path, text, reparsed)

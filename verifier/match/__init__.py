@@ -6,13 +6,23 @@ INTERFACE:
         Never returns Verdict.UNAVAILABLE (that is decided before matching).
     Source.prepare(text) + analyse(claim, source) -> Analysis
         The same, reusing one prepared source for many claims; exposes the features.
-    score_records(lines: Iterable[str]) -> Iterator[dict]
-        `verifier score`: JSONL {"id", "claim", "source"} lines -> output dicts;
-        raises errors.InputError(line=N) on a malformed line.
+    score_records(lines: Iterable[str | bytes], warn=None) -> Iterator[dict | RecordError]
+        `verifier score`: JSONL {"id", "claim", "source"} lines -> output dicts, or an
+        errors.RecordError(line=N, record_id) for a malformed line, and the batch goes on
+        (error_record(error) is its output line); a claim over MAX_CLAIM_CHARS is cut and
+        warn(line, message) told.
 """
 
 from verifier.match.matcher import Analysis, analyse, assess
-from verifier.match.records import assessment_record, score_records
+from verifier.match.records import assessment_record, error_record, score_records
 from verifier.match.source import Source
 
-__all__ = ["Analysis", "Source", "analyse", "assess", "assessment_record", "score_records"]
+__all__ = [
+    "Analysis",
+    "Source",
+    "analyse",
+    "assess",
+    "assessment_record",
+    "error_record",
+    "score_records",
+]

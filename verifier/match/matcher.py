@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from verifier.match.alignment import align
 from verifier.match.coverage import Masks, cover, mask_of, weight
+from verifier.match.dates import MONTHS, DateMention, find_dates
 from verifier.match.decide import NOTHING_BACKED, Grounds, decide
 from verifier.match.features import BRIEF_SOURCE_UNITS, Features, build
 from verifier.match.finders import FINDERS, Context, Finder, discrepancies
@@ -19,7 +20,6 @@ from verifier.match.mentions import gather
 from verifier.match.passages import Retrieval, retrieve
 from verifier.match.predicates import PredicateComparison, predicates
 from verifier.match.predicates import compare as compare_predicates
-from verifier.match.quantities import MONTHS, DateMention, find_dates
 from verifier.match.scoring import MatchModel, packaged_model
 from verifier.match.source import Source
 from verifier.match.spans import longest_unsupported, unsupported_spans, whole_claim

@@ -279,8 +279,15 @@ def fold(text: str) -> str:
     """Case- and accent-folded text (é -> e, ß -> ss)."""
     if text.isascii():
         return text.lower()
+    return without_accents(text).casefold()
+
+
+def without_accents(text: str) -> str:
+    """`text` with its accents dropped (é -> e), case kept."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _normalise_number(word: str) -> str:
