@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,13 +24,10 @@ from verifier.archive import Archive
 from verifier.changes import changed_files
 from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
-from verifier.fetch import Fetcher, LocalAccess
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin
 from verifier.ledger.config import layered_settings, unknown_environment_variables
-from verifier.ledger.reuse import ResultCache
 from verifier.model import (
-    Assessment,
     Capture,
     Claim,
     ExtractionWarning,
@@ -39,10 +35,12 @@ from verifier.model import (
     Finding,
     SourceResult,
 )
+from verifier.progress import ProgressLine
 from verifier.report.formats import OutputFormat, render
 from verifier.report.github import github_outputs
 from verifier.report.results import verdict_tally
 from verifier.settings import Settings
+from verifier.stages import StageConfig, Stages
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -80,26 +78,22 @@ class Console:
                 click.echo(f"{label} {url}: {state}", err=True)
 
             return line
-        bar = self.bar(total, label)
-        return None if bar is None else lambda url, result: bar()
+        step = self.counter(total, label)
+        return None if step is None else lambda url, result: step()
 
-    def bar(self, total: int, label: str) -> Callable[[], None] | None:
-        """A step callback drawing `label [#####.....] n/total` on a terminal; None in CI,
-        with -q or -v, or when stderr is not a terminal (logs stay clean)."""
-        if self.verbosity != 0 or total == 0 or not sys.stderr.isatty() or os.environ.get("CI"):
+    def counter(self, total: int, label: str) -> Callable[[], None] | None:
+        """A step callback: on a terminal a bar with counts, rate and time left, redrawn in
+        place; in CI or a log a plain line every few seconds; None with -q or -v."""
+        if self.verbosity != 0 or total == 0:
             return None
-        done = 0
-        lock = threading.Lock()  # fetch callbacks arrive from worker threads
-
-        def step() -> None:
-            nonlocal done
-            with lock:
-                done += 1
-                filled = 30 * done // total
-                bar = "#" * filled + "." * (30 - filled)
-                click.echo(f"\r{label} [{bar}] {done}/{total}", err=True, nl=done == total)
-
-        return step
+        terminal = sys.stderr.isatty() and not os.environ.get("CI")
+        line = ProgressLine(
+            label,
+            total,
+            lambda text, newline: click.echo(text, err=True, nl=newline),
+            terminal=terminal,
+        )
+        return line.step
 
 
 @dataclass
@@ -264,16 +258,20 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, timeout=timeout)
-    sources = pipeline.read_sources(
-        ledger.claims,
-        fetch=_fetcher(ctx, settings, offline=False, refresh=refresh),
-        locate=pipeline.SourceLocator(ctx.base_dir),
-    )
-    failed = [s for s in sources.values() if isinstance(s, FetchFailure)]
-    for failure in failed:
+    locate = pipeline.SourceLocator(ctx.base_dir)
+    urls = pipeline.locations(ledger.claims, locate)
+    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=False)
+    with Stages(config) as stages:
+        failed = stages.fetcher.archive_all(
+            urls,
+            refresh=refresh,
+            progress=ctx.console.progress(len(urls), "fetching"),
+            accessed=pipeline.access_dates(ledger.claims, locate),
+        )
+    for failure in failed.values():
         ctx.console.detail(f"unavailable: {failure.url}: {failure.describe()}")
     ctx.console.info(
-        f"{len(sources)} sources: {len(sources) - len(failed)} readable, {len(failed)} unavailable"
+        f"{len(urls)} sources: {len(urls) - len(failed)} readable, {len(failed)} unavailable"
     )
     return EXIT_OK
 
@@ -466,28 +464,6 @@ def _extract(
     return outcome
 
 
-def _fetcher(ctx: Context, settings: Settings, *, offline: bool, refresh: bool) -> pipeline.FetchFn:
-    """The fetch stage: archive first, the network unless offline, progress on stderr."""
-
-    def fetch(urls: Sequence[str], accessed: Mapping[str, str]) -> dict[str, SourceResult]:
-        label = "reading" if offline else "fetching"
-        with (
-            Archive(ctx.base_dir / settings.archive_dir) as store,
-            Fetcher(
-                settings.fetch, store, local=LocalAccess.for_project(ctx.base_dir, settings.fetch)
-            ) as fetcher,
-        ):
-            return fetcher.fetch_all(
-                urls,
-                offline=offline,
-                refresh=refresh,
-                progress=ctx.console.progress(len(urls), label),
-                accessed=accessed,
-            )
-
-    return fetch
-
-
 def _check(
     ctx: Context,
     ledger: Ledger,
@@ -498,16 +474,20 @@ def _check(
     warnings: Sequence[ExtractionWarning],
 ) -> int:
     claims = pipeline.in_scope(ledger.claims, scope)
-    cache = ResultCache.for_ledger(ctx.ledger_path)
-    findings = pipeline.verify(
-        claims,
-        fetch=_fetcher(ctx, settings, offline=offline, refresh=False),
-        assess=cache.wrap(_assess),
-        locate=pipeline.SourceLocator(ctx.base_dir),
-        progress=ctx.console.bar(len(claims), "checking"),
-    )
-    cache.save()
-    ctx.console.detail(f"matcher: {cache.misses} scored, {cache.hits} reused")
+    locate = pipeline.SourceLocator(ctx.base_dir)
+    urls = pipeline.locations(claims, locate)
+    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
+    with Stages(config) as stages:
+        stages.progress = ctx.console.progress(len(urls), "reading" if offline else "fetching")
+        stages.archive_sources(urls, pipeline.access_dates(claims, locate), stages.progress)
+        findings = pipeline.verify(
+            claims,
+            fetch=stages.read,
+            assess=stages.assess,
+            locate=locate,
+            progress=ctx.console.counter(len(claims), "checking"),
+        )
+    ctx.console.detail(f"matcher: {stages.results.misses} scored, {stages.results.hits} reused")
     reports_dir = ctx.base_dir / settings.reports_dir
     report.write_reports(
         findings,
@@ -532,13 +512,6 @@ def _check(
             ctx.console.info(f"  {_where(finding)}: {finding.verdict.value}: {finding.claim.text}")
         return EXIT_GATE_FAILED
     return EXIT_OK
-
-
-def _assess(claim: str, source: str) -> Assessment:
-    """The matcher, imported on first use: a re-check that reuses every result never needs it."""
-    from verifier import match
-
-    return match.assess(claim, source)
 
 
 def _repo_path(ctx: Context) -> str:

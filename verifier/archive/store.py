@@ -39,12 +39,26 @@ class ArchiveError(Exception):
     """An index entry points at data that cannot be read (a damaged or deleted WARC)."""
 
 
+SYNC_EVERY_RECORDS = 64
+SYNC_EVERY_SECONDS = 1.0
+"""Stored fetches are made durable and indexed in groups of this many, or this long after
+the group's first."""
+
+
 class Archive:
     """WARC files plus an index under `root`; safe for threads and for concurrent runs.
 
     Each Archive object writes its own WARC file (created on the first store and held
     under an exclusive lock), so two runs never append to the same file; both append to
     the shared index under a lock.
+
+    Stores are durable in groups: records are appended as they come, and every
+    SYNC_EVERY_RECORDS fetches or SYNC_EVERY_SECONDS after a group's first (and on `sync`
+    and `close`) the WARC
+    file is flushed to disk and then the group's index lines are appended in one write.
+    The index never names a record that is not on disk; a crash loses at most the last
+    group's index lines, whose URLs the next run fetches again (two fsyncs per fetch had
+    held the fetch threads back from the network).
     """
 
     def __init__(self, root: Path) -> None:
@@ -52,6 +66,8 @@ class Archive:
         self._index = Index(root / INDEX_FILE)
         self._lock = threading.Lock()
         self._writer: _WarcFileWriter | None = None
+        self._unsynced: list[IndexEntry] = []
+        self._timer: threading.Timer | None = None
 
     # -- reading ---------------------------------------------------------------------
 
@@ -105,6 +121,7 @@ class Archive:
         )
 
     def entries(self) -> list[IndexEntry]:
+        self.sync()
         return self._index.entries()
 
     def warc_files(self) -> list[Path]:
@@ -160,7 +177,17 @@ class Archive:
             extractor=extractor,
             group_end=base + len(group),
         )
-        self._index.append(entry)
+        with self._lock:
+            if not self._unsynced:
+                # A group also closes after a quiet second: a fetch that finished just
+                # before a long stall must not wait for the next one to be durable.
+                self._timer = threading.Timer(SYNC_EVERY_SECONDS, self.sync)
+                self._timer.daemon = True
+                self._timer.start()
+            self._unsynced.append(entry)
+            due = len(self._unsynced) >= SYNC_EVERY_RECORDS
+        if due:
+            self.sync()
         if failure is not None:
             return failure
         assert text is not None
@@ -177,8 +204,22 @@ class Archive:
             warc_file=entry.warc_file,
         )
 
+    def sync(self) -> None:
+        """Make every stored fetch durable, then index it (see the class docstring)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if not self._unsynced:
+                return
+            assert self._writer is not None
+            self._writer.sync()
+            self._index.append_many(self._unsynced)
+            self._unsynced = []
+
     def verify(self) -> VerifyReport:
         """Re-check every record's digests and every index entry's offsets (read-only)."""
+        self.sync()
         return verify_archive(self.root, self.warc_files(), self._index.entries())
 
     def repair(self) -> list[tuple[Path, int]]:
@@ -192,11 +233,13 @@ class Archive:
 
     def export_wacz(self, destination: Path) -> WaczSummary:
         """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb."""
+        self.sync()
         return export_wacz(
             destination, self.warc_files(), self._index.entries(), self._read_text, SOFTWARE
         )
 
     def close(self) -> None:
+        self.sync()
         with self._lock:
             if self._writer is not None:
                 self._writer.close()
@@ -211,7 +254,9 @@ class Archive:
     # -- internals -------------------------------------------------------------------
 
     def _newest(self, url: str, *, readable: bool) -> IndexEntry | None:
-        matching = [e for e in self._index.for_url(url) if e.readable == readable]
+        with self._lock:
+            own = [e for e in self._unsynced if e.url == url]
+        matching = [e for e in [*self._index.for_url(url), *own] if e.readable == readable]
         # A stable sort keeps index order among equal times: the later line wins.
         return sorted(matching, key=lambda e: e.fetched_at)[-1] if matching else None
 
@@ -254,16 +299,21 @@ class _WarcFileWriter:
         info = warcinfo_bytes(name, SOFTWARE)
         self.warcinfo_id = _first_record_id(info)
         self.append(info)
+        self.sync()
 
     def append(self, group: bytes) -> int:
-        """Append whole records and sync them; returns the offset they start at."""
+        """Append whole records (readable at once, durable after `sync`); returns where
+        they start."""
         offset = self._handle.seek(0, os.SEEK_END)
         self._handle.write(group)
         self._handle.flush()
-        os.fsync(self._handle.fileno())
         return offset
 
+    def sync(self) -> None:
+        os.fsync(self._handle.fileno())
+
     def close(self) -> None:
+        self.sync()
         self._handle.close()
 
 

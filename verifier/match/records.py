@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from verifier.errors import InputError
-from verifier.match.matcher import Source, analyse
+from verifier.match.pool import SourcePool
 from verifier.model import Assessment
 
 
@@ -17,15 +17,12 @@ def score_records(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     Raises InputError (with the 1-based line number, no path) on a malformed line; results
     for the lines before it have already been yielded.
     """
-    last_source: Source | None = None
+    pool = SourcePool()  # claims citing the same page share its index, however interleaved
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         record_id, claim, source_text = _parse(line, number)
-        # Consecutive claims citing the same page share its index.
-        if last_source is None or last_source.text != source_text:
-            last_source = Source.prepare(source_text)
-        yield assessment_record(record_id, analyse(claim, last_source).assessment)
+        yield assessment_record(record_id, pool.assess(claim, source_text))
 
 
 def assessment_record(record_id: Any, assessment: Assessment) -> dict[str, Any]:
