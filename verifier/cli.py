@@ -19,9 +19,10 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
-from verifier import __version__, gate, pipeline, report
+from verifier import __version__, cluster, gate, pipeline, report
 from verifier.archive import Archive
 from verifier.changes import changed_files
+from verifier.cluster import ClusterSpec
 from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
 from verifier.ledger import Ledger
@@ -84,6 +85,16 @@ class Console:
     def counter(self, total: int, label: str) -> Callable[[], None] | None:
         """A step callback: on a terminal a bar with counts, rate and time left, redrawn in
         place; in CI or a log a plain line every few seconds; None with -q or -v."""
+        line = self._line(total, label)
+        return None if line is None else line.step
+
+    def counts(self, total: int, label: str) -> Callable[[int], None] | None:
+        """`counter` taking how many steps were done (a cluster's partitions finish a
+        batch at a time)."""
+        line = self._line(total, label)
+        return None if line is None else line.step
+
+    def _line(self, total: int, label: str) -> ProgressLine | None:
         if self.verbosity != 0 or total == 0:
             return None
         terminal = sys.stderr.isatty() and not os.environ.get("CI")
@@ -93,7 +104,7 @@ class Console:
             lambda text, newline: click.echo(text, err=True, nl=newline),
             terminal=terminal,
         )
-        return line.step
+        return line
 
 
 @dataclass
@@ -198,6 +209,12 @@ def gate_options(command: F) -> F:
                 "(hand-written claims when claims.yaml changed).",
             ),
             offline_option,
+            click.option(
+                "--cluster",
+                metavar="local:N|tcp://HOST:PORT",
+                help="Score on a Dask cluster: N local worker processes, or an existing "
+                "scheduler (needs the cluster extra; also VERIFIER_CLUSTER, settings.cluster).",
+            ),
         ]
     ):
         command = option(command)
@@ -287,10 +304,11 @@ def check(
     fail_on: str | None,
     min_score: float | None,
     changed_since: str | None,
+    cluster: str | None,
 ) -> int:
     """Score claims against their sources, write reports/, and exit by the gate."""
     ledger = ctx.load_ledger()
-    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
     scope = _scope(ctx, changed_since)
     return _check(ctx, ledger, settings, scope, offline, OutputFormat(output_format), ())
 
@@ -308,10 +326,11 @@ def run(
     fail_on: str | None,
     min_score: float | None,
     changed_since: str | None,
+    cluster: str | None,
 ) -> int:
     """Extract, fetch and check: the whole pass. Exits 2 when the gate fails."""
     ledger = ctx.load_ledger(create=bool(articles))
-    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
     scope = _scope(ctx, changed_since)
     outcome = _extract(ctx, ledger, articles, scope)
     ledger.save()
@@ -474,20 +493,8 @@ def _check(
     warnings: Sequence[ExtractionWarning],
 ) -> int:
     claims = pipeline.in_scope(ledger.claims, scope)
-    locate = pipeline.SourceLocator(ctx.base_dir)
-    urls = pipeline.locations(claims, locate)
     config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
-    with Stages(config) as stages:
-        stages.progress = ctx.console.progress(len(urls), "reading" if offline else "fetching")
-        stages.archive_sources(urls, pipeline.access_dates(claims, locate), stages.progress)
-        findings = pipeline.verify(
-            claims,
-            fetch=stages.read,
-            assess=stages.assess,
-            locate=locate,
-            progress=ctx.console.counter(len(claims), "checking"),
-        )
-    ctx.console.detail(f"matcher: {stages.results.misses} scored, {stages.results.hits} reused")
+    findings = _verify(ctx, config, claims)
     reports_dir = ctx.base_dir / settings.reports_dir
     report.write_reports(
         findings,
@@ -512,6 +519,36 @@ def _check(
             ctx.console.info(f"  {_where(finding)}: {finding.verdict.value}: {finding.claim.text}")
         return EXIT_GATE_FAILED
     return EXIT_OK
+
+
+def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> list[Finding]:
+    """The single-process pass, or the same stages on a Dask cluster (settings.cluster)."""
+    locate = pipeline.SourceLocator(ctx.base_dir)
+    urls = pipeline.locations(claims, locate)
+    label = "reading" if config.offline else "fetching"
+    if config.settings.cluster:
+        spec = ClusterSpec.parse(config.settings.cluster)
+        ctx.console.detail(f"cluster: {config.settings.cluster}")
+        with cluster.connect(spec) as client:
+            return cluster.verify(
+                client,
+                config,
+                claims,
+                fetched=ctx.console.counts(len(urls), label),
+                checked=ctx.console.counts(len(claims), "checking"),
+            )
+    with Stages(config) as stages:
+        stages.progress = ctx.console.progress(len(urls), label)
+        stages.archive_sources(urls, pipeline.access_dates(claims, locate), stages.progress)
+        findings = pipeline.verify(
+            claims,
+            fetch=stages.read,
+            assess=stages.assess,
+            locate=locate,
+            progress=ctx.console.counter(len(claims), "checking"),
+        )
+    ctx.console.detail(f"matcher: {stages.results.misses} scored, {stages.results.hits} reused")
+    return findings
 
 
 def _repo_path(ctx: Context) -> str:

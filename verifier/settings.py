@@ -81,3 +81,6 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     reports_dir: str = "reports"
     archive_dir: str = "archive"
+    cluster: str | None = None
+    """Where `check` and `run` score: None in this process, "local:N" (a LocalCluster of N
+    worker processes) or "tcp://HOST:PORT" (a Dask scheduler)."""
