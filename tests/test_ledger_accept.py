@@ -16,8 +16,10 @@ from verifier.ledger.acceptance import (
     Acceptance,
     acceptance,
     finding_fingerprint,
+    is_accepted,
     pin_from_results,
     result_fingerprint,
+    unpinned_warnings,
 )
 from verifier.model import Claim, Finding, SourceCheck, Status, Verdict
 from verifier.report import results_document
@@ -102,10 +104,24 @@ def test_a_pinned_acceptance_holds_until_text_or_source_changes() -> None:
     assert evaluate([recaptured], Policy()).failing == (recaptured,)
 
 
-def test_an_unpinned_acceptance_always_holds() -> None:
+def test_an_acceptance_without_its_pin_silences_nothing() -> None:
     finding = accepted(with_digest(samples.contradicted(), "sha1:X"), None)
     assert acceptance(finding) is Acceptance.UNPINNED
-    assert evaluate([finding], Policy()).passed
+    assert not is_accepted(finding)
+    assert evaluate([finding], Policy()).failing == (finding,)
+
+
+def test_each_acceptance_without_its_pin_is_a_warning_on_its_status_line(
+    ledger_path: Path,
+) -> None:
+    ledger = Ledger.load(ledger_path)
+    lines = ledger_path.read_text(encoding="utf-8").splitlines()
+    status_line = next(n for n, line in enumerate(lines, 1) if "status: accepted" in line)
+    (warning,) = unpinned_warnings(ledger, "claims.yaml")
+    assert (warning.article, warning.line) == ("claims.yaml", status_line)
+    assert "c-3f9a1e" in warning.message
+    ledger.accept("c-3f9a1e", "confirmed", accepted_for="0123abcd/4567ef89")
+    assert unpinned_warnings(ledger, "claims.yaml") == []
 
 
 def test_not_accepted_is_none() -> None:
@@ -147,5 +163,17 @@ def test_accept_with_pin_reads_the_last_results(ledger_path: Path, tmp_path: Pat
     write_reports([finding], reports, generated_at="2026-11-22T00:00:00Z")
     claim = accept_with_pin(ledger, "c-0b1c2d", "seen", reports / "results.json")
     assert claim.accepted_for == finding_fingerprint(finding)
-    unpinned = accept_with_pin(ledger, "c-0b1c2d", "seen", tmp_path / "missing.json")
-    assert unpinned.accepted_for is None and unpinned.status is Status.ACCEPTED
+
+
+def test_accept_without_a_report_of_the_claim_refuses_and_changes_nothing(
+    ledger_path: Path, tmp_path: Path
+) -> None:
+    from verifier.ledger.acceptance import accept_with_pin
+
+    ledger = Ledger.load(ledger_path)
+    before = ledger.dumps()
+    with pytest.raises(LedgerError):
+        accept_with_pin(ledger, "c-0b1c2d", "seen", tmp_path / "missing.json")
+    with pytest.raises(LedgerError):
+        accept_with_pin(ledger, "c-nope00", "seen", tmp_path / "missing.json")
+    assert ledger.dumps() == before

@@ -35,7 +35,8 @@ def test_each_line_gives_one_contract_record_in_order() -> None:
     first, second = records
     assert first["verdict"] == "contradicted"
     title = next(flag for flag in first["flags"] if flag["kind"] == "title")
-    assert set(title) == {"start", "end", "kind", "claim", "source"}
+    assert set(title) == {"start", "end", "kind", "claim", "source", "severity"}
+    assert title["severity"] == "conflict"
     claim = "Japan's Defense Minister Takeshi Iwaya will visit Beijing."
     assert claim[title["start"] : title["end"]] == title["claim"] == "Defense Minister"
     assert title["source"] == "Foreign Minister"

@@ -3,8 +3,7 @@ refers to that subject, and a negation on the source's side only."""
 
 from __future__ import annotations
 
-from verifier.match import assess
-from verifier.match.matcher import Source, analyse
+from verifier.match import Source, analyse, assess
 from verifier.match.predicates import predicates
 from verifier.match.tokens import tokenize
 from verifier.model import Verdict
@@ -29,8 +28,8 @@ def test_the_noun_phrase_after_a_copula_is_read_up_to_its_end() -> None:
 def test_a_claim_defining_its_subject_as_something_else_scores_lower() -> None:
     same = analyse("Ines Marlow is a photographer.", Source.prepare(MARLOW))
     other = analyse("Ines Marlow is a racing driver.", Source.prepare(MARLOW))
-    assert same.features["other_definition"] == 0.0
-    assert other.features["other_definition"] == 1.0
+    assert same.features.other_definition == 0.0
+    assert other.features.other_definition == 1.0
     assert same.assessment.verdict is Verdict.SUPPORTED
     assert other.assessment.verdict is not Verdict.SUPPORTED
     assert other.assessment.score < same.assessment.score
@@ -38,7 +37,7 @@ def test_a_claim_defining_its_subject_as_something_else_scores_lower() -> None:
 
 def test_a_general_definition_is_no_other_definition() -> None:
     general = analyse("Ines Marlow is a person.", Source.prepare(MARLOW))
-    assert general.features["other_definition"] == 0.0
+    assert general.features.other_definition == 0.0
 
 
 def test_a_name_modifying_the_same_head_differently_is_a_name_conflict() -> None:
@@ -134,14 +133,14 @@ def test_a_modifier_the_definition_replaces_is_a_feature() -> None:
     source = "The Larkspur is a 1998 British crime drama film set in Glasgow."
     other = analyse("The Larkspur is a romantic film.", Source.prepare(source))
     same = analyse("The Larkspur is a crime film.", Source.prepare(source))
-    assert other.features["other_modifier"] == 1.0
-    assert same.features["other_modifier"] == 0.0
+    assert other.features.other_modifier == 1.0
+    assert same.features.other_modifier == 0.0
 
 
 def test_denying_a_definition_the_source_replaces_backs_the_claim() -> None:
     denied = analyse("Ines Marlow is not a racing driver.", Source.prepare(MARLOW))
-    assert denied.features["denied_other_definition"] == 1.0
-    assert denied.features["other_definition"] == 0.0
+    assert denied.features.denied_other_definition == 1.0
+    assert denied.features.other_definition == 0.0
     assert not [f for f in denied.assessment.flags if f.kind in ("name", "negation")]
     asserted = analyse("Ines Marlow is not a photographer.", Source.prepare(MARLOW))
-    assert asserted.features["denied_other_definition"] == 0.0
+    assert asserted.features.denied_other_definition == 0.0

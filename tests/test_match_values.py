@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pytest
 
 from verifier.match import assess
-from verifier.match.matcher import _strongest_spans, _unsupported_flags
 from verifier.match.quantities import DateMention, find_dates, find_numbers
 from verifier.match.scoring import packaged_model
+from verifier.match.spans import unsupported_spans
 from verifier.match.tokens import STOPWORDS, normalise, tokenize
 from verifier.model import Verdict
 
@@ -394,7 +395,7 @@ def test_decades_and_centuries_count_years() -> None:
 
 
 def test_an_unsupported_phrase_bridges_a_word_the_passage_lacks_but_not_one_it_states() -> None:
-    model = replace(packaged_model(), unsupported_gap=1)
+    model = replace(packaged_model(), unsupported_gap=1, unsupported_margin=math.inf)
     claim = "Ana Lopez crossed the lake in a hot air balloon."
     tokens = tokenize(claim)
     content = [t for t in tokens if t.norm not in STOPWORDS]
@@ -404,7 +405,8 @@ def test_an_unsupported_phrase_bridges_a_word_the_passage_lacks_but_not_one_it_s
     stated = 1 << index["Ana"] | 1 << index["Lopez"] | 1 << index["crossed"] | 1 << index["lake"]
 
     def spans(stated_mask: int) -> list[str]:
-        flags = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], stated_mask)
+        odds = [0.0] * len(content)
+        flags = unsupported_spans(claim, tokens, content, unbacked, odds, stated_mask, [], model)
         return [flag.claim for flag in flags]
 
     # A passage saying "Ana Lopez crossed the lake" lacks "air" too: one phrase.
@@ -421,7 +423,9 @@ def test_an_unsupported_phrase_does_not_take_in_a_personal_pronoun() -> None:
     index = {t.text: i for i, t in enumerate(content)}
     # A page on the flood that never says who rebuilt the mill.
     unbacked = 1 << index["rebuilt"] | 1 << index["mill"]
-    flags = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], 1 << index["flood"])
+    stated = 1 << index["flood"]
+    odds = [0.0] * len(content)
+    flags = unsupported_spans(claim, tokens, content, unbacked, odds, stated, [], model)
     assert [flag.claim for flag in flags] == ["rebuilt the mill"]
 
 
@@ -436,10 +440,12 @@ def test_a_much_weaker_second_unsupported_span_is_dropped() -> None:
     odds[index["Bergen"]], odds[index["2019"]], odds[index["long"]] = 3.0, 2.5, -0.5
     unbacked = 1 << index["Bergen"] | 1 << index["2019"] | 1 << index["long"]
     model = replace(packaged_model(), unsupported_gap=1, unsupported_lead=2)
-    spans = _unsupported_flags(claim, tokens, content, ~unbacked, model, [], 0)
-    assert [flag.claim for flag in spans] == ["in Bergen in 2019", "long"]
-    kept = _strongest_spans(spans, content, odds, unbacked, replace(model, unsupported_margin=2))
-    assert [flag.claim for flag in kept] == ["in Bergen in 2019"]
+
+    def spans(margin: float) -> list[str]:
+        trial = replace(model, unsupported_margin=margin)
+        found = unsupported_spans(claim, tokens, content, unbacked, odds, 0, [], trial)
+        return [flag.claim for flag in found]
+
+    assert spans(2) == ["in Bergen in 2019"]
     # With no margin every span stays.
-    every = _strongest_spans(spans, content, odds, unbacked, replace(model, unsupported_margin=1e9))
-    assert every == spans
+    assert spans(math.inf) == ["in Bergen in 2019", "long"]

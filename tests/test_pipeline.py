@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from verifier import pipeline
-from verifier.errors import ArticleError
 from verifier.model import (
     Assessment,
     Capture,
@@ -134,13 +133,3 @@ def test_footnote_links_are_rebased_from_the_article_onto_the_ledger(tmp_path: P
     [claim] = outcome.extractions[0].claims
     assert claim.article == "docs/a.md"
     assert claim.urls == ("docs/sources/x.html", "https://example.org/y")
-
-
-def test_resolve_articles_expands_globs_and_rejects_missing_explicit_paths(tmp_path: Path) -> None:
-    (tmp_path / "b.md").write_text("b", encoding="utf-8")
-    (tmp_path / "a.md").write_text("a", encoding="utf-8")
-    found = pipeline.resolve_articles(tmp_path, ["*.md", "a.md"])
-    assert [p.name for p in found] == ["a.md", "b.md"]
-    assert pipeline.resolve_articles(tmp_path, ["none/*.md"]) == []
-    with pytest.raises(ArticleError):
-        pipeline.resolve_articles(tmp_path, ["missing.md"])

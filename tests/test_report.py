@@ -294,3 +294,30 @@ def test_the_page_of_an_article_that_left_the_ledger_is_removed(tmp_path: Path) 
     assert not (tmp_path / "articles-sales.md").exists()
     assert (tmp_path / "examples-iwaya.md").exists()
     assert (tmp_path / "notes.md").exists()  # never ours: never touched
+
+
+def test_the_index_lists_every_accepted_finding_with_its_note(tmp_path: Path) -> None:
+    from verifier.ledger.acceptance import finding_fingerprint
+
+    base = samples.contradicted()
+    findings = []
+    for number in range(130):  # more than any "worst findings" table shows
+        claim = dataclasses.replace(base.claim, id=f"c-{number:06x}", text=f"Claim {number}.")
+        finding = dataclasses.replace(base, claim=claim)
+        pinned = dataclasses.replace(
+            claim,
+            status=Status.ACCEPTED,
+            note=f"reviewed as number {number}",
+            accepted_for=finding_fingerprint(finding),
+        )
+        findings.append(dataclasses.replace(finding, claim=pinned))
+    bare = dataclasses.replace(
+        base, claim=dataclasses.replace(base.claim, status=Status.ACCEPTED, note="by hand")
+    )
+    write_reports([*findings, bare], tmp_path, generated_at=GENERATED_AT)
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    accepted = index[index.index("## Accepted") : index.index("## Articles")]
+    assert all(f"reviewed as number {number} |" in accepted for number in range(130))
+    assert "by hand" not in accepted
+    attention = index[index.index("## Needs attention") : index.index("## Accepted")]
+    assert "contradicted (acceptance not pinned)" in attention

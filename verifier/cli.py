@@ -7,11 +7,13 @@ input error (click's own usage errors included).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,14 +21,21 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
-from verifier import __version__, cluster, gate, pipeline, report
+from verifier import __version__, cluster, gate, interrupts, pipeline, report, runlock
 from verifier.archive import Archive
+from verifier.articles import (
+    empty_run_problems,
+    not_article_warnings,
+    own_paths,
+    refuse_empty_run_under_ci,
+    resolve_articles,
+)
 from verifier.changes import changed_files
 from verifier.cluster import ClusterSpec
 from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
 from verifier.ledger import Ledger
-from verifier.ledger.acceptance import accept_with_pin
+from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
 from verifier.ledger.config import layered_settings, unknown_environment_variables
 from verifier.model import (
     Capture,
@@ -127,6 +136,14 @@ class Context:
             )
         return Ledger.load(self.ledger_path)
 
+    def run_lock(self) -> AbstractContextManager[None]:
+        return runlock.exclusive(
+            self.base_dir.resolve(),
+            on_wait=lambda: self.console.info(
+                f"waiting for another verifier command working in {self.base_dir.resolve()}"
+            ),
+        )
+
     def settings(self, ledger: Ledger, **flags: object) -> Settings:
         """Packaged defaults < claims.yaml < VERIFIER_* environment < these flags."""
         for name in unknown_environment_variables(os.environ):
@@ -135,6 +152,17 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+def holds_run_lock(command: F) -> F:
+    """Run the command holding the ledger folder's lock: one writing run at a time."""
+
+    @functools.wraps(command)
+    def locked(ctx: Context, *args: Any, **kwargs: Any) -> Any:
+        with ctx.run_lock():
+            return command(ctx, *args, **kwargs)
+
+    return locked  # type: ignore[return-value]
 
 
 def _adjust_verbosity(amount: int) -> Callable[[click.Context, click.Parameter, int], None]:
@@ -221,7 +249,20 @@ def gate_options(command: F) -> F:
     return command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Interrupted(Exception):
+    """Ctrl-C or SIGTERM in a command, carried past click to `main`, which says so in one
+    line (click would print a blank line first and raise Abort)."""
+
+
+class _Commands(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            raise _Interrupted() from interrupt
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="verifier")
 @click.option(
     "--ledger",
@@ -252,13 +293,16 @@ def cli(ctx: click.Context, ledger_path: Path) -> None:
 @pass_context
 def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
     """Find footnoted claims in ARTICLES (default: claims.yaml `articles:`); update the ledger."""
-    ledger = ctx.load_ledger(create=True)
-    outcome = _extract(ctx, ledger, articles)
     if output_format == "json":
+        ledger = ctx.load_ledger(create=True)
+        outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
         names = {e.article for e in outcome.extractions}
         _print_json([_claim_json(c) for c in ledger.claims if c.article in names])
         return EXIT_OK
-    ledger.save()
+    with ctx.run_lock():
+        ledger = ctx.load_ledger(create=True)
+        outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
+        ledger.save()
     ctx.console.info(
         f"{outcome.claim_count} claims in {len(outcome.extractions)} article(s); "
         f"ledger: {ctx.ledger_path}"
@@ -271,6 +315,7 @@ def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per URL.")
 @verbosity_options
 @pass_context
+@holds_run_lock
 def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
@@ -297,6 +342,7 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
 @gate_options
 @verbosity_options
 @pass_context
+@holds_run_lock
 def check(
     ctx: Context,
     offline: bool,
@@ -318,6 +364,7 @@ def check(
 @gate_options
 @verbosity_options
 @pass_context
+@holds_run_lock
 def run(
     ctx: Context,
     articles: tuple[str, ...],
@@ -332,7 +379,7 @@ def run(
     ledger = ctx.load_ledger(create=bool(articles))
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
     scope = _scope(ctx, changed_since)
-    outcome = _extract(ctx, ledger, articles, scope)
+    outcome = _extract(ctx, ledger, settings, articles, scope)
     ledger.save()
     return _check(
         ctx, ledger, settings, scope, offline, OutputFormat(output_format), outcome.warnings
@@ -344,15 +391,15 @@ def run(
 @click.option("--note", required=True, help="Why the finding is acceptable (kept in claims.yaml).")
 @verbosity_options
 @pass_context
+@holds_run_lock
 def accept(ctx: Context, claim_id: str, note: str) -> int:
-    """Accept the finding on claim ID: it stops failing the gate until the claim or its
-    source changes."""
+    """Accept the finding on claim ID as the last report shows it: it stops failing the gate
+    until the claim or its source changes."""
     ledger = ctx.load_ledger()
     reports_dir = ctx.base_dir / ctx.settings(ledger).reports_dir
     claim = accept_with_pin(ledger, claim_id, note, reports_dir / "results.json")
     ledger.save()
-    pinned = "" if claim.accepted_for else " (no report to pin it to yet: run `verifier check`)"
-    ctx.console.info(f"accepted {claim.id}{pinned}")
+    ctx.console.info(f"accepted {claim.id} as of the last report")
     return EXIT_OK
 
 
@@ -468,11 +515,17 @@ def _scope(ctx: Context, changed_since: str | None) -> set[str | None] | None:
 def _extract(
     ctx: Context,
     ledger: Ledger,
+    settings: Settings,
     articles: Sequence[str],
     scope: set[str | None] | None = None,
 ) -> pipeline.ExtractOutcome:
-    patterns = articles or ledger.articles
-    paths = pipeline.resolve_articles(Path.cwd() if articles else ctx.base_dir, patterns)
+    """Extract and merge; raises InputError (nothing saved) for an empty run under CI."""
+    base = Path.cwd() if articles else ctx.base_dir
+    own = own_paths(ctx.ledger_path, settings, os.environ)
+    selection = resolve_articles(base, articles or ledger.articles, own=own)
+    for line in not_article_warnings(selection, base):
+        ctx.console.info(f"warning: {line}")
+    paths = selection.paths
     if scope is not None:
         paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
     outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
@@ -480,6 +533,12 @@ def _extract(
         ledger.merge(extraction)
     for warning in outcome.warnings:
         ctx.console.warn(warning)
+    source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
+    from_articles = sum(1 for claim in ledger.claims if claim.article is not None)
+    problems = empty_run_problems(selection, from_articles, source=source)
+    for problem in problems:
+        ctx.console.info(f"warning: {problem}")
+    refuse_empty_run_under_ci(problems, settings, os.environ, ctx.ledger_path)
     return outcome
 
 
@@ -493,6 +552,10 @@ def _check(
     warnings: Sequence[ExtractionWarning],
 ) -> int:
     claims = pipeline.in_scope(ledger.claims, scope)
+    unpinned = unpinned_warnings(ledger, ctx.ledger_path.name)
+    for warning in unpinned:
+        ctx.console.warn(warning)
+    warnings = [*warnings, *unpinned]
     config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
     findings = _verify(ctx, config, claims)
     reports_dir = ctx.base_dir / settings.reports_dir
@@ -590,14 +653,17 @@ def _now() -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: run the CLI and turn every outcome into a documented exit code."""
+    interrupts.terminate_like_interrupt()
     try:
         code = cli.main(args=argv, prog_name="verifier", standalone_mode=False)
     except click.ClickException as error:  # usage errors: click says 2, which means "gate failed"
         error.show()
         sys.exit(EXIT_INPUT_ERROR)
-    except click.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
+    except (_Interrupted, click.Abort) as stop:  # Ctrl-C or SIGTERM
+        interrupts.exit_interrupted(
+            "interrupted: every file written is whole; run the command again to resume",
+            terminated=isinstance(stop.__cause__, interrupts.Terminated),
+        )
     except VerifierError as error:
         click.echo(f"error: {error}", err=True)
         if error.hint:

@@ -6,13 +6,21 @@ import os
 import tempfile
 from pathlib import Path
 
+from verifier.interrupts import uninterrupted
+
 
 def write_atomically(path: Path, text: str, *, durable: bool = True) -> None:
     """Write via a temporary file in the same folder and os.replace: never a half-written file.
 
     `durable` also flushes to disk before the rename, so a power cut leaves the old or the
-    new file; files that are regenerated every run can skip that cost.
+    new file; files that are regenerated every run can skip that cost. A Ctrl-C waits until
+    the file is in place (the write is short), so no temporary file is left behind.
     """
+    with uninterrupted():
+        _write_atomically(path, text, durable=durable)
+
+
+def _write_atomically(path: Path, text: str, *, durable: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Verdict(StrEnum):
@@ -99,7 +100,8 @@ class ExtractedClaim:
 
 @dataclass(frozen=True)
 class ExtractionWarning:
-    """A problem in an article's footnotes that does not stop the run."""
+    """A problem in an input file that does not stop the run: an article's footnotes, or a
+    claim in claims.yaml (then `article` is the ledger's path)."""
 
     article: str
     line: int
@@ -177,16 +179,71 @@ class FetchFailure:
 SourceResult = Capture | FetchFailure
 
 
+class FlagKind(StrEnum):
+    """What a flag says of its span (CONTRACT: the strings never change)."""
+
+    TITLE = "title"
+    NUMBER = "number"
+    DATE = "date"
+    NAME = "name"
+    NEGATION = "negation"
+    QUOTE = "quote"
+    UNSUPPORTED = "unsupported"
+
+
+class Severity(StrEnum):
+    """How much a discrepancy weighs (CONTRACT: the optional "severity" of a flag)."""
+
+    CONFLICT = "conflict"
+    """The source states something else in the same place: the claim is `contradicted`."""
+    DRIFT = "drift"
+    """A small difference a reviewer should look at (a quotation that differs slightly, a
+    rounding, a spelling); it does not make the claim contradicted."""
+
+
 @dataclass(frozen=True)
 class Flag:
-    """A span of the claim that the source does not back or contradicts (CONTRACT fields)."""
+    """A span of the claim that the source does not back or contradicts (CONTRACT fields,
+    with `severity` the optional addition: None for a span the source is silent on)."""
 
     start: int
     end: int
-    kind: str
-    """"title", "number", "date", "name", "negation", "quote" or "unsupported"."""
+    kind: FlagKind
     claim: str
     source: str | None = None
+    severity: Severity | None = None
+
+    def __post_init__(self) -> None:
+        # Readers of stored results (results.json, the result cache) hand in plain strings.
+        object.__setattr__(self, "kind", FlagKind(self.kind))
+        if self.severity is not None:
+            object.__setattr__(self, "severity", Severity(self.severity))
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's flag object: {"start", "end", "kind", "claim", "source"}, with
+        "severity" on a discrepancy."""
+        document: dict[str, Any] = {
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind.value,
+            "claim": self.claim,
+            "source": self.source,
+        }
+        if self.severity is not None:
+            document["severity"] = self.severity.value
+        return document
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> Flag:
+        """The flag `as_json` wrote (a reader must accept flags without "severity")."""
+        return cls(
+            int(document["start"]),
+            int(document["end"]),
+            FlagKind(document["kind"]),
+            str(document["claim"]),
+            document.get("source"),
+            document.get("severity"),
+        )
 
 
 @dataclass(frozen=True)

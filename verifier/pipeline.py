@@ -7,7 +7,6 @@ with any stage replaced and the CLI decides how each is built (archive, cache, o
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -15,7 +14,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from verifier.errors import ArticleError
 from verifier.model import (
     Assessment,
     Capture,
@@ -48,31 +46,6 @@ class ExtractOutcome:
     @property
     def claim_count(self) -> int:
         return sum(len(e.claims) for e in self.extractions)
-
-
-def resolve_articles(base_dir: Path, patterns: Iterable[str]) -> list[Path]:
-    """Expand article paths and globs relative to `base_dir`, sorted and de-duplicated.
-
-    A named article that does not exist is an input error (a typo must not silently
-    verify nothing); a glob that matches nothing is not (the folder may be empty yet).
-    """
-    found: dict[Path, None] = {}
-    for pattern in patterns:
-        candidate = Path(pattern)
-        absolute = candidate if candidate.is_absolute() else base_dir / candidate
-        if glob.has_magic(pattern):
-            for match in sorted(glob.glob(str(absolute), recursive=True)):
-                if Path(match).is_file():
-                    found[Path(match)] = None
-        elif absolute.is_file():
-            found[absolute] = None
-        else:
-            raise ArticleError(
-                "not a file" if absolute.exists() else "no such article file",
-                path=pattern,
-                hint="check the path, or the `articles:` list in claims.yaml",
-            )
-    return list(found)
 
 
 def display_path(path: Path, base_dir: Path) -> str:

@@ -21,7 +21,7 @@ from verifier import pipeline
 from verifier.archive import Archive
 from verifier.fetch import Fetcher
 from verifier.fetch.client import Progress
-from verifier.fetch.local import is_local
+from verifier.fetch.local import LocalAccess, is_local
 from verifier.ledger import cache as ledger_cache
 from verifier.ledger.reuse import RESULTS_FILE, ResultCache
 from verifier.model import Assessment, Claim, FetchFailure, Finding, SourceResult
@@ -66,7 +66,8 @@ class Stages:
     ) -> None:
         self.config = config
         self.archive = Archive(config.archive_dir)
-        self.fetcher = Fetcher(config.settings.fetch, self.archive)
+        local = LocalAccess.for_project(config.base_dir, config.settings.fetch)
+        self.fetcher = Fetcher(config.settings.fetch, self.archive, local=local)
         self.results = ResultCache(config.results_path)
         self.locate = pipeline.SourceLocator(config.base_dir)
         self.failures: dict[str, FetchFailure] = dict(failures or {})

@@ -19,6 +19,7 @@ from verifier.archive.index import Index, IndexEntry
 from verifier.archive.integrity import VerifyReport, repair_torn_tails, verify_archive
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
 from verifier.archive.wacz import WaczSummary, export_wacz
+from verifier.interrupts import uninterrupted
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
 SOFTWARE = "verifier/0.1 (warcio)"
@@ -68,6 +69,7 @@ class Archive:
         self._writer: _WarcFileWriter | None = None
         self._unsynced: list[IndexEntry] = []
         self._timer: threading.Timer | None = None
+        self._closed = False
 
     # -- reading ---------------------------------------------------------------------
 
@@ -151,7 +153,25 @@ class Archive:
         if (text is None) == (failure is None):
             raise ValueError("store() takes exactly one of text and failure")
         final = exchanges[-1]
+        # The records go in whole, and their index line joins the group `sync` writes: an
+        # interrupt never leaves half a record (and closing the archive indexes the group).
+        with uninterrupted():
+            return self._store(url, exchanges, final, text, title, failure, via, extractor)
+
+    def _store(
+        self,
+        url: str,
+        exchanges: Sequence[HttpExchange],
+        final: HttpExchange,
+        text: str | None,
+        title: str | None,
+        failure: FetchFailure | None,
+        via: str,
+        extractor: str,
+    ) -> Capture | FetchFailure:
         with self._lock:
+            if self._closed:
+                raise ArchiveError(f"{self.root}: the archive is closed")
             writer = self._open_writer()
             group, written = exchange_records(exchanges, text, writer.warcinfo_id)
             base = writer.append(group)
@@ -241,6 +261,7 @@ class Archive:
     def close(self) -> None:
         self.sync()
         with self._lock:
+            self._closed = True
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None

@@ -138,10 +138,13 @@ def assemble(
         markers = grouped[index]
         labels = list(dict.fromkeys(marker.label for marker in markers))
         citations: list[Citation] = []
+        cited: set[str] = set()
         for label in labels:
             for citation in citations_by_label[label]:
-                if citation.url is not None and any(c.url == citation.url for c in citations):
-                    continue
+                if citation.url is not None:
+                    if citation.url in cited:
+                        continue
+                    cited.add(citation.url)
                 citations.append(citation)
         sentence = sentences[index]
         claim_text = clean_claim_text(text[sentence.start : sentence.end])

@@ -9,6 +9,7 @@ Ibid. / Id. (the previous note's source) · Op. cit. (the same author's earlier 
 from __future__ import annotations
 
 import re
+from collections import defaultdict, deque
 from dataclasses import dataclass, replace
 
 from verifier.extract.urls import (
@@ -16,7 +17,7 @@ from verifier.extract.urls import (
     find_urls,
     is_archive_url,
     normalize_url,
-    same_resource,
+    resource_key,
 )
 from verifier.model import Citation
 
@@ -129,8 +130,11 @@ def citations_from_note(note: NoteText) -> tuple[Citation, ...]:
     text = join_split_urls(note.text)
     flat_text = " ".join(text.split())
     targets = [target for target, _ in note.links if target and not target.startswith("#")]
+    seen = {resource_key(target) for target in targets}
     for url in [] if note.from_markup else find_urls(text):
-        if not any(url == target or same_resource(url, target) for target in targets):
+        key = resource_key(url)
+        if key not in seen:
+            seen.add(key)
             targets.append(url)
     title, publisher, accessed = note.title, note.publisher, note.accessed
     author = note.author
@@ -172,22 +176,23 @@ def _pair_archives(targets: list[str]) -> list[tuple[str, str | None]]:
     originals = [url for url in targets if not is_archive_url(url)]
     archives = [url for url in targets if is_archive_url(url)]
     pairs: list[tuple[str, str | None]] = []
-    unpaired_archives = list(archives)
+    # An original's copy is the first unpaired archive of the same resource: archives are
+    # queued by the resource they copy, so pairing costs one lookup per URL, not per pair.
+    waiting: dict[str, deque[int]] = defaultdict(deque)
+    for position, archive in enumerate(archives):
+        copied = archived_original(archive)
+        if copied:
+            waiting[resource_key(copied)].append(position)
+    paired = [False] * len(archives)
     for original in originals:
-        match = next(
-            (
-                archive
-                for archive in unpaired_archives
-                if (copied := archived_original(archive)) and same_resource(copied, original)
-            ),
-            None,
-        )
-        if match is None and len(originals) == 1 and len(unpaired_archives) == 1:
-            match = unpaired_archives[0]  # "URL ... Archived from the original at <archive>"
+        queue = waiting.get(resource_key(original))
+        match = queue.popleft() if queue else None
+        if match is None and len(originals) == 1 and len(archives) == 1:
+            match = 0  # "URL ... Archived from the original at <archive>"
         if match is not None:
-            unpaired_archives.remove(match)
-        pairs.append((original, match))
-    pairs.extend((archive, None) for archive in unpaired_archives)
+            paired[match] = True
+        pairs.append((original, archives[match] if match is not None else None))
+    pairs.extend((archives[i], None) for i, done in enumerate(paired) if not done)
     return pairs
 
 

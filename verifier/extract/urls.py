@@ -51,12 +51,12 @@ _ARCHIVE_TODAY = re.compile(
 
 def find_urls(text: str) -> list[str]:
     """URLs in `text`, in order, with prose punctuation around them removed."""
-    found: list[str] = []
+    found: dict[str, None] = {}
     for match in _URL.finditer(text):
         url = _trim(match.group(0))
-        if len(url) > len("https://") and url not in found:
-            found.append(url)
-    return found
+        if len(url) > len("https://"):
+            found[url] = None
+    return list(found)
 
 
 def _trim(url: str) -> str:
@@ -128,10 +128,12 @@ def is_archive_url(url: str) -> bool:
 
 def same_resource(first: str, second: str) -> bool:
     """True when two URLs differ only in scheme, "www.", trailing slash or tracking noise."""
-    return _loose_key(first) == _loose_key(second)
+    return resource_key(first) == resource_key(second)
 
 
-def _loose_key(url: str) -> str:
+def resource_key(url: str) -> str:
+    """What `same_resource` compares: equal keys name the same resource. A key to look URLs
+    up by, so that pairing many URLs costs one key each rather than one comparison per pair."""
     normalised = normalize_url(url)
     normalised = re.sub(r"^[a-z]+://(?:www\.)?", "", normalised)
     return normalised.rstrip("/")

@@ -209,7 +209,8 @@ class Fetcher:
         if not to_fetch:
             return
         workers = max(1, min(self.settings.concurrency, len(to_fetch)))
-        with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool:
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="fetch")
+        try:
             dates = accessed or {}
             hosts = {url: urlsplit(url).hostname or "" for url in to_fetch}
             futures = {
@@ -222,6 +223,13 @@ class Fetcher:
                 if progress is not None:
                     progress(url, result)
                 yield url, result
+        except BaseException:
+            # Ctrl-C (or the caller stopping early): fetch nothing more, and do not wait for
+            # the fetches under way (the caller ends the process once no record is
+            # half-written).
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         self.archive.sync()  # what this call fetched is on disk and indexed
 
     def fetch(

@@ -3,8 +3,9 @@
 `verifier accept ID` records `accepted_for: <text hash>/<sources hash>` beside `status:
 accepted`: a hash of the claim's text and one of its sources' payload digests. When either
 changes (the sentence is edited, a source is re-captured with different content, a URL is
-added), the acceptance is stale and the finding counts again. An acceptance written by hand
-without `accepted_for` is not pinned and always holds.
+added), the acceptance is stale and the finding counts again. An acceptance only counts with
+its pin: a `status: accepted` written by hand without `accepted_for` would otherwise be a
+one-line way past any gate, so it silences nothing and `unpinned_warnings` names its line.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from verifier.errors import LedgerError
 from verifier.ledger.ids import normalize_text
-from verifier.model import Capture, Claim, Finding, Status
+from verifier.model import Capture, Claim, ExtractionWarning, Finding, Status
 
 if TYPE_CHECKING:
     from verifier.ledger.store import Ledger
@@ -30,13 +32,13 @@ class Acceptance(StrEnum):
     CURRENT = "current"
     """Accepted, and text and sources are what was accepted."""
     UNPINNED = "unpinned"
-    """Accepted by hand without `accepted_for`: holds whatever changes."""
+    """`status: accepted` without `accepted_for` (written by hand): silences nothing."""
     STALE_TEXT = "stale: claim text changed"
     STALE_SOURCE = "stale: source changed"
 
     @property
     def holds(self) -> bool:
-        return self in (Acceptance.CURRENT, Acceptance.UNPINNED)
+        return self is Acceptance.CURRENT
 
     @property
     def stale(self) -> bool:
@@ -102,7 +104,7 @@ def pin_from_results(results: Mapping[str, Any] | None, claim_id: str) -> str | 
     """The `accepted_for` pin for a claim from a results.json document, if it has the claim.
 
     `verifier accept ID` pins what the reviewer saw: the last report's text and sources.
-    None (no report yet, or the claim is not in it) means an unpinned acceptance.
+    None: no report yet, or the claim is not in it.
     """
     if results is None:
         return None
@@ -115,12 +117,41 @@ def pin_from_results(results: Mapping[str, Any] | None, claim_id: str) -> str | 
 def accept_with_pin(ledger: Ledger, claim_id: str, note: str, results_path: Path) -> Claim:
     """What `verifier accept ID --note ...` does: accept, pinned to the last report's view.
 
-    The pin comes from `results_path` (reports/results.json) when it has the claim; without
-    one the acceptance is unpinned. The caller saves the ledger.
+    The pin comes from `results_path` (reports/results.json); a claim that is not in it has
+    not been reviewed, and an acceptance without a pin would count for nothing, so that is
+    a LedgerError. The caller saves the ledger.
     """
+    if ledger.claim(claim_id) is None:
+        raise LedgerError(
+            f"no claim with id {claim_id!r}",
+            path=str(ledger.path),
+            hint="ids are in reports/results.json and on the report pages",
+        )
     try:
         results = json.loads(results_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        results = None  # a missing or unreadable report only costs the pin
+        results = None  # no report (or an unreadable one): nothing to pin to, said below
     pin = pin_from_results(results if isinstance(results, Mapping) else None, claim_id)
+    if pin is None:
+        raise LedgerError(
+            f"claim {claim_id} is not in the last report, so there is nothing to pin the "
+            "acceptance to",
+            path=str(results_path),
+            hint="run `verifier check`, review the finding, then accept it",
+        )
     return ledger.accept(claim_id, note, accepted_for=pin)
+
+
+def unpinned_warnings(ledger: Ledger, display_path: str) -> list[ExtractionWarning]:
+    """A warning naming the `status:` line of every acceptance without its pin."""
+    lines = ledger.field_lines("status")
+    return [
+        ExtractionWarning(
+            display_path,
+            lines.get(claim.id, 0),
+            f"claim {claim.id} is accepted without `accepted_for`, so its finding still "
+            f"counts: accept it with `verifier accept {claim.id} --note ...`",
+        )
+        for claim in ledger.claims
+        if claim.status is Status.ACCEPTED and not claim.accepted_for
+    ]

@@ -91,6 +91,12 @@ def _non_negative_integer(value: object) -> int:
     return number
 
 
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(f"must be true or false, not {value!r}")
+    return value
+
+
 def _text(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue(f"must be a non-empty string, not {value!r}")
@@ -191,6 +197,15 @@ def _string_number(raw: str) -> object:
         raise InvalidValue(f"must be a number, not {raw!r}") from None
 
 
+def _string_boolean(raw: str) -> object:
+    word = raw.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise InvalidValue(f"must be true or false (1/0), not {raw!r}")
+
+
 def _string_optional(raw: str) -> object:
     stripped = raw.strip()
     return None if stripped.lower() in ("", "none", "null", "off") else stripped
@@ -237,6 +252,7 @@ def _options() -> tuple[Option, ...]:
         Option("settings", "reports_dir", _text, _set_top("reports_dir"), str.strip),
         Option("settings", "archive_dir", _text, _set_top("archive_dir"), str.strip),
         Option("settings", "cluster", _cluster, _set_top("cluster"), _string_optional),
+        Option("settings", "allow_empty", _boolean, _set_top("allow_empty"), _string_boolean),
         fetch("allow_hosts", _texts, _string_list),
         fetch("allow_paths", _texts, _string_list),
         fetch("timeout", _positive_number, _string_number),

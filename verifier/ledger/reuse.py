@@ -29,7 +29,7 @@ from verifier.files import write_atomically
 from verifier.kvstore import KeyValueStore
 from verifier.ledger import cache as ledger_cache
 from verifier.ledger.ids import normalize_text
-from verifier.model import Assessment, Evidence, Flag, Verdict
+from verifier.model import Assessment, Evidence, Flag, FlagKind, Verdict
 
 CACHE_FORMAT = 1
 MAX_ENTRIES = 200_000
@@ -60,7 +60,7 @@ def _encode(assessment: Assessment) -> list[Any]:
         assessment.score,
         assessment.verdict.value,
         [evidence.text, evidence.start, evidence.end] if evidence is not None else None,
-        [[f.start, f.end, f.kind, f.claim, f.source] for f in assessment.flags],
+        [[f.start, f.end, f.kind, f.claim, f.source, f.severity] for f in assessment.flags],
     ]
 
 
@@ -72,7 +72,9 @@ def _decode(row: list[Any]) -> Assessment:
         evidence=Evidence(str(evidence[0]), int(evidence[1]), int(evidence[2]))
         if evidence
         else None,
-        flags=tuple(Flag(int(a), int(b), str(k), str(c), s) for a, b, k, c, s in flags),
+        flags=tuple(
+            Flag(int(a), int(b), FlagKind(k), str(c), *rest) for a, b, k, c, *rest in flags
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
@@ -49,7 +50,7 @@ __all__ = ["Ledger", "MergeSummary"]
 _HEADER = """\
 # claims.yaml: the reviewable ledger of footnoted claims.
 # `verifier extract` adds and updates claims and keeps your comments, `status` and `note`.
-# `status: accepted` with a `note` silences a finding.
+# `verifier accept ID --note ...` silences a finding until the claim or its source changes.
 """
 _EMPTY_CLAIMS = re.compile(r"^(?P<key>\s*claims:)[ \t]*(?:\[[ \t]*\]|null|~)?(?P<rest>[ \t]*#.*)?$")
 
@@ -223,6 +224,19 @@ class Ledger:
 
     def claim(self, claim_id: str) -> Claim | None:
         return next((c for c in self.claims if c.id == claim_id), None)
+
+    def field_lines(self, key: str) -> dict[str, int]:
+        """Each claim's line (1-based) holding `key`, by id: where a warning points. A claim
+        without the key on a line of its own gives the line its entry starts on."""
+        found: dict[str, int] = {}
+        pattern = re.compile(rf"^[ \t]*(?:-[ \t]+)?{re.escape(key)}[ \t]*:")
+        line = len(self._head) + 1
+        for entry in self._entries:
+            start = next((i for i, text in enumerate(entry.lines) if not is_filler(text)), 0)
+            at = next((i for i, text in enumerate(entry.lines) if pattern.match(text)), start)
+            found[str(entry.plain["id"])] = line + at
+            line += len(entry.lines)
+        return found
 
     # -- editing --------------------------------------------------------------------------
 
@@ -482,7 +496,9 @@ class Ledger:
         text = self.dumps()
         if text != self._original:
             self._check_unchanged_on_disk()
-            write_atomically(self.path, text)
+            # A claims.yaml that is a symbolic link (to a shared ledger, say) stays one: the
+            # file it points to is replaced atomically, never the link.
+            write_atomically(Path(os.path.realpath(self.path)), text)
             cache.write(self.path, cache.content_key(text), self._payload())
         self._original = text
         self._dirty = False

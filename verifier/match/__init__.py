@@ -13,9 +13,10 @@ INTERFACE:
         raises errors.InputError(line=N) on a malformed line.
 """
 
-from verifier.match.matcher import Analysis, Source, analyse, assess
+from verifier.match.matcher import Analysis, analyse, assess
 from verifier.match.pool import SourcePool
 from verifier.match.records import assessment_record, score_records
+from verifier.match.source import Source
 
 __all__ = [
     "Analysis",

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from verifier.match.matcher import Source, analyse
+from verifier.match.matcher import analyse
+from verifier.match.source import Source
 from verifier.model import Assessment
 
 MAX_CHARS = 4_000_000

@@ -32,16 +32,7 @@ def assessment_record(record_id: Any, assessment: Assessment) -> dict[str, Any]:
         "score": assessment.score,
         "verdict": assessment.verdict.value,
         "evidence": assessment.evidence.text if assessment.evidence is not None else None,
-        "flags": [
-            {
-                "start": flag.start,
-                "end": flag.end,
-                "kind": flag.kind,
-                "claim": flag.claim,
-                "source": flag.source,
-            }
-            for flag in assessment.flags
-        ],
+        "flags": [flag.as_json() for flag in assessment.flags],
     }
 
 

@@ -1,8 +1,8 @@
-"""From matching signals to a support score and a verdict, with weights fitted offline.
+"""The fitted model: claim weights and thresholds, and the per-word model's, from model.json.
 
 The weights and thresholds live in `model.json` beside this module; `bench/fit_match.py`
 refits them on development data. The score is a logistic function of the features, so it
-ranks claims (AUROC) as well as thresholding them into verdicts.
+ranks claims (AUROC) as well as thresholding them into verdicts (decide.py).
 """
 
 from __future__ import annotations
@@ -14,37 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from verifier.model import Verdict
-
-FEATURE_NAMES = (
-    "coverage_window",
-    "coverage_passages",
-    "missing_passages",
-    "missing_values",
-    "missing_names",
-    "conflicts",
-    "length",
-    "predicate_coverage",
-    "substitutions",
-    "unbacked_surest",
-    "unbacked_expected",
-    "missing_around",
-    "other_definition",
-    "other_modifier",
-    "denied_other_definition",
-    "brief_source",
-    "brief_missing",
-    "brief_surest",
-    "brief_substitutions",
-)
-"""Order of the feature vector; model.json weights follow it by name."""
-
-SUPPORTED_MAX_UNBACKED_RUN = 4
-"""A claim with an unsupported phrase of this many content words is never "supported",
-whatever its score: the report would show a whole clause unbacked beside the verdict."""
-
-CONFLICT_KINDS = frozenset({"title", "number", "date", "name", "negation", "quote"})
-"""Flag kinds that state a contradiction (the rest are only unsupported)."""
+from verifier.match.features import Features
 
 
 @dataclass(frozen=True)
@@ -64,9 +34,9 @@ class MatchModel:
     contradiction_min_coverage: float
     """A discrepancy means "contradicted" only when the passage is about the same thing."""
     unsupported_gap: int
+    """Function words between unbacked words are flagged with them up to this many."""
     unsupported_lead: int
     """Function words just before unbacked words are flagged with them up to this many."""
-    """Function words between unbacked words are flagged with them up to this many."""
     capital_weight: float
     number_weight: float
     light_weight: float
@@ -86,34 +56,13 @@ class MatchModel:
     the claim's surest span's: a partly backed claim usually lacks one detail, and a second,
     much weaker span is more often a paraphrase the page words differently."""
 
-    def score(self, features: dict[str, float]) -> float:
+    def score(self, features: Features) -> float:
+        """The fitted probability that the source supports the claim."""
         total = self.bias + sum(
-            self.weights.get(n, 0.0) * features.get(n, 0.0) for n in FEATURE_NAMES
+            weight * getattr(features, name) for name, weight in self.weights.items()
         )
         fitted = 1.0 / (1.0 + math.exp(-max(min(total, 40.0), -40.0)))
-        return fitted * min(1.0, features["coverage_passages"] / self.coverage_floor)
-
-    def verdict(self, score: float, features: dict[str, float]) -> Verdict:
-        """The verdict for a claim scored `score` with these features (see matcher.analyse:
-        "conflicts" counts discrepancies, "anchored_coverage" how much of the rest of the
-        claim the evidence passage backs)."""
-        if (
-            features["conflicts"] > 0
-            and features["anchored_coverage"] >= self.contradiction_min_coverage
-        ):
-            return Verdict.CONTRADICTED
-        brief = features.get("brief_source", 0.0) > 0
-        if (
-            score >= (self.excerpt_supported_threshold if brief else self.supported_threshold)
-            and features.get("unbacked_run", 0.0) < SUPPORTED_MAX_UNBACKED_RUN
-        ):
-            return Verdict.SUPPORTED
-        if (
-            score >= self.partial_threshold
-            and features["coverage_passages"] >= self.partial_min_coverage
-        ):
-            return Verdict.PARTIAL
-        return Verdict.UNSUPPORTED
+        return fitted * min(1.0, features.coverage_passages / self.coverage_floor)
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> MatchModel:

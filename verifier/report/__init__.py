@@ -23,6 +23,7 @@ from typing import Any
 
 from verifier.batch import paused_garbage_collection
 from verifier.files import write_atomically
+from verifier.interrupts import uninterrupted
 from verifier.model import ExtractionWarning, Finding
 from verifier.report import history, pagekeys
 from verifier.report.markdown import render_article, render_index
@@ -49,7 +50,8 @@ def write_reports(
     (None standing for hand-written claims): the other articles keep their pages and last
     run's results, so the index and results.json still describe every claim.
     """
-    with paused_garbage_collection():
+    # Held back from Ctrl-C as a whole, so reports/ is never half this run's, half the last's.
+    with uninterrupted(), paused_garbage_collection():
         _write_reports(findings, out_dir, warnings, generated_at, archive_dir, checked_articles)
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from verifier.ledger.acceptance import acceptance, is_accepted
+from verifier.ledger.acceptance import Acceptance, acceptance, is_accepted
 from verifier.model import Capture, Citation, Evidence, ExtractionWarning, Finding, Verdict
 from verifier.report.history import RunChanges
 from verifier.report.results import VERDICTS_WORST_FIRST, ordered, verdict_tally
@@ -230,6 +230,7 @@ def render_index(
     else:
         lines.append("Nothing: every claim is supported or accepted.")
 
+    # Every accepted finding, never cut short: a reviewer must see each one that is silenced.
     accepted = [f for f, quiet in zip(worst, silenced, strict=True) if quiet]
     if accepted:
         lines += ["", "## Accepted", ""]
@@ -238,11 +239,9 @@ def render_index(
             ["---", "---", "---"],
             [
                 [f.verdict.value, _claim_link(f, pages), escape(f.claim.note or "")]
-                for f in accepted[:INDEX_ROWS]
+                for f in accepted
             ],
         )
-        if len(accepted) > INDEX_ROWS:
-            lines += ["", f"… and {len(accepted) - INDEX_ROWS} more on the article pages."]
 
     lines += ["", "## Articles", ""]
     lines += table(
@@ -296,12 +295,15 @@ def _claim_link(finding: Finding, pages: Mapping[str | None, Page]) -> str:
 
 
 def verdict_label(finding: Finding) -> str:
-    """The verdict, with the acceptance when there is one ("(accepted)", "(acceptance stale)")."""
+    """The verdict, with the acceptance when there is one ("(accepted)", "(acceptance stale)",
+    "(acceptance not pinned)")."""
     state = acceptance(finding)
     if state.holds:
         return f"{finding.verdict.value} (accepted)"
     if state.stale:
         return f"{finding.verdict.value} (acceptance stale)"
+    if state is Acceptance.UNPINNED:
+        return f"{finding.verdict.value} (acceptance not pinned)"
     return finding.verdict.value
 
 

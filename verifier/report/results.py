@@ -39,13 +39,7 @@ def ordered(findings: Sequence[Finding]) -> list[Finding]:
 
 
 def flag_document(flag: Flag) -> dict[str, Any]:
-    return {
-        "start": flag.start,
-        "end": flag.end,
-        "kind": flag.kind,
-        "claim": flag.claim,
-        "source": flag.source,
-    }
+    return flag.as_json()
 
 
 def source_document(check: SourceCheck) -> dict[str, Any]:
@@ -184,10 +178,7 @@ def finding_from_entry(entry: Mapping[str, Any]) -> Finding:
         score=float(entry["score"]),
         checks=tuple(_check_from(source) for source in entry.get("sources", [])),
         evidence=evidence,
-        flags=tuple(
-            Flag(int(f["start"]), int(f["end"]), str(f["kind"]), str(f["claim"]), f.get("source"))
-            for f in entry.get("flags", [])
-        ),
+        flags=tuple(Flag.from_json(f) for f in entry.get("flags", [])),
         reason=entry.get("reason"),
     )
 
