@@ -32,8 +32,10 @@ from verifier.articles import (
 )
 from verifier.changes import changed_files
 from verifier.cluster import ClusterSpec
+from verifier.dump import passes, shards
 from verifier.errors import InputError, LedgerError, VerifierError
 from verifier.extract import extract_article
+from verifier.files import write_atomically
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
 from verifier.ledger.config import layered_settings, unknown_environment_variables
@@ -56,6 +58,8 @@ EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_GATE_FAILED = 2
 EXIT_INPUT_ERROR = 3
+DUMP_DIR = "dump"
+"""Where `--dump` writes its claim and result shards, beside claims.yaml."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -283,16 +287,31 @@ def cli(ctx: click.Context, ledger_path: Path) -> None:
     ctx.ensure_object(Context).ledger_path = ledger_path
 
 
+dump_option = click.option(
+    "--dump",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE.xml[.bz2]",
+    help="Read a MediaWiki XML export instead: claims go to JSONL shards in dump/ beside "
+    "claims.yaml (with a manifest.json), not to claims.yaml.",
+)
+
+
 @cli.command()
 @click.argument("articles", nargs=-1)
+@dump_option
 @format_option(
     ["yaml", "json"],
     "yaml: update claims.yaml; json: print the claims to stdout and change nothing.",
 )
 @verbosity_options
 @pass_context
-def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
+def extract(ctx: Context, articles: tuple[str, ...], dump: Path | None, output_format: str) -> int:
     """Find footnoted claims in ARTICLES (default: claims.yaml `articles:`); update the ledger."""
+    if dump is not None:
+        with ctx.run_lock():
+            summary = passes.extract_dump(dump, ctx.base_dir / DUMP_DIR)
+        ctx.console.info(_dump_extract_line(summary, ctx.base_dir / DUMP_DIR))
+        return EXIT_OK
     if output_format == "json":
         ledger = ctx.load_ledger(create=True)
         outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
@@ -361,6 +380,7 @@ def check(
 
 @cli.command()
 @click.argument("articles", nargs=-1)
+@dump_option
 @gate_options
 @verbosity_options
 @pass_context
@@ -368,6 +388,7 @@ def check(
 def run(
     ctx: Context,
     articles: tuple[str, ...],
+    dump: Path | None,
     offline: bool,
     output_format: str,
     fail_on: str | None,
@@ -376,8 +397,10 @@ def run(
     cluster: str | None,
 ) -> int:
     """Extract, fetch and check: the whole pass. Exits 2 when the gate fails."""
-    ledger = ctx.load_ledger(create=bool(articles))
+    ledger = ctx.load_ledger(create=bool(articles) or dump is not None)
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
+    if dump is not None:
+        return _run_dump(ctx, settings, dump, offline)
     scope = _scope(ctx, changed_since)
     outcome = _extract(ctx, ledger, settings, articles, scope)
     ledger.save()
@@ -612,6 +635,37 @@ def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> list[
         )
     ctx.console.detail(f"matcher: {stages.results.misses} scored, {stages.results.hits} reused")
     return findings
+
+
+def _run_dump(ctx: Context, settings: Settings, dump: Path, offline: bool) -> int:
+    """`run --dump`: claims into shards, checked a shard at a time, a summary index."""
+    folder = ctx.base_dir / DUMP_DIR
+    extracted = passes.extract_dump(dump, folder)
+    ctx.console.info(_dump_extract_line(extracted, folder))
+    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
+    summary = passes.check_dump(
+        folder, lambda claims: _verify(ctx, config, claims), settings.policy
+    )
+    reports_dir = ctx.base_dir / settings.reports_dir
+    index = passes.render_index(summary, f"{DUMP_DIR}/{shards.MANIFEST}", _now())
+    write_atomically(reports_dir / "index.md", index)
+    parts = ", ".join(f"{n} {verdict}" for verdict, n in summary.verdicts.most_common())
+    ctx.console.info(
+        f"{summary.claims} claims: {parts or 'none'}; report: {reports_dir / 'index.md'}"
+    )
+    if summary.failing:
+        ctx.console.info(f"gate failed: {summary.failing} finding(s) fail the policy")
+        return EXIT_GATE_FAILED
+    return EXIT_OK
+
+
+def _dump_extract_line(summary: passes.ExtractSummary, folder: Path) -> str:
+    pages = summary.pages
+    return (
+        f"{summary.claims} claims in {pages.articles} article page(s) "
+        f"({pages.redirects} redirects and {pages.other_namespaces} other pages skipped); "
+        f"shards: {folder / shards.MANIFEST}"
+    )
 
 
 def _repo_path(ctx: Context) -> str:
