@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +44,18 @@ AssessFn = Callable[[str, str], Assessment]
 
 @lru_cache(maxsize=1)
 def matcher_version() -> str:
-    """A hash of the verifier version and every file of the `verifier.match` package."""
+    """A hash of the verifier version and every file of the `verifier.match` package.
+
+    The files are found without importing the package: a re-check that reuses every
+    result then never loads the matcher (half a second of imports)."""
     digest = hashlib.sha256(__version__.encode("utf-8"))
-    package = resources.files("verifier.match")
-    for name in sorted(entry.name for entry in package.iterdir()):
-        if name.endswith((".py", ".json")):
-            digest.update(name.encode("utf-8"))
-            digest.update(package.joinpath(name).read_bytes())
+    spec = importlib.util.find_spec("verifier.match")
+    assert spec is not None and spec.submodule_search_locations is not None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if path.name.endswith((".py", ".json")):
+            digest.update(path.name.encode("utf-8"))
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
