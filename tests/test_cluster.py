@@ -253,3 +253,30 @@ def test_the_cli_on_a_local_cluster_writes_the_single_process_reports(
 
 def _without_times(text: str) -> str:
     return re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)?", "TIME", text)
+
+
+def test_dump_pages_extracted_on_the_cluster_give_the_same_shards(
+    client: Any, tmp_path: Path
+) -> None:
+    from test_dump import make_dump, pages_for
+
+    from verifier.dump import passes, shards
+
+    pages = pages_for("https://harbour.example.org") * 3
+    pages = [(f"{title} {n}", ns, text) for n, (title, ns, text) in enumerate(pages)]
+    dump = make_dump(pages, tmp_path / "wiki.xml.bz2")
+
+    def on_cluster(function: Any, items: Any) -> Any:
+        return cluster.ordered_map(client, function, items, in_flight=2)
+
+    here = passes.extract_dump(dump, tmp_path / "here", per_shard=4)
+    there = passes.extract_dump(
+        dump, tmp_path / "there", per_shard=4, map_batches=on_cluster, pages_per_batch=2
+    )
+    assert (here.claims, here.warnings) == (there.claims, there.warnings) and here.claims > 10
+
+    def records(folder: Path) -> list[dict[str, Any]]:
+        manifest = shards.read_manifest(folder)
+        return [r for s in manifest["claim_shards"] for r in shards.read_records(folder, s)]
+
+    assert records(tmp_path / "there") == records(tmp_path / "here")

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -609,43 +609,76 @@ def _check(
 
 def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> list[Finding]:
     """The single-process pass, or the same stages on a Dask cluster (settings.cluster)."""
-    locate = pipeline.SourceLocator(ctx.base_dir)
-    urls = pipeline.locations(claims, locate)
-    label = "reading" if config.offline else "fetching"
     if config.settings.cluster:
-        spec = ClusterSpec.parse(config.settings.cluster)
-        ctx.console.detail(f"cluster: {config.settings.cluster}")
-        with cluster.connect(spec) as client:
-            return cluster.verify(
-                client,
-                config,
-                claims,
-                fetched=ctx.console.counts(len(urls), label),
-                checked=ctx.console.counts(len(claims), "checking"),
-            )
+        with _cluster_client(ctx, config) as client:
+            return _verify_on_cluster(ctx, client, config, claims)
     with Stages(config) as stages:
-        stages.progress = ctx.console.progress(len(urls), label)
-        stages.archive_sources(urls, pipeline.access_dates(claims, locate), stages.progress)
-        findings = pipeline.verify(
-            claims,
-            fetch=stages.read,
-            assess=stages.assess,
-            locate=locate,
-            progress=ctx.console.counter(len(claims), "checking"),
-        )
+        findings = _verify_here(ctx, stages, claims)
     ctx.console.detail(f"matcher: {stages.results.misses} scored, {stages.results.hits} reused")
     return findings
 
 
-def _run_dump(ctx: Context, settings: Settings, dump: Path, offline: bool) -> int:
-    """`run --dump`: claims into shards, checked a shard at a time, a summary index."""
-    folder = ctx.base_dir / DUMP_DIR
-    extracted = passes.extract_dump(dump, folder)
-    ctx.console.info(_dump_extract_line(extracted, folder))
-    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
-    summary = passes.check_dump(
-        folder, lambda claims: _verify(ctx, config, claims), settings.policy
+def _cluster_client(ctx: Context, config: StageConfig) -> AbstractContextManager[Any]:
+    assert config.settings.cluster is not None
+    ctx.console.detail(f"cluster: {config.settings.cluster}")
+    return cluster.connect(ClusterSpec.parse(config.settings.cluster))
+
+
+def _verify_on_cluster(
+    ctx: Context, client: Any, config: StageConfig, claims: Sequence[Claim]
+) -> list[Finding]:
+    urls = pipeline.locations(claims, pipeline.SourceLocator(config.base_dir))
+    return cluster.verify(
+        client,
+        config,
+        claims,
+        fetched=ctx.console.counts(len(urls), "reading" if config.offline else "fetching"),
+        checked=ctx.console.counts(len(claims), "checking"),
     )
+
+
+def _verify_here(ctx: Context, stages: Stages, claims: Sequence[Claim]) -> list[Finding]:
+    locate = stages.locate
+    urls = pipeline.locations(claims, locate)
+    stages.progress = ctx.console.progress(
+        len(urls), "reading" if stages.config.offline else "fetching"
+    )
+    stages.archive_sources(urls, pipeline.access_dates(claims, locate), stages.progress)
+    return pipeline.verify(
+        claims,
+        fetch=stages.read,
+        assess=stages.assess,
+        locate=locate,
+        progress=ctx.console.counter(len(claims), "checking"),
+    )
+
+
+def _run_dump(ctx: Context, settings: Settings, dump: Path, offline: bool) -> int:
+    """`run --dump`: claims into shards (pages extracted in batches), checked a shard at a
+    time, and a summary index; on the cluster when one is set, else in this process."""
+    folder = ctx.base_dir / DUMP_DIR
+    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
+    if settings.cluster:
+        with _cluster_client(ctx, config) as client:
+            in_flight = 2 * max(1, len(client.scheduler_info()["workers"])) + 2
+
+            def on_cluster(function: Callable[[Any], Any], items: Iterable[Any]) -> Any:
+                return cluster.ordered_map(client, function, items, in_flight)
+
+            extracted = passes.extract_dump(dump, folder, map_batches=on_cluster)
+            ctx.console.info(_dump_extract_line(extracted, folder))
+            summary = passes.check_dump(
+                folder,
+                lambda claims: _verify_on_cluster(ctx, client, config, claims),
+                settings.policy,
+            )
+    else:
+        extracted = passes.extract_dump(dump, folder)
+        ctx.console.info(_dump_extract_line(extracted, folder))
+        with Stages(config) as stages:
+            summary = passes.check_dump(
+                folder, lambda claims: _verify_here(ctx, stages, claims), settings.policy
+            )
     reports_dir = ctx.base_dir / settings.reports_dir
     index = passes.render_index(summary, f"{DUMP_DIR}/{shards.MANIFEST}", _now())
     write_atomically(reports_dir / "index.md", index)

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -159,6 +160,20 @@ def verify(
         if checked is not None:
             checked(len(batch))
     return [finding for finding in findings if finding is not None]
+
+
+def ordered_map(
+    client: Client, function: Callable[[Any], Any], items: Iterable[Any], in_flight: int
+) -> Iterator[Any]:
+    """`map(function, items)` on the cluster, results in order, with at most `in_flight`
+    tasks submitted at once: `items` may be a stream far larger than memory (a dump)."""
+    pending: deque[Any] = deque()
+    for item in items:
+        pending.append(client.submit(function, item, pure=False))
+        if len(pending) >= max(1, in_flight):
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _failures_for(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,40 +36,38 @@ class ExtractSummary:
     warnings: int = 0
 
 
+PAGES_PER_BATCH = 100
+"""Pages extracted together (one task on a cluster)."""
+PageBatch = list[tuple[str, str]]
+"""(title, wikitext) of consecutive article pages."""
+MapFn = Callable[[Callable[[PageBatch], list[dict[str, Any]]], Iterable[PageBatch]], Iterable[Any]]
+"""map(function, batches) giving results in order: the builtin `map` in this process, or
+`cluster.ordered_map` on a cluster."""
+
+
 def extract_dump(
     dump: Path,
     folder: Path,
     *,
     per_shard: int = shards.PER_SHARD,
-    progress: Callable[[], None] | None = None,
+    map_batches: MapFn = map,
+    pages_per_batch: int = PAGES_PER_BATCH,
 ) -> ExtractSummary:
     """Every footnoted claim of the dump's article pages into `folder`'s claim shards.
 
-    Each page goes through the wikitext reader as a .wiki file would; its title is the
-    claim's `article`. `progress` is called per article page read."""
+    Pages are read here, as a stream, and extracted in batches by `map_batches` (here, or
+    on a cluster's workers), each page through the wikitext reader as a .wiki file would
+    be; its title is the claim's `article`. Shards are written in dump order."""
     summary = ExtractSummary()
     writer = shards.ShardWriter(folder, "claims", per_shard)
-    for page in article_pages(dump, summary.pages):
-        extraction = extract_source(page.text, page.title, "wikitext")
-        summary.warnings += len(extraction.warnings)
-        taken: set[str] = set()
-        for extracted in extraction.claims:
-            claim_id = unique_claim_id(page.title, extracted.text, taken)
-            taken.add(claim_id)
-            writer.write(
-                {
-                    "id": claim_id,
-                    "article": page.title,
-                    "line": extracted.line,
-                    "footnote": extracted.footnote,
-                    "text": extracted.text,
-                    "urls": [c.url for c in extracted.citations if c.url],
-                    "accessed": next((c.accessed for c in extracted.citations if c.accessed), None),
-                }
-            )
+    batches = _page_batches(dump, summary.pages, pages_per_batch)
+    for records in map_batches(claims_of_pages, batches):
+        for record in records:
+            if record.get("warnings") is not None:
+                summary.warnings += int(record["warnings"])
+                continue
+            writer.write(record)
             summary.claims += 1
-        if progress is not None:
-            progress()
     pages = summary.pages
     shards.write_manifest(
         folder,
@@ -84,6 +82,43 @@ def extract_dump(
         },
     )
     return summary
+
+
+def _page_batches(dump: Path, stats: DumpStats, size: int) -> Iterator[PageBatch]:
+    batch: PageBatch = []
+    for page in article_pages(dump, stats):
+        batch.append((page.title, page.text))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def claims_of_pages(pages: PageBatch) -> list[dict[str, Any]]:
+    """The claim records of a batch of pages, in order; each page's warning count follows
+    its claims as a {"warnings": n} record. A module-level function: it runs on workers."""
+    records: list[dict[str, Any]] = []
+    for title, text in pages:
+        extraction = extract_source(text, title, "wikitext")
+        taken: set[str] = set()
+        for extracted in extraction.claims:
+            claim_id = unique_claim_id(title, extracted.text, taken)
+            taken.add(claim_id)
+            citations = extracted.citations
+            records.append(
+                {
+                    "id": claim_id,
+                    "article": title,
+                    "line": extracted.line,
+                    "footnote": extracted.footnote,
+                    "text": extracted.text,
+                    "urls": [c.url for c in citations if c.url],
+                    "accessed": next((c.accessed for c in citations if c.accessed), None),
+                }
+            )
+        records.append({"warnings": len(extraction.warnings)})
+    return records
 
 
 def claim_from_record(record: dict[str, Any]) -> Claim:
