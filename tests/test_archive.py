@@ -63,10 +63,12 @@ def test_store_writes_standard_records_and_lookup_reads_them_back(tmp_path: Path
     assert isinstance(stored, Capture)
     assert stored.via == "live"
     (warc,) = archive.warc_files()
-    assert [r[0] for r in records(warc)] == ["warcinfo", "response", "request", "conversion"]
+    kinds = ["warcinfo", "response", "request", "conversion", "metadata"]
+    assert [r[0] for r in records(warc)] == kinds
     assert records(warc)[1][2] == BODY
     assert records(warc)[3][2] == b"Takeshi Iwaya spoke."
-    assert gzip_members(warc) == 4  # one gzip member per record
+    assert b"cited-url: https://news.test/a\r\n" in records(warc)[4][2]
+    assert gzip_members(warc) == 5  # one gzip member per record
 
     reopened = Archive(tmp_path)
     found = reopened.lookup("https://news.test/a")
@@ -144,7 +146,7 @@ def test_two_archives_writing_at_once_do_not_corrupt_each_other(tmp_path: Path) 
             found = reader.lookup(f"https://news.test/{prefix}{number}")
             assert found is not None and found.text == f"{prefix} text {number}"
     for warc in reader.warc_files():
-        assert len(records(warc)) == 1 + 20 * 3
+        assert len(records(warc)) == 1 + 20 * 4  # warcinfo, then four records per fetch
 
 
 def test_records_are_readable_from_their_indexed_offsets(tmp_path: Path) -> None:
@@ -158,6 +160,7 @@ def test_records_are_readable_from_their_indexed_offsets(tmp_path: Path) -> None
 
 
 def test_wacz_export_packages_warcs_index_pages_and_hashes(tmp_path: Path) -> None:
+    import gzip
     import hashlib
     import json
     import zipfile
@@ -182,7 +185,8 @@ def test_wacz_export_packages_warcs_index_pages_and_hashes(tmp_path: Path) -> No
         warc_name = f"archive/{archive.warc_files()[0].name}"
         assert names == {
             warc_name,
-            "indexes/index.cdxj",
+            "indexes/index.cdx.gz",
+            "indexes/index.idx",
             "pages/pages.jsonl",
             "datapackage.json",
             "datapackage-digest.json",
@@ -208,7 +212,7 @@ def test_wacz_export_packages_warcs_index_pages_and_hashes(tmp_path: Path) -> No
             "Iwaya spoke.",
         )
 
-        lines = package.read("indexes/index.cdxj").decode().splitlines()
+        lines = gzip.decompress(package.read("indexes/index.cdx.gz")).decode().splitlines()
         assert lines == sorted(lines)
         warc = package.read(warc_name)
         for line in lines:

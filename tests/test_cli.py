@@ -217,6 +217,7 @@ def test_every_command_in_the_readme_exists_and_has_help() -> None:
         "score",
         "text",
         "archive verify",
+        "archive reindex",
         "archive export",
     }
     for command in documented:

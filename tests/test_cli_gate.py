@@ -197,7 +197,11 @@ def test_changed_since_an_unknown_ref_exits_3(project: Path) -> None:
 
 def test_quiet_and_verbose_are_accepted_after_the_command(project: Path) -> None:
     quiet = verifier("run", "-q", cwd=project)
-    assert quiet.stderr == ""
+    # Only why the gate failed: no summary, no progress.
+    assert quiet.stderr.splitlines() == [
+        "gate failed: 1 finding(s) fail the policy",
+        "  docs/harbour.md:3: contradicted: It handles 4,000 ships a year.",
+    ]
     verbose = verifier("check", "-v", cwd=project)
     assert "fetching" in verbose.stderr or "reading" in verbose.stderr
 

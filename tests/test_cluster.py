@@ -91,7 +91,7 @@ def build_claims(
             count = 1_000 + 97 * (h * per_host + n)
             year = 1990 + n
             url = host.page(f"/report{n}", PAGE.format(n=n, year=year, count=count))
-            stated = count if n % 3 else count + 5  # every third claim gives another number
+            stated = count if n % 3 else count * 3  # every third claim gives another number
             text = f"In {year}, the harbour of Port Ellery recorded {stated:,} ships."
             claims.append(Claim(id=f"h{h}-{n}", text=text, urls=(url,)))
     (root / "sources").mkdir(parents=True, exist_ok=True)

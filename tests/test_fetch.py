@@ -11,6 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import pytest
 from conftest import LoopbackServer
 from fixtures.fetch.make_pdf import minimal_pdf
 from warcio.archiveiterator import ArchiveIterator
@@ -59,7 +60,13 @@ def test_html_page_is_fetched_archived_and_read_back_offline(
             (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"))
             for r in ArchiveIterator(handle)
         ]
-    assert kinds == [("warcinfo", None), ("response", url), ("request", url), ("conversion", url)]
+    assert kinds == [
+        ("warcinfo", None),
+        ("response", url),
+        ("request", url),
+        ("conversion", url),
+        ("metadata", url),  # what the index holds beyond HTTP, to rebuild it from
+    ]
 
     hits_before = http_server.hits("/article")
     with Fetcher(LOCAL, Archive(archive.root)) as offline_fetcher:
@@ -305,22 +312,33 @@ def test_read_source_uses_the_archive_first(
     )
 
 
-def test_read_text_resolves_paths_and_the_archive_from_the_project_root(
-    http_server: LoopbackServer, tmp_path: Path
+def test_read_text_takes_paths_from_the_working_directory_and_writes_nothing(
+    http_server: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "a.txt").write_text("Iwaya is foreign minister.", encoding="utf-8")
-    local = read_text("sources/a.txt", base_dir=tmp_path, offline=True)
+    project = tmp_path / "project"
+    (project / "sources").mkdir(parents=True)
+    (project / "sources" / "a.txt").write_text("Iwaya is foreign minister.", encoding="utf-8")
+    monkeypatch.chdir(project / "sources")
+    local = read_text("a.txt", project_dir=project, offline=True)
     assert local == PageText("Iwaya is foreign minister.")
-    missing = read_text("sources/none.txt", base_dir=tmp_path, offline=True)
+    missing = read_text("none.txt", project_dir=project, offline=True)
     assert isinstance(missing, FetchFailure) and missing.reason is UnavailableReason.DEAD
 
     url = http_server.route("/article", PAGE)
     settings = Settings(fetch=LOCAL, archive_dir="store")
-    fetched = read_text(url, base_dir=tmp_path, settings=settings)
+    before = sorted(tmp_path.rglob("*"))
+    fetched = read_text(url, project_dir=project, settings=settings)
     assert isinstance(fetched, PageText) and SENTENCE in fetched.text
-    assert (tmp_path / "store" / "index.jsonl").exists()
-    assert read_text(url, base_dir=tmp_path, settings=settings, offline=True) == fetched
+    assert sorted(tmp_path.rglob("*")) == before  # no archive, no text cache, nothing
+    not_archived = read_text(url, project_dir=project, settings=settings, offline=True)
+    assert isinstance(not_archived, FetchFailure)
+    assert not_archived.reason is UnavailableReason.NOT_ARCHIVED
+
+    with Archive(project / "store") as store, Fetcher(LOCAL, store) as fetcher:
+        fetcher.fetch(url)
+    http_server.route("/article", "<html><body><p>Changed since.</p></body></html>")
+    archived = read_text(url, project_dir=project, settings=settings)
+    assert archived == fetched  # the project's archive first, as the matcher reads it
 
 
 def test_text_from_an_older_extractor_is_rederived_from_the_archived_response(

@@ -232,7 +232,17 @@ def test_merge_updates_location_and_keeps_human_fields_and_comments(commented: P
     # Key order of the existing claim is kept: status and note still come last.
     block = text[text.index("id: c-3f9a1e") : text.index("id: c-0b1c2d")]
     keys = re.findall(r"^\s{4}(\w+):", block, flags=re.MULTILINE)
-    assert keys == ["article", "line", "footnote", "text", "urls", "citations", "status", "note"]
+    assert keys == [
+        "article",
+        "line",
+        "footnote",
+        "text",
+        "urls",
+        "citations",
+        "extracted",
+        "status",
+        "note",
+    ]
 
 
 def test_merge_matches_an_edited_sentence_by_footnote_and_keeps_its_id(commented: Path) -> None:

@@ -29,6 +29,7 @@ claims:
     footnote: '1'
     text: "First claim."
     urls: [ 'https://a.example/1' ]
+    extracted: "e927a3a3/289744d4"
 
   - id: c-000002   # second
     article: a.md
@@ -37,6 +38,7 @@ claims:
     text: Second claim.
     urls:
       - https://a.example/2
+    extracted: 76cd0218/dd652748
     note: "keep me"
   # written by hand
   - {id: c-hand01, text: "Hand-written.", urls: [https://h.example/]}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from verifier.match import assess
-from verifier.model import Assessment, Flag, Verdict
+from verifier.model import Assessment, Flag, Severity, Verdict
 
 FIXTURES = Path(__file__).parent / "fixtures" / "match"
 HARBOUR = (FIXTURES / "harbour_page.txt").read_text(encoding="utf-8")
@@ -91,7 +91,7 @@ def test_number_conflict_is_flagged_with_the_source_number() -> None:
     assessment = assess(claim, HARBOUR)
     assert assessment.verdict is Verdict.CONTRADICTED
     [number] = flags_of(assessment, "number")
-    assert (number.claim, number.source) == ("twelve", "eleven")
+    assert (number.claim, number.source) == ("twelve years", "eleven years")
 
 
 @pytest.mark.parametrize(
@@ -240,39 +240,23 @@ def test_a_title_before_a_name_ends_at_the_comma_after_it() -> None:
     assert [(f.kind, f.source) for f in judged.flags if f.kind == "title"] == [("title", "Judge")]
 
 
-GAETZ = (
-    "Rep. Matt Gaetz made his bid official for the Florida Senate seat held by his father, "
-    "Senate President Don Gaetz, by filing his paperwork to run in 2016."
-)
-
-
-def test_the_president_of_a_senate_is_a_senator() -> None:
-    claim = "He would run for the Florida Senate seat held by his father, state senator Don Gaetz."
-    assessment = assess(claim, GAETZ)
-    assert not [f for f in assessment.flags if f.kind == "title"]
-    speaker = assess(claim, GAETZ.replace("Senate President", "House Speaker"))
-    assert [(f.claim, f.source) for f in speaker.flags if f.kind == "title"] == [
-        ("state senator", "Speaker")
-    ]
-
-
 ANTECHINUS = (
     "The Dusky antechinus has several subspecies. The population in the Tasmanian highlands was "
     "previously described as a separate form, A. swainsonii mimetes, before being merged."
 )
 
 
-def test_a_quoted_name_matches_the_source_with_its_first_word_abbreviated() -> None:
+def test_a_quoted_name_the_source_abbreviates_is_drift_and_another_name_is_not_found() -> None:
     claim = (
         'It had previously been described as "Antechinus swainsonii mimetes", a subspecies of '
         "the Dusky antechinus."
     )
     assessment = assess(claim, ANTECHINUS)
-    assert not [f for f in assessment.flags if f.kind == "quote"]
+    assert [f.severity for f in assessment.flags if f.kind == "quote"] == [Severity.DRIFT]
     assert assessment.verdict is not Verdict.CONTRADICTED
     other = assess(claim.replace("mimetes", "insulanus"), ANTECHINUS)
-    assert [f.claim for f in other.flags if f.kind == "quote"] == [
-        "Antechinus swainsonii insulanus"
+    assert [(f.claim, f.source) for f in other.flags if f.kind == "quote"] == [
+        ("Antechinus swainsonii insulanus", None)
     ]
 
 

@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from verifier.errors import InputError
-from verifier.match import score_records
+from verifier.errors import RecordError
+from verifier.files import OverlongLine
+from verifier.match import error_record, score_records
+from verifier.text.sentences import MAX_CLAIM_CHARS
 
 SOURCE = (
     "TOKYO (Reuters) - Japan's Foreign Minister Takeshi Iwaya will visit Beijing next week for "
@@ -46,20 +48,41 @@ def test_each_line_gives_one_contract_record_in_order() -> None:
 
 
 @pytest.mark.parametrize(
-    ("bad", "reason"),
+    ("bad", "record_id"),
     [
-        ("{not json", "invalid JSON"),
-        ('["a list"]', "not an object"),
-        ('{"id": 1, "claim": "x"}', "missing source"),
-        ('{"id": 1, "claim": 3, "source": "x"}', "claim not a string"),
+        ("{not json", None),
+        ('["a list"]', None),
+        ('{"id": 1, "claim": "x"}', 1),
+        ('{"id": "b", "claim": 3, "source": "x"}', "b"),
+        ('{"id": "c", "claim": "a \\ud800 b", "source": "x"}', "c"),
+        ('{"id": "\\udc00", "claim": "a", "source": "x"}', None),
+        ('{"id": 1e999, "claim": "a", "source": "x"}', None),
+        ("[" * 100_000, None),
+        (b'{"id": "d\xff", "claim": "a", "source": "x"}', None),
+        (OverlongLine(40_000_000), None),
     ],
 )
-def test_malformed_line_raises_input_error_with_its_line_number(bad: str, reason: str) -> None:
-    lines = [line(1, "Iwaya will visit Beijing."), bad]
-    results = score_records(lines)
-    assert next(results)["id"] == 1
-    with pytest.raises(InputError) as raised:
-        next(results)
-    assert raised.value.line == 2, reason
-    assert raised.value.path is None
-    assert raised.value.exit_code == 3
+def test_a_malformed_line_is_an_error_for_that_record_and_the_batch_goes_on(
+    bad: str | bytes | OverlongLine, record_id: object
+) -> None:
+    lines = [line(1, "Iwaya will visit Beijing."), bad, line(3, "Iwaya will visit Beijing.")]
+    first, error, third = score_records(lines)
+    assert isinstance(first, dict) and first["id"] == 1
+    assert isinstance(error, RecordError)
+    assert (error.line, error.record_id, error.path, error.exit_code) == (2, record_id, None, 3)
+    assert error_record(error) == {"id": record_id, "line": 2, "error": error.message}
+    json.dumps(error_record(error), allow_nan=False).encode("utf-8")
+    assert isinstance(third, dict) and third["id"] == 3
+
+
+def test_an_over_long_claim_is_cut_with_a_warning() -> None:
+    warnings: list[tuple[int, str]] = []
+    claim = "Iwaya will visit Beijing " * 1000
+
+    (record,) = score_records(
+        [line("long", claim)], lambda n, message: warnings.append((n, message))
+    )
+
+    assert isinstance(record, dict) and record["verdict"] != "unavailable"
+    assert [n for n, _ in warnings] == [1]
+    assert all(flag["end"] <= MAX_CLAIM_CHARS for flag in record["flags"])

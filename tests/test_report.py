@@ -5,14 +5,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 from fixtures.report import samples
+from markdown_it import MarkdownIt
 
+from verifier.errors import InputError
 from verifier.model import Claim, ExtractionWarning, Finding, Flag, Status, Verdict
 from verifier.report import article_slug, history, results_document, write_reports
-from verifier.report.markdown import escape, highlight
+from verifier.report.markdown import escape, highlight, snippet
 from verifier.report.pages import plan_pages
 from verifier.report.results import ordered as ordered_findings
 
@@ -24,7 +27,8 @@ UPDATE = os.environ.get("VERIFIER_UPDATE_GOLDEN") == "1"
 
 
 def written(out_dir: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out_dir.iterdir())}
+    """The report files at the top of `out_dir` (the captured-text pages are in sources/)."""
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out_dir.iterdir()) if p.is_file()}
 
 
 def test_markdown_reports_match_golden_files(tmp_path: Path) -> None:
@@ -98,18 +102,21 @@ def test_rerun_with_nothing_changed_leaves_article_pages_untouched(tmp_path: Pat
 
 def test_no_findings_still_writes_a_readable_index(tmp_path: Path) -> None:
     write_reports([], tmp_path, generated_at=GENERATED_AT)
-    assert sorted(written(tmp_path)) == ["index.md", "results.json"]
+    assert sorted(n for n in written(tmp_path) if not n.startswith(".")) == [
+        "index.md",
+        "results.json",
+    ]
     document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert document["claims"] == []
     assert "0 claims" in (tmp_path / "index.md").read_text(encoding="utf-8")
 
 
 def test_page_names_are_unique_and_never_clobber_the_index() -> None:
-    pages = plan_pages(["a/b.md", "a-b.md", "index.md", "notes/Intro.txt", None])
+    pages = plan_pages(["a/b.md", "a-b.md", "index.md", "Results.md", "notes/Intro.txt", None])
     stems = [page.stem for page in pages.values()]
     assert len(set(stems)) == len(stems)
-    assert "index" not in stems and "results" not in stems
-    assert pages["notes/Intro.txt"].stem == "notes-intro" == article_slug("notes/Intro.txt")
+    assert not {"index", "results"} & {stem.casefold() for stem in stems}
+    assert pages["notes/Intro.txt"].stem == "notes-Intro" == article_slug("notes/Intro.txt")
     assert pages[None].stem == "hand-written"
     assert plan_pages(["a-b.md", "a/b.md"]) == plan_pages(["a/b.md", "a-b.md"])
 
@@ -179,22 +186,22 @@ def test_history_classifies_new_and_fixed() -> None:
 
 
 def test_a_damaged_previous_results_file_only_loses_the_comparison(tmp_path: Path) -> None:
+    write_reports([], tmp_path, generated_at=GENERATED_AT)
     (tmp_path / "results.json").write_text("{not json", encoding="utf-8")
     write_reports(samples.all_findings(), tmp_path, generated_at=GENERATED_AT)
     assert "Since last run" not in (tmp_path / "index.md").read_text(encoding="utf-8")
     assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["claims"]
 
 
-def test_sources_link_to_the_archived_copy_when_the_archive_is_known(tmp_path: Path) -> None:
+def test_sources_link_to_a_page_of_the_text_captured_from_them(tmp_path: Path) -> None:
     out_dir = tmp_path / "reports"
-    write_reports(
-        [samples.contradicted()],
-        out_dir,
-        generated_at=GENERATED_AT,
-        archive_dir=tmp_path / "archive",
-    )
+    write_reports([samples.contradicted()], out_dir, generated_at=GENERATED_AT)
     page = (out_dir / "examples-iwaya.md").read_text(encoding="utf-8")
-    assert "[archived copy](<../archive/archive/2026/11/20.warc.gz>)" in page
+    [target] = re.findall(r"\[captured text\]\(<([^>]+)>\)", page)
+    assert target.startswith("sources/") and target.endswith(".md")
+    captured = (out_dir / target).read_text(encoding="utf-8")
+    assert samples.IWAYA_SOURCE in captured
+    assert samples.IWAYA_URL in captured and "archive/2026/11/20.warc.gz" in captured
 
 
 def test_unchanged_pages_are_not_even_rendered_again(
@@ -321,3 +328,94 @@ def test_the_index_lists_every_accepted_finding_with_its_note(tmp_path: Path) ->
     assert "by hand" not in accepted
     attention = index[index.index("## Needs attention") : index.index("## Accepted")]
     assert "contradicted (acceptance not pinned)" in attention
+
+
+def test_page_names_keep_their_case_and_differ_beyond_case() -> None:
+    """README.md gets README.md (not readme.md); A.md and a.md would be one file on a
+    case-insensitive file system, so they get distinct names."""
+    pages = plan_pages(["README.md", "notes/A.md", "notes/a.md"])
+    assert pages["README.md"].file_name == "README.md"
+    folded = [pages[a].file_name.casefold() for a in ("notes/A.md", "notes/a.md")]
+    assert len(set(folded)) == 2
+
+
+def test_reports_never_write_over_a_file_they_did_not_create(tmp_path: Path) -> None:
+    """settings.reports_dir: . beside a user's index.md, or an article README.md whose page
+    would be README.md: exit 3 (InputError) with nothing written."""
+    (tmp_path / "index.md").write_text("# My project\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        write_reports(samples.all_findings(), tmp_path, generated_at=GENERATED_AT)
+    assert raised.value.path == str(tmp_path / "index.md")
+    assert [p.name for p in tmp_path.iterdir()] == ["index.md"]
+    assert (tmp_path / "index.md").read_text(encoding="utf-8") == "# My project\n"
+
+    article = tmp_path / "README.md"
+    article.write_text("# Read me\n\nThe harbour opened in 1931.[^1]\n", encoding="utf-8")
+    (tmp_path / "index.md").unlink()
+    readme = dataclasses.replace(
+        samples.contradicted(),
+        claim=dataclasses.replace(samples.contradicted().claim, article="README.md"),
+    )
+    with pytest.raises(InputError):
+        write_reports([readme], tmp_path, generated_at=GENERATED_AT)
+    assert article.read_text(encoding="utf-8").startswith("# Read me")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+
+
+def test_reports_replace_their_own_files_run_after_run(tmp_path: Path) -> None:
+    write_reports(samples.all_findings(), tmp_path, generated_at=GENERATED_AT)
+    write_reports(samples.all_findings()[:2], tmp_path, generated_at="2026-11-23T00:00:00Z")
+    assert "2026-11-23" in (tmp_path / "index.md").read_text(encoding="utf-8")
+
+
+def test_article_pages_list_problems_before_supported_claims(tmp_path: Path) -> None:
+    write_reports(samples.all_findings(), tmp_path, generated_at=GENERATED_AT)
+    page = (tmp_path / "examples-iwaya.md").read_text(encoding="utf-8")
+    headings = [line for line in page.splitlines() if line.startswith("## ")]
+    assert [heading.split("</a>")[1][0] for heading in headings] == ["❌", "❓", "✅"]
+    assert "Japan's Defense Minister Takeshi Iwaya" in headings[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        (
+            "said the bridge would again carry about 30,000 vehicles a day",
+            45,
+            "said the bridge would again carry about…",
+        ),
+        ("short enough", 50, "short enough"),
+        ("Supercalifragilisticexpialidocious-and-then-some-more", 20, "Supercalifragilisti…"),
+    ],
+)
+def test_snippets_end_on_a_word(text: str, limit: int, expected: str) -> None:
+    assert snippet(text, limit) == expected
+    assert len(snippet(text, limit)) <= limit
+
+
+GOLDEN_HTML = Path(__file__).parent / "fixtures" / "report" / "golden-html" / "examples-iwaya.html"
+
+
+def rendered(markdown_text: str) -> str:
+    """Markdown to HTML as a forge renders it: CommonMark with tables and inline HTML."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown_text)
+
+
+def test_the_article_page_renders_to_its_golden_html_and_every_link_lands(tmp_path: Path) -> None:
+    """One golden rendering: the page seen through a Markdown renderer, not only as text.
+    Tables come out as tables, each claim's heading carries its symbol and anchor, and every
+    link goes to an anchor on the page or a file the reports hold."""
+    write_reports(samples.all_findings(), tmp_path, generated_at=GENERATED_AT)
+    html = rendered((tmp_path / "examples-iwaya.md").read_text(encoding="utf-8"))
+    if UPDATE:
+        GOLDEN_HTML.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN_HTML.write_text(html, encoding="utf-8")
+    assert html == GOLDEN_HTML.read_text(encoding="utf-8")
+
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    for target in re.findall(r'href="([^"]+)"', html):
+        if target.startswith("#"):
+            assert target[1:] in ids, target
+        elif not target.startswith("https://"):
+            assert (tmp_path / target.split("#")[0]).is_file(), target
+    assert html.count("<table>") == 2 and "<!-- Written by verifier" in html

@@ -6,12 +6,16 @@ import dataclasses
 import json
 import xml.etree.ElementTree as ElementTree
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 from fixtures.report import samples
+from lxml import etree
 
-from verifier.model import Verdict
+from verifier import PROJECT_URL
+from verifier.model import Finding, Verdict
 from verifier.report.formats import FINGERPRINT_KEY, OutputFormat, render
+from verifier.report.locations import Locations
 from verifier.settings import Policy
 
 POLICY = Policy()
@@ -47,7 +51,33 @@ def test_sarif_results_levels_locations_and_suppressions() -> None:
     accepted = results["c-acc001"]
     assert accepted["suppressions"][0]["justification"] == "checked against the print edition"
     hand = results["c-hand01"]["locations"][0]["physicalLocation"]
-    assert hand == {"artifactLocation": {"uri": "claims.yaml"}}
+    assert hand == {"artifactLocation": {"uri": "claims.yaml"}}  # its line is not known here
+
+
+def test_sarif_paths_are_relative_to_the_repository_and_hand_written_claims_have_a_line() -> None:
+    document = render(samples.all_findings(), OutputFormat.SARIF, POLICY, locations=IN_DOCS)
+    results = {r["properties"]["claimId"]: r for r in json.loads(document)["runs"][0]["results"]}
+    located = {
+        claim_id: result["locations"][0]["physicalLocation"] for claim_id, result in results.items()
+    }
+    assert located["c-3f9a1e"]["artifactLocation"]["uri"] == "docs/examples/iwaya.md"
+    assert located["c-hand01"] == {
+        "artifactLocation": {"uri": "docs/claims.yaml"},
+        "region": {"startLine": 31},
+    }
+
+
+def test_sarif_rules_carry_what_github_code_scanning_asks_for() -> None:
+    """The SARIF Multitool's GitHub rules: GH2012 (fullDescription, help), SARIF1001
+    (name differs from id), SARIF2005 (informationUri), SARIF2012 (helpUri)."""
+    driver = json.loads(render(samples.all_findings(), OutputFormat.SARIF, POLICY))["runs"][0][
+        "tool"
+    ]["driver"]
+    assert driver["informationUri"] == PROJECT_URL
+    for rule in driver["rules"]:
+        assert rule["name"] != rule["id"] and rule["name"].lower() != rule["id"]
+        assert rule["fullDescription"]["text"] and rule["help"]["text"]
+        assert rule["helpUri"].startswith(PROJECT_URL)
 
 
 def test_sarif_fingerprints_are_stable_across_line_moves_and_unique() -> None:
@@ -63,21 +93,66 @@ def test_sarif_fingerprints_are_stable_across_line_moves_and_unique() -> None:
     assert len(set(prints)) == len(prints)
 
 
-def test_junit_marks_gate_failures_and_skips_accepted() -> None:
-    root = ElementTree.fromstring(render(samples.all_findings(), OutputFormat.JUNIT, POLICY))
+JUNIT_XSD = Path(__file__).parent / "fixtures" / "report" / "schemas" / "junit-10.xsd"
+IN_DOCS = Locations(ledger="docs/claims.yaml", ledger_lines={"c-hand01": 31})
+
+
+def junit_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(JUNIT_XSD)))
+
+
+def with_text(finding: Finding, text: str) -> Finding:
+    return dataclasses.replace(finding, claim=dataclasses.replace(finding.claim, text=text))
+
+
+def test_junit_is_valid_against_the_jenkins_junit_10_schema() -> None:
+    document = render(samples.all_findings(), OutputFormat.JUNIT, POLICY, locations=IN_DOCS)
+    junit_schema().assertValid(etree.fromstring(document.encode("utf-8")))
+
+
+def test_junit_marks_gate_failures_and_skips_accepted_and_unavailable_claims() -> None:
+    document = render(samples.all_findings(), OutputFormat.JUNIT, POLICY, locations=IN_DOCS)
+    root = ElementTree.fromstring(document)
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("6", "1", "1")
+    assert (root.get("tests"), root.get("failures")) == ("6", "1")
     cases = {case.get("name", "").split(":")[0]: case for case in root.iter("testcase")}
     failure = cases["c-3f9a1e"].find("failure")
     assert failure is not None and failure.get("type") == "contradicted"
-    assert cases["c-3f9a1e"].get("line") == "12"
-    assert cases["c-acc001"].find("skipped") is not None
-    assert cases["c-dead01"].find("failure") is None
+    assert (failure.text or "").splitlines()[0] == "docs/examples/iwaya.md:12"
+    accepted = cases["c-acc001"].find("skipped")
+    assert accepted is not None and "print edition" in accepted.get("message", "")
+    unavailable = cases["c-dead01"].find("skipped")
+    assert unavailable is not None and unavailable.get("message", "").startswith("unavailable")
+    assert [c.get("name", "")[:8] for c in root.iter("testcase") if len(c) == 0] == [
+        "c-0b1c2d",
+        "c-hand01",
+    ]
     suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
-    assert set(suites) == {"examples/iwaya.md", "articles/sales.md", "claims.yaml"}
+    assert set(suites) == {"docs/examples/iwaya.md", "docs/articles/sales.md", "docs/claims.yaml"}
+    assert all(suite.get("file") == name for name, suite in suites.items())
+    assert (suites["docs/examples/iwaya.md"].get("skipped")) == "1"
     strict = Policy(fail_on=(Verdict.CONTRADICTED, Verdict.UNAVAILABLE))
     strict_root = ElementTree.fromstring(render(samples.all_findings(), OutputFormat.JUNIT, strict))
     assert strict_root.get("failures") == "3"
+
+
+def test_junit_points_a_hand_written_claim_at_its_line_in_claims_yaml_never_a_made_up_one() -> None:
+    hand = dataclasses.replace(samples.hand_written_partial(), verdict=Verdict.CONTRADICTED)
+    located = ElementTree.fromstring(render([hand], OutputFormat.JUNIT, POLICY, locations=IN_DOCS))
+    failure = located.find(".//failure")
+    assert failure is not None and (failure.text or "").splitlines()[0] == "docs/claims.yaml:31"
+    unknown = ElementTree.fromstring(render([hand], OutputFormat.JUNIT, POLICY))
+    failure = unknown.find(".//failure")
+    assert failure is not None and (failure.text or "").splitlines()[0] == "claims.yaml"
+
+
+def test_junit_stays_well_formed_and_valid_with_control_characters_in_a_claim() -> None:
+    hostile = with_text(samples.contradicted(), "Bell \x07 and escape \x1b[31m red\x00, \ud800.")
+    document = render([hostile], OutputFormat.JUNIT, POLICY)
+    root = etree.fromstring(document.encode("utf-8"))  # lxml refuses what XML 1.0 forbids
+    junit_schema().assertValid(root)
+    name = root.find(".//testcase").get("name")
+    assert name == "c-3f9a1e: Bell \\x07 and escape \\x1b[31m red\\x00, \\ud800."
 
 
 def test_json_output_is_the_results_document_with_gate_outcome() -> None:

@@ -19,6 +19,7 @@ from verifier.report.github import (
     running_in_github_actions,
     step_summary,
 )
+from verifier.report.locations import Locations
 from verifier.settings import Policy
 
 POLICY = Policy()
@@ -106,10 +107,12 @@ def test_small_runs_get_the_whole_summary() -> None:
 
 
 def test_paths_are_made_relative_to_the_repository_when_the_ledger_is_in_a_folder() -> None:
-    line = annotations_for([samples.contradicted()], POLICY, ledger="docs/claims.yaml")[0]
+    in_docs = Locations(ledger="docs/claims.yaml", ledger_lines={"c-hand01": 40})
+    line = annotations_for([samples.contradicted()], POLICY, locations=in_docs)[0]
     assert line.startswith("::error file=docs/examples/iwaya.md,line=12,")
     hand = dataclasses.replace(samples.hand_written_partial(), verdict=Verdict.CONTRADICTED)
-    assert "file=docs/claims.yaml," in annotations_for([hand], POLICY, ledger="docs/claims.yaml")[0]
+    hand_line = annotations_for([hand], POLICY, locations=in_docs)[0]
+    assert hand_line.startswith("::error file=docs/claims.yaml,line=40,")
 
 
 def test_github_outputs_only_under_github_actions(tmp_path: Path) -> None:
@@ -118,6 +121,8 @@ def test_github_outputs_only_under_github_actions(tmp_path: Path) -> None:
     assert github_outputs(findings, POLICY, {"GITHUB_STEP_SUMMARY": str(summary)}) == []
     assert not summary.exists()
     environ = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
-    lines = github_outputs(findings, POLICY, environ, ledger="docs/claims.yaml")
+    lines = github_outputs(
+        findings, POLICY, environ, locations=Locations(ledger="docs/claims.yaml")
+    )
     assert lines[0].startswith("::error file=docs/examples/iwaya.md,line=12,")
     assert "Gate failed" in summary.read_text(encoding="utf-8")

@@ -170,3 +170,49 @@ def test_progress_on_a_terminal_redraws_one_line_with_rate_and_time_left() -> No
     assert drawn[0][0].startswith("\rfetching [") and "1/4" in drawn[0][0]
     assert "about 3s left" in drawn[0][0] and drawn[0][1] is False
     assert "4/4" in drawn[-1][0] and drawn[-1][1] is True
+
+
+def test_a_cache_that_is_not_a_regular_file_is_no_cache(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "fifo.sqlite")
+    (tmp_path / "elsewhere.sqlite").write_bytes(b"")
+    (tmp_path / "link.sqlite").symlink_to(tmp_path / "elsewhere.sqlite")
+    for name in ("fifo.sqlite", "link.sqlite"):
+        store = KeyValueStore(tmp_path / name, ("rows",), "v1")
+        store.put("rows", "k", "v")
+        store.close()
+        assert KeyValueStore(tmp_path / name, ("rows",), "v1").get("rows", "k") is None
+    assert (tmp_path / "elsewhere.sqlite").read_bytes() == b""
+
+
+def test_fetches_a_killed_run_had_not_indexed_are_indexed_by_the_next(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import os, sys
+        from pathlib import Path
+        from verifier.archive import Archive, HttpExchange
+        exchange = HttpExchange(
+            url="https://news.test/a", method="GET", request_headers=(("Host", "news.test"),),
+            status_code=200, reason="OK", http_version="HTTP/1.1",
+            response_headers=(("Content-Type", "text/html"),), body=b"<p>Iwaya spoke.</p>",
+            fetched_at="2026-11-21T10:00:00+00:00",
+        )
+        archive = Archive(Path(sys.argv[1]))
+        archive.store("https://news.test/a", [exchange], text="Iwaya spoke.")
+        os._exit(0)  # killed before its group was synced and indexed
+        """
+    )
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, timeout=60)
+    assert Archive(tmp_path).entries() == []
+
+    archive = Archive(tmp_path)
+    archive.repair()
+    found = archive.lookup("https://news.test/a")
+    assert found is not None and found.text == "Iwaya spoke."
+    report = archive.verify()
+    assert report.ok, report.problems

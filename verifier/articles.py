@@ -22,6 +22,7 @@ from pathlib import Path
 
 from verifier.errors import ArticleError, InputError
 from verifier.ledger.cache import CACHE_DIR_NAME, cache_dir
+from verifier.project import Boundary
 from verifier.settings import Settings
 
 _FALSE_WORDS = ("", "0", "false", "no", "off")
@@ -33,7 +34,8 @@ class NotAnArticle:
 
     path: Path
     kind: str
-    """A key of `KINDS`: "folder", "fifo", "device", "socket", "broken link" or "unreadable"."""
+    """A key of `KINDS`: "folder", "fifo", "device", "socket", "broken link", "unreadable"
+    or "outside" (the repository)."""
 
 
 KINDS = {
@@ -43,6 +45,7 @@ KINDS = {
     "socket": ("a socket", "sockets"),
     "broken link": ("a broken link", "broken links"),
     "unreadable": ("an entry that cannot be examined", "entries that cannot be examined"),
+    "outside": ("outside the repository", "files outside the repository"),
     "other": ("not a regular file", "entries that are not regular files"),
 }
 """Each kind of non-article, as one ("a folder") and as several ("folders")."""
@@ -77,13 +80,19 @@ class ArticleSelection:
 
 
 def resolve_articles(
-    base_dir: Path, patterns: Iterable[str], *, own: Iterable[Path] = ()
+    base_dir: Path,
+    patterns: Iterable[str],
+    *,
+    own: Iterable[Path] = (),
+    boundary: Boundary | None = None,
 ) -> ArticleSelection:
     """Expand article paths and globs relative to `base_dir`, sorted within each glob and
     de-duplicated; `own` are the tool's files and folders, which no glob picks up.
 
     A named article that does not exist, or is not a regular file, is an input error (a
-    typo must not silently verify nothing); what a glob matches is only reported.
+    typo must not silently verify nothing); what a glob matches is only reported. With a
+    `boundary` (patterns from claims.yaml, see verifier.project), files whose real path lies
+    outside it are not read either: a named one is an input error, a glob's are reported.
     """
     owned = _OwnFiles(own)
     found: dict[Path, None] = {}
@@ -92,8 +101,15 @@ def resolve_articles(
         candidate = Path(pattern)
         absolute = candidate if candidate.is_absolute() else base_dir / candidate
         if not glob.has_magic(pattern):
-            kind = _kind(absolute)
+            kind = _kind(absolute, boundary)
             if kind is not None:
+                if kind == "outside":
+                    raise ArticleError(
+                        "outside the repository: claims.yaml names only files inside it",
+                        path=pattern,
+                        hint="move the article into the repository, or name its folder in "
+                        "`fetch.allow_paths`",
+                    )
                 raise ArticleError(
                     "no such article file"
                     if kind == "missing"
@@ -111,7 +127,7 @@ def resolve_articles(
             if owned.holds(path):
                 own_files += 1
                 continue
-            kind = _kind(path)
+            kind = _kind(path, boundary)
             if kind is None:
                 found[path] = None
                 articles += 1
@@ -132,9 +148,11 @@ def own_paths(ledger_path: Path, settings: Settings, environ: Mapping[str, str])
     return paths
 
 
-def _kind(path: Path) -> str | None:
-    """None for a regular file (or a link to one); else what the path is (a key of KINDS, or
-    "missing"). Looks with stat only: never opens it."""
+def _kind(path: Path, boundary: Boundary | None = None) -> str | None:
+    """None for a regular file (or a link to one) inside `boundary`; else what the path is (a
+    key of KINDS, or "missing"). Looks with stat only: never opens it."""
+    if boundary is not None and not boundary.holds(os.path.realpath(path)):
+        return "outside"
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:

@@ -17,12 +17,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from verifier import __version__, cluster, gate, interrupts, pipeline, report, runlock
 from verifier.archive import Archive
+from verifier.archive.store import INDEX_FILE
 from verifier.articles import (
     empty_run_problems,
     not_article_warnings,
@@ -33,9 +34,9 @@ from verifier.articles import (
 from verifier.changes import changed_files
 from verifier.cluster import ClusterSpec
 from verifier.dump import passes, shards
-from verifier.errors import InputError, LedgerError, VerifierError
+from verifier.errors import InputError, LedgerError, RecordError, VerifierError
 from verifier.extract import extract_article
-from verifier.files import write_atomically
+from verifier.files import check_folder, open_input, read_lines, write_atomically
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
 from verifier.ledger.config import layered_settings, unknown_environment_variables
@@ -48,9 +49,13 @@ from verifier.model import (
     SourceResult,
 )
 from verifier.progress import ProgressLine
+from verifier.project import Boundary
 from verifier.report.formats import OutputFormat, render
-from verifier.report.github import github_outputs
+from verifier.report.github import github_outputs, running_in_github_actions
+from verifier.report.inert import inert, json_reference, one_line
+from verifier.report.locations import Locations
 from verifier.report.results import verdict_tally
+from verifier.repository import LEDGER_VARIABLE, find_ledger, path_in_repository, repository_root
 from verifier.settings import Settings
 from verifier.stages import StageConfig, Stages
 
@@ -64,6 +69,11 @@ DUMP_DIR = "dump"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def say(message: str, *, err: bool = True) -> None:
+    """Print one message; under GitHub Actions no line of it can be a workflow command."""
+    click.echo(inert(message) if running_in_github_actions(os.environ) else message, err=err)
+
+
 @dataclass
 class Console:
     """Where the CLI talks to people: stderr, honouring -q / -v."""
@@ -72,15 +82,19 @@ class Console:
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
-            click.echo(message, err=True)
+            say(message)
+
+    def essential(self, message: str) -> None:
+        """What even -q shows: why the run failed."""
+        say(message)
 
     def detail(self, message: str) -> None:
         if self.verbosity > 0:
-            click.echo(message, err=True)
+            say(message)
 
     def warn(self, warning: ExtractionWarning) -> None:
         if self.verbosity >= 0:
-            click.echo(f"{warning.article}:{warning.line}: warning: {warning.message}", err=True)
+            say(one_line(f"{warning.article}:{warning.line}: warning: {warning.message}"))
 
     def progress(self, total: int, label: str) -> Callable[[str, SourceResult], None] | None:
         """A per-source callback: a bar on a terminal (not in CI), a line per source with
@@ -89,7 +103,7 @@ class Console:
 
             def line(url: str, result: SourceResult) -> None:
                 state = result.via if isinstance(result, Capture) else result.describe()
-                click.echo(f"{label} {url}: {state}", err=True)
+                say(one_line(f"{label} {url}: {state}"))
 
             return line
         step = self.counter(total, label)
@@ -125,6 +139,15 @@ class Context:
     ledger_path: Path = Path("claims.yaml")
     console: Console = field(default_factory=Console)
 
+    def locations(self, ledger: Ledger) -> Locations:
+        """Where findings are, as the forge names paths: relative to the repository root."""
+        root = repository_root(self.base_dir)
+        return Locations(
+            ledger=path_in_repository(self.ledger_path),
+            ledger_lines=ledger.field_lines("text"),
+            root=root.as_posix() if root is not None else None,
+        )
+
     @property
     def base_dir(self) -> Path:
         return self.ledger_path.parent
@@ -139,6 +162,12 @@ class Context:
                 hint="run `verifier extract ARTICLE...` to create one, or pass --ledger PATH",
             )
         return Ledger.load(self.ledger_path)
+
+    def check_folders(self, settings: Settings, *, reports: bool) -> None:
+        """Before any work: the archive folder (and reports/) must be usable folders."""
+        check_folder(self.base_dir / settings.archive_dir, setting="archive_dir")
+        if reports:
+            check_folder(self.base_dir / settings.reports_dir, setting="reports_dir")
 
     def run_lock(self) -> AbstractContextManager[None]:
         return runlock.exclusive(
@@ -272,19 +301,18 @@ class _Commands(click.Group):
     "--ledger",
     "ledger_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    default="claims.yaml",
-    show_default=True,
-    help="The claims ledger; reports/ and archive/ live beside it.",
+    help=f"The claims ledger; reports/ and archive/ live beside it. Default: ${LEDGER_VARIABLE}, "
+    "else claims.yaml here or in the nearest folder above, up to the repository root.",
 )
 @verbosity_options
 @click.pass_context
-def cli(ctx: click.Context, ledger_path: Path) -> None:
+def cli(ctx: click.Context, ledger_path: Path | None) -> None:
     """Check that footnoted claims say what their cited sources say.
 
-    Typical use, at the root of a repository with a claims.yaml: `verifier run`.
+    Typical use, anywhere in a repository with a claims.yaml: `verifier run`.
     Exit codes: 0 passed, 1 unexpected error, 2 gate failed, 3 input or configuration error.
     """
-    ctx.ensure_object(Context).ledger_path = ledger_path
+    ctx.ensure_object(Context).ledger_path = ledger_path or find_ledger(Path.cwd(), os.environ)
 
 
 dump_option = click.option(
@@ -339,6 +367,7 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     """Archive every cited source not yet archived."""
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, timeout=timeout)
+    ctx.check_folders(settings, reports=False)
     locate = pipeline.SourceLocator(ctx.base_dir)
     urls = pipeline.locations(ledger.claims, locate)
     config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=False)
@@ -374,6 +403,7 @@ def check(
     """Score claims against their sources, write reports/, and exit by the gate."""
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
+    ctx.check_folders(settings, reports=True)
     scope = _scope(ctx, changed_since)
     return _check(ctx, ledger, settings, scope, offline, OutputFormat(output_format), ())
 
@@ -399,6 +429,7 @@ def run(
     """Extract, fetch and check: the whole pass. Exits 2 when the gate fails."""
     ledger = ctx.load_ledger(create=bool(articles) or dump is not None)
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
+    ctx.check_folders(settings, reports=True)
     if dump is not None:
         return _run_dump(ctx, settings, dump, offline)
     scope = _scope(ctx, changed_since)
@@ -429,24 +460,38 @@ def accept(ctx: Context, claim_id: str, note: str) -> int:
 @cli.command()
 @click.option(
     "--input",
-    "input_file",
-    type=click.File("r", encoding="utf-8"),
+    "input_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     required=True,
     help='JSONL file of {"id", "claim", "source"} lines; - for stdin.',
 )
-def score(input_file: TextIO) -> int:
-    """Score claims against given source texts (JSONL in, JSONL out); no fetching."""
-    from verifier import match
+@verbosity_options
+@pass_context
+def score(ctx: Context, input_path: Path) -> int:
+    """Score claims against given source texts (JSONL in, JSONL out); no fetching.
 
-    name = getattr(input_file, "name", "-")
-    try:
-        for record in match.score_records(input_file):
-            click.echo(json.dumps(record, ensure_ascii=False))
-    except InputError as error:
-        if error.path is None:
-            error.path = name
-        raise
-    return EXIT_OK
+    A malformed line gives an error line {"id", "line", "error"} and the batch goes on;
+    exits 3 when any line was malformed."""
+    from verifier import match
+    from verifier.match.records import MAX_RECORD_BYTES
+
+    name = "<stdin>" if str(input_path) == "-" else str(input_path)
+    failed = False
+
+    def warn(line: int, message: str) -> None:
+        ctx.console.warn(ExtractionWarning(name, line, message))
+
+    hint = "name a regular file, or pipe the records in with --input -"
+    with open_input(input_path, display=name, hint=hint) as stream:
+        for outcome in match.score_records(read_lines(stream, MAX_RECORD_BYTES), warn):
+            if isinstance(outcome, RecordError):
+                failed = True
+                outcome.path = name
+                click.echo(_json_line(match.error_record(outcome)))
+                say(f"error: {outcome}")
+            else:
+                click.echo(_json_line(outcome))
+    return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
 @cli.command()
@@ -462,22 +507,23 @@ def text(ctx: Context, inputs: tuple[str, ...], output_format: str, offline: boo
     Exits 3 when any input could not be read."""
     from verifier.fetch import read_text
 
-    settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else None
+    settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else Settings()
+    check_folder(Path.cwd() / settings.archive_dir, setting="archive_dir")
     failed = False
     for item in inputs:
-        result = read_text(item, base_dir=Path.cwd(), settings=settings, offline=offline)
+        result = read_text(item, project_dir=ctx.base_dir, settings=settings, offline=offline)
         if isinstance(result, FetchFailure):
             failed = True
             if output_format == "json":
                 line = {"input": item, "text": "", "title": None, "error": result.describe()}
-                click.echo(json.dumps(line, ensure_ascii=False))
+                click.echo(_json_line(line))
             else:
-                click.echo(f"{item}: unavailable: {result.describe()}", err=True)
+                say(one_line(f"{item}: unavailable: {result.describe()}"))
         elif output_format == "json":
             line = {"input": item, "text": result.text, "title": result.title}
-            click.echo(json.dumps(line, ensure_ascii=False))
+            click.echo(_json_line(line))
         else:
-            click.echo(result.text)
+            say(result.text, err=False)
     return EXIT_INPUT_ERROR if failed else EXIT_OK
 
 
@@ -490,29 +536,57 @@ def archive() -> None:
 @verbosity_options
 @pass_context
 def archive_verify(ctx: Context) -> int:
-    """Re-read every WARC record and re-check its digests against the index.
+    """Re-read every WARC record, re-check its digests, and check the index against the
+    WARC files.
 
     Exits 3 when a problem is found."""
     with _open_archive(ctx) as store:
         result = store.verify()
     for problem in result.problems:
-        click.echo(f"problem: {problem}", err=True)
+        say(one_line(f"problem: {problem}"))
     ctx.console.info(
         f"{result.files} WARC files, {result.records} records, {result.entries} index entries: "
         + ("ok" if result.ok else f"{len(result.problems)} problem(s)")
     )
+    if result.index_problems:
+        ctx.console.info("hint: `verifier archive reindex` rebuilds the index from the WARC files")
     return EXIT_OK if result.ok else EXIT_INPUT_ERROR
 
 
-@archive.command("export")
-@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@archive.command("reindex")
 @verbosity_options
 @pass_context
-def archive_export(ctx: Context, destination: Path) -> int:
-    """Write the archive as a WACZ package (open it in ReplayWeb.page or pywb)."""
+@holds_run_lock
+def archive_reindex(ctx: Context) -> int:
+    """Rebuild archive/index.jsonl from the WARC files (after `archive verify` finds it
+    damaged, missing or incomplete)."""
     with _open_archive(ctx) as store:
-        summary = store.export_wacz(destination)
-    ctx.console.info(f"wrote {destination} ({summary})")
+        result = store.reindex()
+    for damage in result.damaged:
+        say(one_line(f"problem: {damage} (its fetches before the damage are indexed)"))
+    ctx.console.info(
+        f"rebuilt {store.root / INDEX_FILE}: {result.entries} fetches from {result.files} "
+        "WARC files"
+    )
+    return EXIT_OK
+
+
+@archive.command("export")
+@click.argument("destination", metavar="FILE.wacz", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE.wacz if it exists.")
+@verbosity_options
+@pass_context
+def archive_export(ctx: Context, destination: Path, force: bool) -> int:
+    """Write the archive as a WACZ package (open it in ReplayWeb.page or pywb).
+
+    Never replaces the ledger or an article; an existing FILE.wacz only with --force."""
+    protected = [ctx.ledger_path]
+    if ctx.ledger_path.exists():
+        ledger = ctx.load_ledger()
+        protected += [ctx.base_dir / c.article for c in ledger.claims if c.article is not None]
+    with _open_archive(ctx) as store:
+        summary = store.export_wacz(destination, force=force, protected=protected)
+    ctx.console.info(summary.describe())
     return EXIT_OK
 
 
@@ -524,6 +598,20 @@ def _open_archive(ctx: Context) -> Archive:
             "no archive here", path=str(root), hint="run `verifier fetch` to create it"
         )
     return Archive(root)
+
+
+def _refuse_a_damaged_index(store: Archive) -> None:
+    """Offline, sources are found only through the index: a damaged one would turn every
+    claim `unavailable` and let the gate pass. Say so instead."""
+    damage = store.index_damage()
+    if damage:
+        more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
+        raise InputError(
+            f"the archive's index is damaged: {damage[0]}{more}",
+            path=str(store.root / INDEX_FILE),
+            hint="`verifier archive reindex` rebuilds it from the WARC files; "
+            "`verifier archive verify` lists every problem",
+        )
 
 
 def _scope(ctx: Context, changed_since: str | None) -> set[str | None] | None:
@@ -545,7 +633,9 @@ def _extract(
     """Extract and merge; raises InputError (nothing saved) for an empty run under CI."""
     base = Path.cwd() if articles else ctx.base_dir
     own = own_paths(ctx.ledger_path, settings, os.environ)
-    selection = resolve_articles(base, articles or ledger.articles, own=own)
+    # What claims.yaml names is read only inside the repository; the command line is the user's.
+    boundary = None if articles else Boundary.of(ctx.base_dir, settings.fetch.allow_paths)
+    selection = resolve_articles(base, articles or ledger.articles, own=own, boundary=boundary)
     for line in not_article_warnings(selection, base):
         ctx.console.info(f"warning: {line}")
     paths = selection.paths
@@ -553,7 +643,8 @@ def _extract(
         paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
     outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
     for extraction in outcome.extractions:
-        ledger.merge(extraction)
+        for warning in ledger.merge(extraction).warnings:
+            ctx.console.warn(warning)
     for warning in outcome.warnings:
         ctx.console.warn(warning)
     source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
@@ -587,28 +678,33 @@ def _check(
         reports_dir,
         warnings=warnings,
         generated_at=_now(),
-        archive_dir=ctx.base_dir / settings.archive_dir,
         checked_articles=scope,
     )
-    document = render(findings, output_format, settings.policy, ledger=_repo_path(ctx))
+    locations = ctx.locations(ledger)
+    document = render(findings, output_format, settings.policy, locations=locations)
     if document:
         click.echo(document)
-    annotations = github_outputs(findings, settings.policy, os.environ, ledger=_repo_path(ctx))
+    annotations = github_outputs(findings, settings.policy, os.environ, locations=locations)
     for annotation in annotations:
         # Annotations go to stderr when stdout carries a machine-readable document.
         click.echo(annotation, err=bool(document))
     result = gate.evaluate(findings, settings.policy)
     ctx.console.info(_summary(findings, reports_dir))
     if not result.passed:
-        ctx.console.info(f"gate failed: {len(result.failing)} finding(s) fail the policy")
+        # Shown even with -q: a quiet run still says why it failed, one finding a line.
+        ctx.console.essential(f"gate failed: {len(result.failing)} finding(s) fail the policy")
         for finding in result.failing:
-            ctx.console.info(f"  {_where(finding)}: {finding.verdict.value}: {finding.claim.text}")
+            text = one_line(finding.claim.text)
+            ctx.console.essential(f"  {_where(finding)}: {finding.verdict.value}: {text}")
         return EXIT_GATE_FAILED
     return EXIT_OK
 
 
 def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> list[Finding]:
     """The single-process pass, or the same stages on a Dask cluster (settings.cluster)."""
+    if config.offline:
+        with Archive(config.archive_dir) as store:
+            _refuse_a_damaged_index(store)
     if config.settings.cluster:
         with _cluster_client(ctx, config) as client:
             return _verify_on_cluster(ctx, client, config, claims)
@@ -701,11 +797,6 @@ def _dump_extract_line(summary: passes.ExtractSummary, folder: Path) -> str:
     )
 
 
-def _repo_path(ctx: Context) -> str:
-    """The ledger's path as CI annotations need it: relative to the working directory."""
-    return pipeline.display_path(ctx.ledger_path, Path.cwd())
-
-
 def _summary(findings: Sequence[Finding], reports_dir: Path) -> str:
     counts = verdict_tally(findings)
     parts = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
@@ -731,7 +822,13 @@ def _claim_json(claim: Claim) -> dict[str, Any]:
 
 
 def _print_json(document: Any) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(inert(json.dumps(document, ensure_ascii=False, indent=2), json_reference))
+
+
+def _json_line(document: Any) -> str:
+    """One JSON line to print: in a CI log it is never a workflow command, and it parses
+    back to the same data."""
+    return inert(json.dumps(document, ensure_ascii=False), json_reference)
 
 
 def _now() -> str:
@@ -752,12 +849,19 @@ def main(argv: Sequence[str] | None = None) -> None:
             terminated=isinstance(stop.__cause__, interrupts.Terminated),
         )
     except VerifierError as error:
-        click.echo(f"error: {error}", err=True)
+        if error.exit_code == EXIT_UNEXPECTED:  # e.g. a SourceError the fetcher let through
+            _report_bug()
+        say(f"error: {error}")
         if error.hint:
-            click.echo(f"hint: {error.hint}", err=True)
+            say(f"hint: {error.hint}")
         sys.exit(error.exit_code)
-    except Exception:  # a bug: say so plainly, keep the traceback for the report
-        click.echo(traceback.format_exc(), err=True, nl=False)
-        click.echo("error: unexpected internal error (exit 1); please report it", err=True)
-        sys.exit(EXIT_UNEXPECTED)
+    except Exception:
+        _report_bug()
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _report_bug() -> NoReturn:
+    """A bug: say so plainly, and keep the traceback for the report."""
+    say(traceback.format_exc().rstrip("\n"))
+    say("error: unexpected internal error (exit 1); please report it")
+    sys.exit(EXIT_UNEXPECTED)

@@ -16,6 +16,7 @@ trimmed (switching between two versions keeps both sets meanwhile).
 from __future__ import annotations
 
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -168,10 +169,17 @@ class KeyValueStore:
         """The connection, opening the file on first use (creating it only if `create`)."""
         if self._opened or self.path is None:
             return self._connection
-        if not create and not self.path.exists():
+        try:
+            mode = self.path.lstat().st_mode
+        except OSError:
+            mode = None
+        if mode is None and not create:
             return None
         self._opened = True
-        self._connection = self._open(self.path)
+        # Only a regular file (not a symlink, FIFO or device someone put in its place):
+        # anything else means no cache, never a read that hangs or leaves the folder.
+        is_regular = mode is None or stat.S_ISREG(mode)
+        self._connection = self._open(self.path) if is_regular else None
         return self._connection
 
     def _open(self, path: Path) -> sqlite3.Connection | None:

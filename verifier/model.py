@@ -57,6 +57,7 @@ class UnavailableReason(StrEnum):
     HTTP_ERROR = "HTTP error"
     NETWORK_ERROR = "network error"
     UNREADABLE = "unreadable"
+    INVALID_URL = "invalid URL"
     OUTSIDE_REPOSITORY = "outside the repository"
     """A local path that resolves outside the project (see `fetch.allow_paths`)."""
 
@@ -218,6 +219,12 @@ class Flag:
         object.__setattr__(self, "kind", FlagKind(self.kind))
         if self.severity is not None:
             object.__setattr__(self, "severity", Severity(self.severity))
+
+    @property
+    def label(self) -> str:
+        """The kind as reports show it, with the severity of a discrepancy: "title
+        (conflict)", "quote (drift)", "unsupported"."""
+        return f"{self.kind.value} ({self.severity.value})" if self.severity else self.kind.value
 
     def as_json(self) -> dict[str, Any]:
         """The contract's flag object: {"start", "end", "kind", "claim", "source"}, with

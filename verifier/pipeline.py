@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from verifier.model import (
     Assessment,
@@ -64,7 +64,7 @@ def _rebase_citation(citation: Citation, article_dir: Path, base_dir: Path) -> C
     every local path relative to itself, so the ledger reads the same way for both.
     """
     url = citation.url
-    if url is None or urlsplit(url).scheme:
+    if url is None or _has_scheme(url):
         return citation
     return replace(citation, url=display_path(article_dir / url, base_dir))
 
@@ -108,8 +108,7 @@ class SourceLocator:
         return location
 
     def _locate(self, url: str) -> str:
-        scheme = _SCHEME.match(url)
-        if scheme is not None and len(scheme.group(1)) > 1:
+        if _has_scheme(url):
             return url  # http(s) and file: as cited; other schemes the fetcher refuses
         # No scheme, or a Windows drive letter ("C:"): a filesystem path.
         absolute = os.path.normpath(os.path.join(self._base, url))
@@ -119,6 +118,13 @@ class SourceLocator:
 
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def _has_scheme(url: str) -> bool:
+    """A URL ("http:", "file:", "mailto:"), not a path; a Windows drive letter ("C:") is a
+    path. Read from the text alone: a malformed URL is the fetcher's to report, not a crash."""
+    scheme = _SCHEME.match(url)
+    return scheme is not None and len(scheme.group(1)) > 1
 
 
 def access_dates(claims: Iterable[Claim], locate: SourceLocator) -> dict[str, str]:

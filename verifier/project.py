@@ -1,7 +1,16 @@
-"""Where a project's repository starts: the folder reported paths and local sources hang from."""
+"""Where a project starts and ends: its repository, the boundary of what it may read.
+
+claims.yaml and the articles are written by whoever edits the repository, which in CI may
+be a pull request from anyone. A path they name (a local source, an `articles:` glob) is
+read only when its real path (symlinks followed) lies inside the ledger's repository or a
+folder the settings add, so an edit cannot make the reports print the machine's own files.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -17,3 +26,23 @@ def repository_root(ledger_dir: Path) -> Path:
         if (folder / ".git").exists():
             return folder
     return start
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """The folders a project's inputs may be read from, as real paths."""
+
+    roots: tuple[str, ...]
+
+    @classmethod
+    def of(cls, ledger_dir: Path, extra_folders: Iterable[str] = ()) -> Boundary:
+        """The ledger's repository, plus `extra_folders` (relative to `ledger_dir`)."""
+        extra = (os.path.realpath(ledger_dir / folder) for folder in extra_folders)
+        return cls((str(repository_root(ledger_dir)), *extra))
+
+    def holds(self, real_path: str) -> bool:
+        """Whether `real_path` (already resolved, e.g. by os.path.realpath) is inside."""
+        return any(
+            real_path == root or real_path.startswith(root.rstrip(os.sep) + os.sep)
+            for root in self.roots
+        )

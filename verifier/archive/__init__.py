@@ -11,18 +11,30 @@ INTERFACE:
             Newest archived response of `url` that was not readable (a 404, binary...).
         def store(self, url, exchanges: Sequence[HttpExchange], *, text: str | None,
                   title=None, failure=None, via="live", extractor="") -> Capture | FetchFailure
-            Append warcinfo (once per file), request + response for every hop and the
-            extracted text as a conversion record, one gzip member each, synced before
-            the index line is written: a killed run leaves every indexed record readable.
+            Append warcinfo (once per file), request + response for every hop, the
+            extracted text as a conversion record and the fetch's metadata record, one
+            gzip member each, synced before the index line is written: a killed run
+            leaves every indexed record readable.
         def verify(self) -> VerifyReport
-            Re-reads every record, re-checks block and payload digests, and checks that
-            every index entry points at the right record. `report.ok`, `report.problems`.
+            Re-reads every record, re-checks block and payload digests, and holds the
+            index against the WARC files: unreadable lines, entries pointing nowhere,
+            fetches it leaves out. `report.ok`, `report.problems` (record_problems +
+            index_problems).
+        def index_damage(self) -> list[str]
+            The index's problems found without reading the WARC files (quick: offline
+            checks refuse a damaged index).
+        def reindex(self) -> ReindexReport
+            Rebuilds index.jsonl from the WARC files (reindex.py): each fetch ends in a
+            metadata record (application/warc-fields) holding what the index needs beyond
+            the HTTP records.
         def repair(self) -> list[tuple[Path, int]]
             Cuts the torn tail a killed run left on its WARC file (only files no live run
             holds locked); run automatically before an Archive first writes.
-        def export_wacz(self, destination: Path) -> WaczSummary
-            A WACZ 1.1.1 package (archive/, indexes/index.cdxj, pages/pages.jsonl with the
-            extracted text, datapackage.json with sha256 of each file) for ReplayWeb.page.
+        def export_wacz(self, destination: Path, *, force=False, protected=()) -> WaczSummary
+            A WACZ 1.1.1 package (archive/, indexes/index.cdx.gz + index.idx, pages/pages.jsonl
+            with the extracted text, datapackage.json with sha256 of each file) for
+            ReplayWeb.page and pywb. InputError for a name not ending in .wacz, a missing
+            folder, an existing file without `force`, or any path in `protected`.
         def newest_entry(self, url) -> IndexEntry | None
         def read_response(self, entry) -> (headers, body as transferred)
             For re-deriving text when the extractor changed (Fetcher does it).
@@ -37,6 +49,7 @@ Reading a damaged or missing record raises ArchiveError.
 from verifier.archive.index import IndexEntry
 from verifier.archive.integrity import VerifyReport
 from verifier.archive.records import HttpExchange
+from verifier.archive.reindex import ReindexReport
 from verifier.archive.store import Archive, ArchiveError
 from verifier.archive.wacz import WaczSummary
 
@@ -45,6 +58,7 @@ __all__ = [
     "ArchiveError",
     "HttpExchange",
     "IndexEntry",
+    "ReindexReport",
     "VerifyReport",
     "WaczSummary",
 ]

@@ -11,16 +11,18 @@ from __future__ import annotations
 import fcntl
 import io
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
-from verifier.archive.index import IndexEntry
+from verifier.archive.index import Index, IndexEntry, read_index
+from verifier.archive.reindex import UNREADABLE_WARC, FetchGroups, scan_warc
 
 _SCAN_CHUNK = 1 << 20
+_LISTED = 10
+"""Problems of one kind listed one by one; the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,14 @@ class VerifyReport:
     files: int
     records: int
     entries: int
-    problems: tuple[str, ...] = field(default_factory=tuple)
+    record_problems: tuple[str, ...] = field(default_factory=tuple)
+    """Damaged WARC files and records: the archive itself."""
+    index_problems: tuple[str, ...] = field(default_factory=tuple)
+    """The index disagrees with the WARC files: `verifier archive reindex` mends these."""
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return self.record_problems + self.index_problems
 
     @property
     def ok(self) -> bool:
@@ -90,34 +99,70 @@ def repair_torn_tails(
     return repaired
 
 
-def verify_archive(
-    root: Path, warc_files: Iterable[Path], entries: list[IndexEntry]
-) -> VerifyReport:
-    """Re-read every record, re-check block and payload digests, and check the index."""
-    problems: list[str] = []
+def verify_archive(root: Path, warc_files: Iterable[Path], index_path: Path) -> VerifyReport:
+    """Re-read every record and re-check its digests, then hold the index against the WARC
+    files: unreadable lines, entries pointing nowhere, fetches it does not list."""
+    record_problems: list[str] = []
+    fetches: list[IndexEntry] = []
     files = records = 0
     for path in warc_files:
         files += 1
-        relative = path.relative_to(root)
+        relative = path.relative_to(root).as_posix()
+        groups = FetchGroups(relative)
         offset = 0
         try:
-            with path.open("rb") as handle:
-                iterator = ArchiveIterator(handle, check_digests=True)
-                for record in iterator:
-                    offset = iterator.get_record_offset()
-                    # The raw stream: digests cover the bytes as stored, and decoding a
-                    # gzip bomb someone served would only cost time.
-                    while record.raw_stream.read(_SCAN_CHUNK):
-                        pass
-                    records += 1
-                    if record.digest_checker.passed is False:
-                        detail = "; ".join(map(str, record.digest_checker.problems))
-                        problems.append(f"{relative} @{offset}: {detail}")
-        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as error:
-            problems.append(f"{relative}: unreadable after offset {offset}: {error}")
+            for record in scan_warc(path, check_digests=True):
+                records += 1
+                offset = record.offset
+                groups.add(record)
+                if record.digest_problem is not None:
+                    record_problems.append(f"{relative} @{offset}: {record.digest_problem}")
+        except UNREADABLE_WARC as error:
+            record_problems.append(f"{relative}: unreadable after offset {offset}: {error}")
+        fetches.extend(groups.finish())
+    entries, bad_lines = read_index(index_path)
+    index_problems = _line_problems(index_path, bad_lines)
+    if not index_path.exists() and fetches:
+        index_problems.append(
+            f"{index_path.name} is missing, and the WARC files hold {len(fetches)} fetch(es)"
+        )
     for entry in entries:
-        problems.extend(_check_entry(root, entry))
-    return VerifyReport(files, records, len(entries), tuple(problems))
+        index_problems.extend(_check_entry(root, entry))
+    indexed = {(entry.warc_file, entry.response_offset) for entry in entries}
+    unlisted = [f for f in fetches if (f.warc_file, f.response_offset) not in indexed]
+    index_problems.extend(
+        f"{fetch.warc_file} @{fetch.response_offset}: the fetch of {fetch.url} is not in "
+        f"{index_path.name}"
+        for fetch in unlisted[:_LISTED]
+    )
+    if len(unlisted) > _LISTED:
+        index_problems.append(f"... and {len(unlisted) - _LISTED} more fetches not in the index")
+    return VerifyReport(files, records, len(entries), tuple(record_problems), tuple(index_problems))
+
+
+def index_damage(root: Path, warc_files: Sequence[Path], index: Index) -> list[str]:
+    """What is wrong with the index, found without reading the WARC files: quick enough for
+    every offline check, where a damaged index would make every source look unarchived.
+    Reads the index through `index`, whose entries the run then uses."""
+    index_path = index.path
+    entries = index.entries()
+    problems = _line_problems(index_path, index.bad_lines())
+    if not entries and warc_files:
+        state = "missing" if not index_path.exists() else "without a single entry"
+        problems.append(f"{index_path.name} is {state}, yet there are {len(warc_files)} WARC files")
+    existing = {path.relative_to(root).as_posix() for path in warc_files}
+    pointing_nowhere = sorted({e.warc_file for e in entries} - existing)
+    problems.extend(
+        f"{index_path.name} lists fetches in {name}, which is missing" for name in pointing_nowhere
+    )
+    return problems
+
+
+def _line_problems(index_path: Path, bad_lines: Sequence[tuple[int, str]]) -> list[str]:
+    problems = [f"{index_path.name}:{number}: {what}" for number, what in bad_lines[:_LISTED]]
+    if len(bad_lines) > _LISTED:
+        problems.append(f"{index_path.name}: {len(bad_lines) - _LISTED} more lines unreadable")
+    return problems
 
 
 def _check_entry(root: Path, entry: IndexEntry) -> list[str]:
@@ -144,5 +189,5 @@ def _record_at(path: Path, offset: int) -> tuple[str, str | None] | None:
             handle.seek(offset)
             record = next(iter(ArchiveIterator(handle)))
             return record.rec_type, record.rec_headers.get_header("WARC-Payload-Digest")
-    except (ArchiveLoadFailed, StopIteration, zlib.error, EOFError, OSError, ValueError):
+    except (*UNREADABLE_WARC, StopIteration):
         return None

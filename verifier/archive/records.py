@@ -7,7 +7,7 @@ any record by its offset, and a crash can only damage the member being written.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,13 +29,15 @@ class HttpExchange:
     status_code: int
     reason: str
     http_version: str
-    """"HTTP/1.1" etc."""
+    """The response's version: "HTTP/1.1", "HTTP/1.0"..."""
     response_headers: tuple[tuple[str, str], ...]
     body: bytes
     """The entity body as transferred: de-chunked but still content-encoded."""
     fetched_at: str
     """ISO 8601 UTC, used as WARC-Date."""
     peer_address: str | None = None
+    request_http_version: str = "HTTP/1.1"
+    """What the client sent (httpx speaks HTTP/1.1), whatever version the server answered in."""
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,57 @@ def warcinfo_bytes(filename: str, software: str) -> bytes:
     return buffer.getvalue()
 
 
+FETCH_FIELDS_TYPE = "application/warc-fields"
+# What an index entry holds that the HTTP records do not say, as written in each fetch's
+# metadata record: with it, the index can be rebuilt from the WARC files alone.
+FETCH_FIELD_NAMES = {
+    "url": "cited-url",
+    "fetched_at": "fetched-at",
+    "title": "title",
+    "failure_reason": "failure-reason",
+    "failure_detail": "failure-detail",
+    "via": "via",
+    "extractor": "extractor",
+}
+
+
+def fetch_fields_bytes(fields: Mapping[str, str | None]) -> bytes:
+    """`name: value` lines (application/warc-fields) for the fields that have a value; line
+    breaks inside a value become spaces, since each field is one line."""
+    lines = [
+        f"{FETCH_FIELD_NAMES[key]}: {' '.join(value.splitlines())}\r\n"
+        for key, value in fields.items()
+        if value
+    ]
+    return "".join(lines).encode("utf-8")
+
+
+def parse_fetch_fields(body: bytes) -> dict[str, str] | None:
+    """The fields `fetch_fields_bytes` wrote, keyed as IndexEntry names; None when the body
+    is not a fetch's metadata (another tool's record, or damaged)."""
+    keys = {name: key for key, name in FETCH_FIELD_NAMES.items()}
+    fields: dict[str, str] = {}
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    for line in text.splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name.strip() in keys:
+            fields[keys[name.strip()]] = value.strip()
+    return fields if "url" in fields and "fetched_at" in fields else None
+
+
 def exchange_records(
     exchanges: Sequence[HttpExchange],
     text: str | None,
     warcinfo_id: str | None,
+    fetch_fields: Mapping[str, str | None] | None = None,
 ) -> tuple[bytes, list[WrittenRecord]]:
-    """Serialise request/response records for every hop and a conversion record of `text`.
+    """Serialise request/response records for every hop, a conversion record of `text`,
+    and a metadata record of `fetch_fields` (see FETCH_FIELD_NAMES), which ends the group.
 
-    The conversion record (the extracted main text) refers to the last response.
+    The conversion and metadata records refer to the last response.
     """
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True, warc_version="1.1")
@@ -110,6 +155,9 @@ def exchange_records(
             ),
         )
         response_id = response.rec_headers.get_header("WARC-Record-ID")
+        request_line = (
+            f"{exchange.method} {_request_target(exchange.url)} {exchange.request_http_version}"
+        )
         request = writer.create_warc_record(
             exchange.url,
             "request",
@@ -117,7 +165,7 @@ def exchange_records(
             length=0,
             warc_headers_dict={**common, "WARC-Concurrent-To": response_id},
             http_headers=StatusAndHeaders(
-                f"{exchange.method} {_request_target(exchange.url)} {exchange.http_version}",
+                request_line,
                 list(exchange.request_headers),
                 protocol="",
                 is_http_request=True,
@@ -145,6 +193,24 @@ def exchange_records(
                 length=len(encoded),
                 warc_content_type="text/plain; charset=utf-8",
                 warc_headers_dict=conversion_headers,
+            )
+        )
+    if fetch_fields is not None and exchanges and last_response_id:
+        body = fetch_fields_bytes(fetch_fields)
+        metadata_headers = {
+            "WARC-Date": _warc_date(exchanges[-1].fetched_at),
+            "WARC-Refers-To": last_response_id,
+        }
+        if warcinfo_id:
+            metadata_headers["WARC-Warcinfo-ID"] = warcinfo_id
+        write(
+            writer.create_warc_record(
+                exchanges[-1].url,
+                "metadata",
+                payload=io.BytesIO(body),
+                length=len(body),
+                warc_content_type=FETCH_FIELDS_TYPE,
+                warc_headers_dict=metadata_headers,
             )
         )
     return buffer.getvalue(), written

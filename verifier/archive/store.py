@@ -7,7 +7,7 @@ import os
 import secrets
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -16,9 +16,16 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from verifier.archive.index import Index, IndexEntry
-from verifier.archive.integrity import VerifyReport, repair_torn_tails, verify_archive
+from verifier.archive.integrity import (
+    VerifyReport,
+    index_damage,
+    repair_torn_tails,
+    verify_archive,
+)
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
+from verifier.archive.reindex import ReindexReport, fetches_in, rebuild_index
 from verifier.archive.wacz import WaczSummary, export_wacz
+from verifier.errors import SourceError
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
@@ -36,8 +43,10 @@ WARC_DIR = "warc"
 INDEX_FILE = "index.jsonl"
 
 
-class ArchiveError(Exception):
+class ArchiveError(SourceError):
     """An index entry points at data that cannot be read (a damaged or deleted WARC)."""
+
+    exit_code = 3  # damaged data, not a bug, when it stops a command
 
 
 SYNC_EVERY_RECORDS = 64
@@ -173,7 +182,16 @@ class Archive:
             if self._closed:
                 raise ArchiveError(f"{self.root}: the archive is closed")
             writer = self._open_writer()
-            group, written = exchange_records(exchanges, text, writer.warcinfo_id)
+            fields = {
+                "url": url,
+                "fetched_at": final.fetched_at,
+                "title": title,
+                "failure_reason": failure.reason.value if failure else None,
+                "failure_detail": failure.detail if failure else None,
+                "via": via,
+                "extractor": extractor,
+            }
+            group, written = exchange_records(exchanges, text, writer.warcinfo_id, fields)
             base = writer.append(group)
         responses = [record for record in written if record.record_type == "response"]
         conversion = next((r for r in written if r.record_type == "conversion"), None)
@@ -238,24 +256,73 @@ class Archive:
             self._unsynced = []
 
     def verify(self) -> VerifyReport:
-        """Re-check every record's digests and every index entry's offsets (read-only)."""
+        """Re-check every record's digests, and the index against the WARC files (read-only)."""
         self.sync()
-        return verify_archive(self.root, self.warc_files(), self._index.entries())
+        return verify_archive(self.root, self.warc_files(), self.root / INDEX_FILE)
+
+    def index_damage(self) -> list[str]:
+        """What is wrong with the index, found without reading the WARC files (cheap)."""
+        self.sync()
+        return index_damage(self.root, self.warc_files(), self._index)
+
+    def reindex(self) -> ReindexReport:
+        """Rebuild the index from the WARC files (see reindex.py); torn tails cut first."""
+        self.sync()
+        self.repair()
+        return rebuild_index(self.root, self.warc_files(), self.root / INDEX_FILE)
 
     def repair(self) -> list[tuple[Path, int]]:
-        """Cut torn tails off WARC files left by killed runs (never a file in use).
+        """Cut torn tails off WARC files left by killed runs (never a file in use), then
+        index the whole fetches a killed run had written but not yet indexed (its last
+        group's `sync` never came): nothing completed is lost, and the index lists every
+        fetch the WARC files hold.
 
         Runs before this Archive first writes; returns (file, bytes removed) pairs.
         """
         if not (self.root / WARC_DIR).exists():
             return []
-        return repair_torn_tails(self.warc_files(), self._index.entries(), self.root)
+        entries = self._index.entries()
+        repaired = repair_torn_tails(self.warc_files(), entries, self.root)
+        self._index_unindexed(entries)
+        return repaired
 
-    def export_wacz(self, destination: Path) -> WaczSummary:
-        """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb."""
+    def _index_unindexed(self, entries: Sequence[IndexEntry]) -> None:
+        indexed_end: dict[str, int] = {}
+        for entry in entries:
+            if entry.group_end is not None:
+                indexed_end[entry.warc_file] = max(
+                    indexed_end.get(entry.warc_file, 0), entry.group_end
+                )
+        indexed = {(entry.warc_file, entry.response_offset) for entry in entries}
+        for path in self.warc_files():
+            relative = path.relative_to(self.root).as_posix()
+            with path.open("rb") as handle:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a live run is writing it, and will index it
+                # Only a file holding more than its indexed fetches is read through.
+                if handle.seek(0, os.SEEK_END) <= indexed_end.get(relative, 0):
+                    continue
+                found, _ = fetches_in(self.root, path)
+            missing = [e for e in found if (e.warc_file, e.response_offset) not in indexed]
+            if missing:
+                self._index.append_many(missing)
+
+    def export_wacz(
+        self, destination: Path, *, force: bool = False, protected: Iterable[Path] = ()
+    ) -> WaczSummary:
+        """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb; an
+        existing file only with `force`, never one of `protected` (InputError)."""
         self.sync()
         return export_wacz(
-            destination, self.warc_files(), self._index.entries(), self._read_text, SOFTWARE
+            destination,
+            self.warc_files(),
+            self._index.entries(),
+            self._read_text,
+            SOFTWARE,
+            force=force,
+            protected=protected,
         )
 
     def close(self) -> None:

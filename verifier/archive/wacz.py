@@ -1,33 +1,42 @@
 """Export the archive as a WACZ package a reviewer opens in ReplayWeb.page or pywb.
 
 WACZ 1.1.1 layout, zipped without compression (the WARCs are gzip already, and replay
-tools read members by offset):
+tools read members by offset), with the index laid out as py-wacz writes it:
 
     archive/<name>.warc.gz      every WARC file, as written
-    indexes/index.cdxj          one line per response record: "<surt> <timestamp> {json}"
+    indexes/index.cdx.gz        CDXJ lines in gzip blocks ("ZipNum"): what pywb's
+                                `wb-manager add --unpack-wacz` imports
+    indexes/index.idx           one line per block: what ReplayWeb.page reads first
     pages/pages.jsonl           one line per archived source, with its extracted text
     datapackage.json            every file above with its sha256 and size
     datapackage-digest.json     the sha256 of datapackage.json
+
+The index is written by cdxj-indexer, py-wacz's own indexer, so its keys are the SURT
+forms (`surt` package) that pywb and ReplayWeb.page compute for a URL they are asked for:
+an IP host reversed, a trailing slash dropped, query parameters sorted.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
-
-from warcio.archiveiterator import ArchiveIterator
 
 from verifier.archive.index import IndexEntry
+from verifier.errors import InputError
 
 WACZ_VERSION = "1.1.1"
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+WACZ_SUFFIX = ".wacz"
+INDEX_DATA = "index.cdx.gz"
+INDEX_BLOCK_LINES = 300
+"""CDXJ lines per gzip block, py-wacz's default."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,63 @@ class WaczSummary:
     warc_files: int
     index_lines: int
     pages: int
+    size: int
+    """Bytes of the package."""
+
+    def describe(self) -> str:
+        """What a person wants to know after an export."""
+        warcs = "WARC file" if self.warc_files == 1 else "WARC files"
+        sources = "source" if self.pages == 1 else "sources"
+        return (
+            f"wrote {self.path} ({_size_text(self.size)}): {self.pages} readable {sources}, "
+            f"{self.index_lines} indexed responses, {self.warc_files} {warcs}. Open it in "
+            "ReplayWeb.page, or load it into pywb with `wb-manager add --unpack-wacz COLL FILE`."
+        )
+
+
+def _size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def check_destination(destination: Path, *, force: bool, protected: Iterable[Path]) -> None:
+    """Refuse a destination the export must not write: InputError (exit 3), nothing written.
+
+    A WACZ goes to a new `.wacz` file in an existing folder; an existing file is replaced
+    only with `force`, and never when it is (or links to) the ledger, an article, or any
+    other path in `protected`.
+    """
+    shown = str(destination)
+    if destination.suffix.lower() != WACZ_SUFFIX:
+        raise InputError(
+            "a WACZ package's name must end in .wacz",
+            path=shown,
+            hint=f"name the package e.g. {destination.with_suffix(WACZ_SUFFIX).name}",
+        )
+    if not destination.parent.is_dir():
+        raise InputError(
+            "the folder to write the package in does not exist",
+            path=shown,
+            hint="create the folder first, or choose another path",
+        )
+    target = destination.resolve()
+    if any(target == path.resolve() for path in protected):
+        raise InputError(
+            "this is a file verifier reads (the ledger or an article); it is never replaced",
+            path=shown,
+            hint="choose another path for the package",
+        )
+    if destination.is_dir():
+        raise InputError("this is a folder", path=shown, hint="give a file path ending in .wacz")
+    if destination.exists() and not force:
+        raise InputError(
+            "the file exists; nothing was written",
+            path=shown,
+            hint="pass --force to replace it, or choose another path",
+        )
 
 
 def export_wacz(
@@ -44,17 +110,23 @@ def export_wacz(
     entries: list[IndexEntry],
     read_text: Callable[[IndexEntry], str],
     software: str,
+    *,
+    force: bool = False,
+    protected: Iterable[Path] = (),
 ) -> WaczSummary:
-    """Write the WACZ at `destination`; `read_text(entry)` gives an entry's extracted text."""
-    cdxj = sorted(line for path in warc_files for line in _cdxj_lines(path))
+    """Write the WACZ at `destination`; `read_text(entry)` gives an entry's extracted text.
+
+    `check_destination(destination, force=force, protected=protected)` first."""
+    check_destination(destination, force=force, protected=protected)
+    index_blocks, block_lines, lines = _index(warc_files)
     pages = _pages_jsonl(entries, read_text)
-    destination.parent.mkdir(parents=True, exist_ok=True)
     resources: list[dict[str, Any]] = []
     partial = destination.with_name(destination.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as package:
         for path in warc_files:
             resources.append(_add_file(package, f"archive/{path.name}", path))
-        resources.append(_add_bytes(package, "indexes/index.cdxj", "".join(cdxj).encode()))
+        resources.append(_add_bytes(package, f"indexes/{INDEX_DATA}", index_blocks))
+        resources.append(_add_bytes(package, "indexes/index.idx", block_lines.encode()))
         resources.append(_add_bytes(package, "pages/pages.jsonl", pages.encode()))
         datapackage = {
             "profile": "data-package",
@@ -72,59 +144,35 @@ def export_wacz(
         }
         package.writestr("datapackage-digest.json", json.dumps(digest, indent=2))
     partial.replace(destination)  # a reader never sees half a package
-    return WaczSummary(destination, len(warc_files), len(cdxj), pages.count("\n") - 1)
+    return WaczSummary(
+        destination, len(warc_files), lines, pages.count("\n") - 1, destination.stat().st_size
+    )
 
 
-def surt(url: str) -> str:
-    """Sort-friendly URI Reordering Transform: https://www.Example.com/a?b=2&a=1 ->
-    com,example)/a?a=1&b=2 (the key CDXJ indexes are sorted by)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
-    labels = host.split(".")
-    if not _is_ip(host):
-        if labels and labels[0] == "www":
-            labels = labels[1:]
-        host = ",".join(reversed(labels))
-    if parts.port and parts.port != _DEFAULT_PORTS.get(parts.scheme.lower()):
-        host = f"{host}:{parts.port}"
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    path = parts.path or "/"
-    return f"{host}){path}{'?' + query if query else ''}".lower()
+def _index(warc_files: list[Path]) -> tuple[bytes, str, int]:
+    """(the gzip blocks of sorted CDXJ lines, the block index, the number of lines)."""
+    # Imported here: cdxj-indexer brings surt, tldextract and requests, a third of a second
+    # that every other command would pay at start-up.
+    from cdxj_indexer.main import CDXJIndexer
+
+    blocks = io.BytesIO()
+    block_index = io.StringIO()
+    if warc_files:
+        CDXJIndexer(
+            block_index,
+            [str(path) for path in warc_files],
+            sort=True,
+            post_append=True,  # a POST's request body joins its response's key, as py-wacz does
+            compress=blocks,
+            data_out_name=INDEX_DATA,
+            lines=INDEX_BLOCK_LINES,
+        ).process_all()
+    data = blocks.getvalue()
+    return data, block_index.getvalue(), _count_lines(data)
 
 
-def _is_ip(host: str) -> bool:
-    return host.replace(".", "").isdigit() or ":" in host
-
-
-def _cdxj_lines(path: Path) -> list[str]:
-    lines: list[str] = []
-    with path.open("rb") as handle:
-        iterator = ArchiveIterator(handle)
-        for record in iterator:
-            if record.rec_type != "response":
-                continue
-            headers = record.rec_headers
-            url = headers.get_header("WARC-Target-URI")
-            date = headers.get_header("WARC-Date") or ""
-            http = record.http_headers
-            fields = {
-                "url": url,
-                "mime": (http.get_header("Content-Type") or "").split(";")[0].strip()
-                if http
-                else "",
-                "status": http.get_statuscode() if http else "",
-                "digest": headers.get_header("WARC-Payload-Digest"),
-                "offset": str(iterator.get_record_offset()),
-                "length": str(iterator.get_record_length()),
-                "filename": path.name,
-            }
-            lines.append(f"{surt(url)} {_timestamp14(date)} {json.dumps(fields)}\n")
-    return lines
-
-
-def _timestamp14(warc_date: str) -> str:
-    digits = "".join(character for character in warc_date if character.isdigit())
-    return digits[:14].ljust(14, "0")
+def _count_lines(blocks: bytes) -> int:
+    return gzip.decompress(blocks).count(b"\n") if blocks else 0
 
 
 def _pages_jsonl(entries: list[IndexEntry], read_text: Callable[[IndexEntry], str]) -> str:

@@ -20,7 +20,7 @@ from verifier.extract.notes import (
     resolve_shorthand,
 )
 from verifier.model import Citation, ExtractedClaim, Extraction, ExtractionWarning
-from verifier.text.sentences import split_sentences
+from verifier.text.sentences import MAX_CLAIM_CHARS, cut_to_length, split_sentences
 
 PARAGRAPH_BREAK = "\n\n"
 _BLOCK_BOUNDARY = re.compile(r"\n[ \t]*\n")
@@ -148,6 +148,16 @@ def assemble(
                 citations.append(citation)
         sentence = sentences[index]
         claim_text = clean_claim_text(text[sentence.start : sentence.end])
+        if len(claim_text) > MAX_CLAIM_CHARS:
+            warnings.append(
+                ExtractionWarning(
+                    article,
+                    markers[0].line,
+                    f"the sentence of marker [{labels[0]}] is {len(claim_text):,} characters "
+                    f"long: the claim is cut to its last {MAX_CLAIM_CHARS:,}",
+                )
+            )
+            claim_text = cut_to_length(claim_text, keep_end=True)
         if not claim_text:
             warnings.append(
                 ExtractionWarning(article, markers[0].line, f"marker [{labels[0]}] cites no text")

@@ -18,11 +18,13 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from verifier.errors import InvalidURL
 from verifier.extract.assemble import Body, Note, assemble
 from verifier.extract.html_text import extract_unlinked_notes
 from verifier.extract.notes import NoteText
 from verifier.model import Extraction, ExtractionWarning
 from verifier.text.html_tags import BLOCK_TAGS, NON_PROSE_TAGS
+from verifier.urls import split_url
 
 # Titles, form controls and formulas hold no prose a claim could cite.
 _SKIPPED_TAGS = NON_PROSE_TAGS | {"title", "math", "button", "select"}
@@ -404,9 +406,19 @@ def _base_url(root: HtmlElement) -> str | None:
         "//meta[@property='og:url']/@content",
     ):
         for value in root.xpath(xpath):
-            if str(value).startswith(("http://", "https://")):
+            if str(value).startswith(("http://", "https://")) and _well_formed(str(value)):
                 return str(value)
     return None
+
+
+def _well_formed(url: str) -> bool:
+    """A base URL links can be joined to (a malformed one, say an unclosed IPv6 bracket,
+    would make every relative link an error instead of leaving it as written)."""
+    try:
+        split_url(url)
+    except InvalidURL:
+        return False
+    return True
 
 
 def _collect_note(

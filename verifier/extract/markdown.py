@@ -13,8 +13,10 @@ from dataclasses import replace
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_ref
 
 from verifier.extract.assemble import Body, Note, assemble
 from verifier.extract.notes import NoteText
@@ -31,7 +33,20 @@ _SKIPPED_BLOCKS = frozenset({"fence", "code_block", "html_block", "hr"})
 
 
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").use(footnote_plugin).enable("table")
+    parser = MarkdownIt("commonmark").use(footnote_plugin).enable("table")
+    parser.inline.ruler.at("footnote_ref", _footnote_ref)
+    return parser
+
+
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]{1,200}\]")
+
+
+def _footnote_ref(state: StateInline, silent: bool) -> bool:
+    """The plugin's [^label] rule, for labels of at most 200 characters: the plugin scans
+    for the closing bracket from every "[^", which is quadratic on a long run of them."""
+    if _FOOTNOTE_REF.match(state.src, state.pos, state.posMax) is None:
+        return False
+    return footnote_ref(state, silent)
 
 
 def extract_markdown(source: str, article: str) -> Extraction:

@@ -214,7 +214,7 @@ def _inline_replacement(match: re.Match[str]) -> str:
         if value is not None:
             if group == "roletext":
                 # :ref:`Title <target>` shows the title; :doc:`path` shows the path.
-                return re.sub(r"\s*<[^>]*>$", "", value)
+                return re.sub(r"\s*<[^<>]*>$", "", value)
             return value
     return ""
 

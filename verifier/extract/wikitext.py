@@ -42,10 +42,14 @@ _TOKEN = re.compile(
     r"mapframe|templatedata|imagemap|noinclude)\b",
     re.I,
 )
-_REF = re.compile(r"<ref\b(?P<attrs>[^>]*?)(?:/>|>(?P<content>.*?)</ref\s*>)", re.I | re.S)
+# A ref's content never holds another opening <ref: stopping there keeps a run of unclosed
+# <ref> tags linear (scanning each to the end of the page for its </ref> was quadratic).
+_REF = re.compile(
+    r"<ref\b(?P<attrs>[^>]*?)(?:/>|>(?P<content>(?:[^<]|<(?!ref\b))*?)</ref\s*>)", re.I | re.S
+)
 _REFERENCES_END = re.compile(r"</references\s*>", re.I)
 _REFERENCES_SELF_CLOSING = re.compile(r"<references\b[^>]*/>", re.I)
-_ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s/>]+))")
+_ATTRIBUTE = re.compile(r"(?<!\w)(\w+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s/>]+))")
 _NON_TEXT_LINK = re.compile(
     r"\[\[\s*:?\s*(?:file|image|category|datei|bild|kategorie|fichier|imagen|archivo|"
     r"categoría|catégorie|media|[a-z]{2,3}(?:-[a-z]+)?)\s*:",

@@ -111,7 +111,7 @@ def _readable(content: str) -> str:
         lambda match: f"{match.group('text') or ''} {match.group('url')}",
         rendered,
     )
-    return " ".join(plain(re.sub(r"<[^>]+>", " ", with_urls)).split())
+    return " ".join(plain(re.sub(r"<[^<>]+>", " ", with_urls)).split())
 
 
 def _rendered_template(inner: str) -> str:

@@ -28,7 +28,7 @@ _FIRST_PARAMETER_TEMPLATES = frozenset(
 _INLINE = re.compile(
     r"\[\[(?P<target>[^\[\]|]*)(?:\|(?P<label>[^\[\]]*))?\]\](?P<trail>[a-z]*)|"
     r"\[(?P<url>(?:https?:)?//[^\s\]]+)(?:\s+(?P<urltext>[^\]]*))?\]|"
-    r"'{2,5}|<br\s*/?>|</?[a-zA-Z][^>]*>|__[A-Z]+__",
+    r"'{2,5}|<br\s*/?>|</?[a-zA-Z][^<>]*>|__[A-Z]+__",
 )
 QUOTE_TEMPLATES = frozenset(
     {"quote", "blockquote", "cquote", "quotation", "quote box", "zitat", "citation bloc"}

@@ -27,12 +27,12 @@ INTERFACE:
             final_url). Without a copy the original failure stays, its detail extended.
         def fetch(self, url, *, offline=False, refresh=False, accessed=None) -> SourceResult
 
-    read_text(target: str, *, base_dir: Path, settings: Settings | None = None,
+    read_text(target: str, *, project_dir: Path, settings: Settings | None = None,
               offline: bool = False) -> PageText | FetchFailure
-        For `verifier text PATH_OR_URL`: a path (relative to base_dir), file: URL or
-        http(s) URL -> main text, read from the archive (base_dir/settings.archive_dir)
-        first, as the matcher does; fetched and archived when not there unless offline.
-        A local path the user typed is read wherever it is (regular files only).
+        For `verifier text PATH_OR_URL`: a path (relative to the working directory), file:
+        URL or http(s) URL -> main text, read from the project's archive
+        (project_dir/settings.archive_dir) first, as the matcher does; when not there and
+        not offline, fetched into a scratch archive that is thrown away. Writes nothing.
     read_source(target, archive, settings: FetchSettings, *, offline=False)
             -> PageText | FetchFailure
         The same with an Archive and FetchSettings in hand.

@@ -9,11 +9,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from verifier.archive import Archive, ArchiveError, HttpExchange
+from verifier.errors import InvalidURL, SourceError
 from verifier.fetch.content import (
     ACCEPT_ENCODING,
     BodyTooLarge,
@@ -21,7 +22,7 @@ from verifier.fetch.content import (
     UnsupportedEncoding,
     decode_content,
 )
-from verifier.fetch.guard import AddressPolicy, BlockedDestination, UnresolvableHost
+from verifier.fetch.guard import AddressPolicy, BlockedDestination
 from verifier.fetch.local import (
     LOCAL_TEXT_FILE,
     LocalAccess,
@@ -38,11 +39,13 @@ from verifier.fetch.policy import (
 )
 from verifier.fetch.politeness import HostGate, interleave_by_host
 from verifier.fetch.transport import GuardedTransport, deadline
+from verifier.fetch.urls import request_url
 from verifier.fetch.walls import wall
 from verifier.fetch.wayback import MAX_ANSWER_BYTES, availability_url, snapshot_from_answer
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
+from verifier.urls import split_url
 
 Progress = Callable[[str, SourceResult], None]
 _ALREADY_ARCHIVED = Capture(
@@ -74,8 +77,8 @@ _WAYBACK_REASONS = frozenset(
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 
 
-class _TooManyRedirects(Exception):
-    pass
+class _TooManyRedirects(SourceError):
+    reason = UnavailableReason.HTTP_ERROR
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,7 @@ class Fetcher:
         """
         failures: dict[str, FetchFailure] = {}
         pending: list[str] = []
+        self.archive.repair()  # a killed run's whole fetches count as archived
         for url in dict.fromkeys(urls):
             if not refresh and not is_local(url) and self._archived(url):
                 if progress is not None:
@@ -251,9 +255,9 @@ class Fetcher:
         settings.timeout, which starts once the URL has a slot on its host.
         """
         try:
-            target = _clean_url(url)
-        except ValueError as error:
-            return FetchFailure(url, UnavailableReason.UNREADABLE, f"invalid URL: {error}")
+            target = request_url(url)
+        except InvalidURL as error:
+            return error.unavailable(url)
         with (
             self._hosts.hold(urlsplit(target).hostname or ""),
             deadline(self.settings.timeout) as until,
@@ -283,7 +287,12 @@ class Fetcher:
     def _without_network(self, url: str, *, offline: bool, refresh: bool) -> SourceResult | None:
         if is_local(url):
             return self._local.read(url)
-        scheme = urlsplit(url).scheme.lower()
+        try:
+            scheme = split_url(url.strip()).scheme.lower()
+            if scheme in {"http", "https"}:
+                request_url(url)
+        except InvalidURL as error:
+            return error.unavailable(url)
         if scheme not in {"http", "https"}:
             return FetchFailure(url, UnavailableReason.BLOCKED, f"scheme {scheme!r} is not fetched")
         if not refresh or offline:
@@ -332,8 +341,8 @@ class Fetcher:
             why = answer.describe() if isinstance(answer, FetchFailure) else "no copy"
             return replace(failure, detail=f"{failure.detail}; Wayback Machine: {why}")
         try:
-            target = _clean_url(snapshot)
-        except ValueError:
+            target = request_url(snapshot)
+        except InvalidURL:
             return replace(failure, detail=f"{failure.detail}; Wayback Machine: bad snapshot URL")
         copy = self._fetch_with_retries(url, target, until, via="wayback")
         if isinstance(copy, FetchFailure):
@@ -348,11 +357,11 @@ class Fetcher:
         entry = self.archive.newest_entry(archived.url)
         if entry is None or entry.extractor == EXTRACTOR_VERSION:
             return archived
-        headers, raw = self.archive.read_response(entry)
         try:
+            headers, raw = self.archive.read_response(entry)
             body = decode_content(raw, header(headers, "content-encoding"), self.settings.max_bytes)
             page = self._extract(body, header(headers, "content-type"), entry.final_url)
-        except (BodyTooLarge, UnsupportedEncoding, CorruptEncoding, UnreadableContent):
+        except SourceError:  # damaged record, bad encoding, unreadable body
             return archived  # the text archived with it is still the best reading
         return replace(archived, text=page.text, title=page.title or archived.title)
 
@@ -373,14 +382,8 @@ class Fetcher:
                 return FetchFailure(url, UnavailableReason.TIMEOUT, _timeout_detail(self.settings))
             except TimeoutError as error:
                 return FetchFailure(url, UnavailableReason.TIMEOUT, str(error))
-            except BlockedDestination as error:
-                return FetchFailure(url, UnavailableReason.BLOCKED, str(error))
-            except UnresolvableHost as error:
-                return FetchFailure(url, UnavailableReason.NETWORK_ERROR, str(error))
-            except BodyTooLarge as error:
-                return FetchFailure(url, UnavailableReason.TOO_LARGE, str(error))
-            except _TooManyRedirects as error:
-                return FetchFailure(url, UnavailableReason.HTTP_ERROR, str(error))
+            except SourceError as error:  # blocked, unresolvable, too large, a redirect loop
+                return error.unavailable(url)
             except httpx.ConnectError as error:
                 return FetchFailure(
                     url, UnavailableReason.NETWORK_ERROR, f"cannot connect: {error}"
@@ -420,8 +423,8 @@ class Fetcher:
             if len(exchanges) > MAX_REDIRECTS:
                 raise _TooManyRedirects(f"more than {MAX_REDIRECTS} redirects (a loop?)")
             try:
-                hop_url = _clean_url(urljoin(hop_url, location))
-            except ValueError as error:
+                hop_url = request_url(urljoin(hop_url, location))
+            except (ValueError, InvalidURL) as error:
                 raise BlockedDestination(location, f"redirect to {error}") from error
 
     def _request(self, url: str, until: float) -> HttpExchange:
@@ -527,23 +530,6 @@ def _read_capped(response: httpx.Response, limit: int, *, truncate: bool) -> byt
                 return bytes(body[:limit])
             raise BodyTooLarge(f"body is over {limit} bytes")
     return bytes(body)
-
-
-def _clean_url(url: str) -> str:
-    """Only http(s), and never credentials from the URL (they would go to every hop)."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"}:
-        raise ValueError(f"scheme {scheme or '(none)'!r} is not fetched")
-    if not parts.hostname:
-        raise ValueError("no host")
-    netloc = parts.netloc.rpartition("@")[2]
-    cleaned = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-    try:
-        httpx.URL(cleaned)  # httpx refuses some spellings (octal IPv4) that urlsplit takes
-    except httpx.InvalidURL as error:
-        raise ValueError(str(error)) from error
-    return cleaned
 
 
 def _decode_headers(raw: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:

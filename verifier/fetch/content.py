@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import zlib
 
+from verifier.errors import SourceError
+from verifier.model import UnavailableReason
+
 _CHUNK = 64 * 1024
 MAX_STACKED_ENCODINGS = 3
 
@@ -21,15 +24,17 @@ ACCEPT_ENCODING = "gzip, deflate"
 """What the fetcher advertises: only encodings it decodes within a size limit."""
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(SourceError):
     """The body (raw or decoded) is over the size limit."""
 
+    reason = UnavailableReason.TOO_LARGE
 
-class UnsupportedEncoding(Exception):
+
+class UnsupportedEncoding(SourceError):
     """A Content-Encoding this fetcher does not decode (it never advertised it)."""
 
 
-class CorruptEncoding(Exception):
+class CorruptEncoding(SourceError):
     """The body is not valid data in its declared Content-Encoding."""
 
 

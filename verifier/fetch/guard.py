@@ -19,6 +19,9 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from verifier.errors import SourceError
+from verifier.model import UnavailableReason
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _REFUSED_V4 = tuple(
@@ -63,8 +66,10 @@ _REFUSED_V6 = tuple(
 )
 
 
-class BlockedDestination(Exception):
+class BlockedDestination(SourceError):
     """A URL's host is, or resolves to, an address the guard refuses."""
+
+    reason = UnavailableReason.BLOCKED
 
     def __init__(self, host: str, detail: str) -> None:
         super().__init__(f"{host}: {detail}")
@@ -132,8 +137,10 @@ class AddressPolicy:
         return addresses
 
 
-class UnresolvableHost(Exception):
+class UnresolvableHost(SourceError):
     """DNS gave no address for the host."""
+
+    reason = UnavailableReason.NETWORK_ERROR
 
     def __init__(self, host: str, detail: str) -> None:
         super().__init__(f"cannot resolve {host}: {detail}")

@@ -4,6 +4,7 @@ regular files inside the project."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import mimetypes
@@ -18,9 +19,10 @@ from stat import S_ISDIR, S_ISREG
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from verifier.errors import InvalidURL
 from verifier.kvstore import KeyValueStore
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
-from verifier.project import repository_root
+from verifier.project import Boundary
 from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
 
@@ -49,7 +51,8 @@ class LocalTextCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         if path is not None:
-            path.with_name(_OLD_LOCAL_TEXT_FILE).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a folder of that name is left alone
+                path.with_name(_OLD_LOCAL_TEXT_FILE).unlink(missing_ok=True)
         self._store = KeyValueStore(path, ("pages", "files"), f"local-text/1/{EXTRACTOR_VERSION}")
 
     def known_digest(self, path: Path, stat: os.stat_result) -> str | None:
@@ -130,7 +133,10 @@ def path_of(url: str) -> Path:
     parts = urlsplit(url)
     if parts.netloc not in {"", "localhost"}:
         raise ValueError(f"file URL with a remote host: {url}")
-    return Path(unquote(parts.path))
+    path = unquote(parts.path)
+    if "\x00" in path:  # no file has one; the OS would refuse the name with ValueError
+        raise InvalidURL("NUL character in the path")
+    return Path(path)
 
 
 def payload_digest(body: bytes) -> str:
@@ -142,33 +148,22 @@ def payload_digest(body: bytes) -> str:
 class LocalAccess:
     """Which files on disk may be read as sources, and how much of each.
 
-    A footnote or a claims.yaml entry is written by whoever edits the article, which in CI
-    may be a pull request from anyone: a path to /etc/passwd or to a symlink pointing there
-    would publish the runner's files in the reports. So a local source is read only when
-    its real path (symlinks followed) lies inside one of `roots`, and only when it is a
-    regular file no larger than `max_bytes` (a device or a FIFO could never be read to the
-    end).
+    Only regular files no larger than `max_bytes` are read (a device or a FIFO could never
+    be read to the end), and only inside `boundary` (see verifier.project: a footnote must
+    not publish the machine's own files).
     """
 
-    roots: tuple[str, ...] | None
-    """Real paths of the folders sources may come from; None: anywhere (a path typed on the
-    command line by the user, as with `verifier text`)."""
+    boundary: Boundary | None
+    """None: anywhere (a path typed on the command line by the user, as with `verifier text`)."""
     max_bytes: int = FetchSettings.max_bytes
 
     @classmethod
     def for_project(cls, ledger_dir: Path, settings: FetchSettings) -> LocalAccess:
         """The ledger's repository (or its folder, outside git) and `fetch.allow_paths`."""
-        extra = (os.path.realpath(ledger_dir / folder) for folder in settings.allow_paths)
-        roots = (str(repository_root(ledger_dir)), *extra)
-        return cls(roots=roots, max_bytes=settings.max_bytes)
+        return cls(Boundary.of(ledger_dir, settings.allow_paths), settings.max_bytes)
 
     def permits(self, real_path: str) -> bool:
-        if self.roots is None:
-            return True
-        return any(
-            real_path == root or real_path.startswith(root.rstrip(os.sep) + os.sep)
-            for root in self.roots
-        )
+        return self.boundary is None or self.boundary.holds(real_path)
 
 
 class LocalReader:
@@ -199,6 +194,8 @@ class LocalReader:
     def read(self, url: str) -> SourceResult:
         try:
             path = path_of(url)
+        except InvalidURL as error:
+            return error.unavailable(url)
         except ValueError as error:
             return FetchFailure(url, UnavailableReason.BLOCKED, str(error))
         try:

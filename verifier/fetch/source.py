@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from verifier.archive import Archive
 from verifier.fetch.client import Fetcher
 from verifier.fetch.local import LocalAccess, is_local
-from verifier.model import Capture, FetchFailure
+from verifier.model import Capture, FetchFailure, SourceResult
 from verifier.settings import FetchSettings, Settings
 from verifier.text import PageText
 
@@ -15,22 +16,40 @@ from verifier.text import PageText
 def read_text(
     target: str,
     *,
-    base_dir: Path,
+    project_dir: Path,
     settings: Settings | None = None,
     offline: bool = False,
 ) -> PageText | FetchFailure:
-    """`read_source` with the archive and paths of a project rooted at `base_dir`.
+    """For `verifier text`: a path, file: URL or http(s) URL -> its main text as the matcher
+    sees it, with nothing written anywhere (an inspection command never writes).
 
-    A relative path is taken relative to `base_dir`; the archive is
-    `base_dir / settings.archive_dir`. The user typed `target`, so a local file is read
-    wherever it is (regular files only, up to fetch.max_bytes).
+    A relative path is taken from the working directory, where the user typed it, and read
+    wherever it is (regular files only, up to fetch.max_bytes). A URL's text comes from the
+    project's archive (`project_dir / settings.archive_dir`, the ledger's folder) when it
+    is there; otherwise, unless `offline`, it is fetched into a scratch archive that is
+    thrown away, so neither the project's archive nor its local-text cache changes.
     """
     settings = settings or Settings()
-    if "://" not in target and not is_local(target):
-        target = str(base_dir / target)
-    anywhere = LocalAccess(roots=None, max_bytes=settings.fetch.max_bytes)
-    with Archive(base_dir / settings.archive_dir) as archive:
-        return read_source(target, archive, settings.fetch, offline=offline, local=anywhere)
+    url = target if "://" in target or is_local(target) else Path(target).resolve().as_uri()
+    anywhere = LocalAccess(boundary=None, max_bytes=settings.fetch.max_bytes)
+    if not is_local(url):
+        # Offline, the Fetcher only reads the archive: no record, no index line, no cache.
+        with (
+            Archive(project_dir / settings.archive_dir) as archive,
+            Fetcher(settings.fetch, archive, local=anywhere) as reader,
+        ):
+            archived = reader.fetch(url, offline=True)
+        if isinstance(archived, Capture) or offline:
+            return _page(archived)
+    with (
+        tempfile.TemporaryDirectory(prefix="verifier-text-") as scratch,
+        Archive(Path(scratch)) as throwaway,
+    ):
+        return read_source(url, throwaway, settings.fetch, offline=offline, local=anywhere)
+
+
+def _page(result: SourceResult) -> PageText | FetchFailure:
+    return PageText(result.text, result.title) if isinstance(result, Capture) else result
 
 
 def read_source(
@@ -49,7 +68,4 @@ def read_source(
     """
     url = target if "://" in target or is_local(target) else Path(target).resolve().as_uri()
     with Fetcher(settings, archive, local=local) as fetcher:
-        result = fetcher.fetch(url, offline=offline)
-    if isinstance(result, Capture):
-        return PageText(result.text, result.title)
-    return result
+        return _page(fetcher.fetch(url, offline=offline))

@@ -10,7 +10,6 @@ one-line way past any gate, so it silences nothing and `unpinned_warnings` names
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
@@ -18,13 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from verifier.errors import LedgerError
-from verifier.ledger.ids import normalize_text
+from verifier.files import read_regular
+from verifier.ledger.ids import normalize_text, short_hash
 from verifier.model import Capture, Claim, ExtractionWarning, Finding, Status
 
 if TYPE_CHECKING:
     from verifier.ledger.store import Ledger
-
-_HASH_CHARS = 8
 
 
 class Acceptance(StrEnum):
@@ -45,10 +43,6 @@ class Acceptance(StrEnum):
         return self in (Acceptance.STALE_TEXT, Acceptance.STALE_SOURCE)
 
 
-def _short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:_HASH_CHARS]
-
-
 def fingerprint(text: str, sources: Iterable[tuple[str | None, str | None]]) -> str:
     """ "<text hash>/<sources hash>" from the claim text and (url, payload digest) pairs.
 
@@ -56,7 +50,7 @@ def fingerprint(text: str, sources: Iterable[tuple[str | None, str | None]]) -> 
     a change. Order does not matter: the same sources cited in another order are the same.
     """
     lines = sorted(f"{url or ''}\t{digest or '-'}" for url, digest in sources)
-    return f"{_short_hash(normalize_text(text))}/{_short_hash(chr(10).join(lines))}"
+    return f"{short_hash(normalize_text(text))}/{short_hash(chr(10).join(lines))}"
 
 
 def finding_fingerprint(finding: Finding) -> str:
@@ -128,7 +122,7 @@ def accept_with_pin(ledger: Ledger, claim_id: str, note: str, results_path: Path
             hint="ids are in reports/results.json and on the report pages",
         )
     try:
-        results = json.loads(results_path.read_text(encoding="utf-8"))
+        results = json.loads(read_regular(results_path).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         results = None  # no report (or an unreadable one): nothing to pin to, said below
     pin = pin_from_results(results if isinstance(results, Mapping) else None, claim_id)

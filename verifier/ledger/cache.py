@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier import __version__
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 
 CACHE_FORMAT = 1
 CACHE_DIR_NAME = ".verifier-cache"
@@ -62,6 +62,31 @@ def read(ledger_path: Path, key: str) -> dict[str, Any] | None:
     return document
 
 
+def well_formed(document: Mapping[str, Any]) -> bool:
+    """True when a cached document has the layout `Ledger` writes. A file damaged or written
+    by another layout is a miss, decided here, so a bug in reading a good one still shows."""
+    layout = document.get("layout")
+    claims = document.get("claims")
+    if not isinstance(layout, dict) or not isinstance(claims, list):
+        return False
+    numbers = (layout.get("head_end"), layout.get("block_end"), layout.get("claims_line"))
+    starts, indent = layout.get("starts"), layout.get("indent")
+    return (
+        all(isinstance(number, int) for number in numbers[:2])
+        and (numbers[2] is None or isinstance(numbers[2], int))
+        and isinstance(starts, list)
+        and all(isinstance(start, int) for start in starts)
+        and len(starts) == len(claims)
+        and isinstance(indent, list)
+        and len(indent) == 3
+        and all(isinstance(claim, dict) for claim in claims)
+        and all(isinstance(document.get(key), dict | None) for key in ("settings", "fetch"))
+        and isinstance(document.get("articles"), list)
+        and isinstance(document.get("blocks"), list)
+        and all(isinstance(block, str) for block in document["blocks"])
+    )
+
+
 def read_latest(ledger_path: Path) -> dict[str, Any] | None:
     """The last parse cached for this ledger, whatever text it was of (same tool version).
 
@@ -79,7 +104,7 @@ def _cached_document(ledger_path: Path) -> dict[str, Any] | None:
     if directory is None:
         return None
     try:
-        document = json.loads(_file_for(directory, ledger_path).read_text(encoding="utf-8"))
+        document = json.loads(read_regular(_file_for(directory, ledger_path)).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None  # a damaged cache is a miss; the next write replaces it
     return document if isinstance(document, dict) else None

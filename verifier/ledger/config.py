@@ -18,15 +18,14 @@ from verifier.model import Verdict
 from verifier.settings import PolicyOverride, Settings
 
 
-class InvalidValue(ValueError):
+class InvalidValue(SettingsError):
     """A value of the wrong type or range; the caller adds where it came from.
 
     `line` (1-based) is set when the problem is nested deeper than the key the caller knows.
     """
 
     def __init__(self, message: str, *, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
+        super().__init__(message, line=line)
 
 
 def _verdicts(value: object) -> tuple[Verdict, ...]:

@@ -13,6 +13,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from verifier.errors import LedgerError
+from verifier.ledger.edits import edited_by_hand, fingerprint, reconcile
 from verifier.model import Citation, Claim, ExtractedClaim, Status
 
 # The order keys are written in; a person's own order in an existing claim is kept.
@@ -22,25 +24,31 @@ CLAIM_KEYS = (
     "line",
     "footnote",
     "text",
+    "article_text",
     "urls",
     "citations",
+    "extracted",
     "status",
     "note",
     "accepted_for",
 )
-# Keys `extract` owns. Anything else on a claim was written by a person.
-MACHINE_KEYS = frozenset(("id", "article", "line", "footnote", "text", "urls", "citations"))
+# Keys `extract` writes. Anything else on a claim was written by a person, and so are the
+# text and urls once they no longer match the `extracted` fingerprint (see edits.py).
+MACHINE_KEYS = frozenset(
+    ("id", "article", "line", "footnote", "text", "article_text", "urls", "citations", "extracted")
+)
+_UPDATED_KEYS = ("article", "line", "footnote", "text", "article_text", "urls", "citations")
 CITATION_KEYS = ("url", "title", "author", "publisher", "accessed", "archive_url")
 REMOVE = object()
 """A change that deletes the key."""
 
 
-class FieldError(Exception):
+class FieldError(LedgerError):
+    """One field of one claim is wrong; the parser adds the file and line."""
+
     def __init__(self, field: str, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, hint=hint)
         self.field = field
-        self.message = message
-        self.hint = hint
 
 
 def optional_str(entry: Mapping[str, Any], key: str, validate: bool) -> str | None:
@@ -93,6 +101,8 @@ def claim_from_entry(entry: Mapping[str, Any], validate: bool = False) -> Claim:
     claim_id = entry.get("id")
     if validate and claim_id is not None and (not isinstance(claim_id, str) or not claim_id):
         raise FieldError("id", f"must be a string, not {claim_id!r}")
+    if validate:
+        _check_extraction_fields(entry)
     return Claim(
         id=str(claim_id) if claim_id is not None else "",
         text=str(text),
@@ -145,6 +155,21 @@ def claim_from_plain(entry: Mapping[str, Any]) -> Claim:
     )
 
 
+def _check_extraction_fields(entry: Mapping[str, Any]) -> None:
+    value = entry.get("extracted")
+    if value is not None and not (
+        isinstance(value, str) and re.fullmatch(r"[0-9a-f]{8}/[0-9a-f]{8}", value)
+    ):
+        raise FieldError(
+            "extracted",
+            f"not a fingerprint written by `verifier extract`: {value!r}",
+            hint="delete the line; `verifier extract` writes it again",
+        )
+    article_text = entry.get("article_text")
+    if article_text is not None and not isinstance(article_text, str):
+        raise FieldError("article_text", f"must be a string, not {article_text!r}")
+
+
 def _accepted_for(entry: Mapping[str, Any], validate: bool) -> str | None:
     value = optional_str(entry, "accepted_for", validate)
     if validate and value is not None and not re.fullmatch(r"[0-9a-f]{8}/[0-9a-f]{8}", value):
@@ -195,6 +220,8 @@ def is_extracted(entry: Mapping[str, Any]) -> bool:
 def has_human_fields(entry: Mapping[str, Any]) -> bool:
     if entry.get("status") not in (None, Status.OPEN.value):
         return True
+    if edited_by_hand(entry):
+        return True
     if entry.get("note"):
         return True
     return any(key not in MACHINE_KEYS and key not in ("status", "note") for key in entry)
@@ -221,14 +248,22 @@ def machine_values(extracted: ExtractedClaim) -> dict[str, Any]:
     rows = _citation_rows(extracted)
     if rows:
         values["citations"] = rows
+    values["extracted"] = fingerprint(extracted.text, extracted.urls)
     return values
 
 
-def machine_changes(plain: Mapping[str, Any], extracted: ExtractedClaim) -> dict[str, object]:
-    """The machine-owned fields of an entry that differ from what extraction found."""
+def machine_changes(
+    plain: Mapping[str, Any], extracted: ExtractedClaim
+) -> tuple[dict[str, object], str | None]:
+    """The fields of an entry to change for what extraction found, keeping a person's edits
+    of text and URLs (edits.py), and a warning when the kept text differs from the article."""
     wanted = machine_values(extracted)
+    reconciled = reconcile(plain, extracted.text, extracted.urls)
+    wanted["text"], wanted["urls"] = reconciled.text, reconciled.urls
+    if reconciled.article_text is not None:
+        wanted["article_text"] = reconciled.article_text
     changes: dict[str, object] = {}
-    for key in ("article", "line", "footnote", "text", "urls", "citations"):
+    for key in (*_UPDATED_KEYS, "extracted"):
         current = plain.get(key)
         if key == "footnote" and current is not None:
             current = str(current)
@@ -237,7 +272,7 @@ def machine_changes(plain: Mapping[str, Any], extracted: ExtractedClaim) -> dict
                 changes[key] = REMOVE
         elif key not in plain or current != wanted[key]:
             changes[key] = wanted[key]
-    return changes
+    return changes, reconciled.warning
 
 
 def ruamel_value(key: str, value: object) -> object:

@@ -11,6 +11,12 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def short_hash(text: str) -> str:
+    """8 hex digits of a SHA-1: the parts of the fingerprints claims.yaml keeps (acceptances,
+    extractions), short enough to read, long enough never to collide by chance in one claim."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
 def claim_id(article: str | None, text: str) -> str:
     """The id `extract` gives a claim: "c-" and 6 hex digits of a hash of article and text."""
     key = f"{article or ''}\n{normalize_text(text)}"

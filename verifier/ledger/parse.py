@@ -99,13 +99,10 @@ def reparse(path: Path, text: str, previous: Mapping[str, Any]) -> dict[str, Any
     claims list moved or was re-indented, anchors or tags, any validation error): the
     caller then runs `parse`, which also gives exact error lines.
     """
-    try:
-        old_layout = previous["layout"]
-        dash_column = int(old_layout["indent"][0])
-        old_blocks = list(previous["blocks"])
-        old_claims = list(previous["claims"])
-    except (KeyError, TypeError, ValueError, IndexError):
-        return None
+    old_layout = previous["layout"]  # cache.well_formed has checked the shape
+    dash_column = int(old_layout["indent"][0])
+    old_blocks = list(previous["blocks"])
+    old_claims = list(previous["claims"])
     if old_layout.get("claims_line") is None or len(old_blocks) != len(old_claims):
         return None
     if _CONTEXTUAL.search(text):

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier import __version__
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 from verifier.kvstore import KeyValueStore
 from verifier.ledger import cache as ledger_cache
 from verifier.ledger.ids import normalize_text
@@ -167,7 +167,7 @@ def last_run_stats(ledger_path: Path) -> dict[str, Any] | None:
     if directory is None:
         return None
     try:
-        stats = json.loads((directory / STATS_FILE).read_text(encoding="utf-8"))
+        stats = json.loads(read_regular(directory / STATS_FILE).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
     return stats if isinstance(stats, dict) else None

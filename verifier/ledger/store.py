@@ -26,7 +26,7 @@ from typing import Any
 
 from verifier.batch import paused_garbage_collection
 from verifier.errors import LedgerError
-from verifier.files import write_atomically
+from verifier.files import open_regular_file, read_regular, write_atomically
 from verifier.ledger import cache
 from verifier.ledger import parse as parsing
 from verifier.ledger.emit import Indent, entry_lines
@@ -42,14 +42,15 @@ from verifier.ledger.entries import (
 )
 from verifier.ledger.ids import normalize_text, unique_claim_id
 from verifier.ledger.text import is_filler, plain, round_trip_yaml, shift_dash, split_lines
-from verifier.model import Claim, Extraction, Status
+from verifier.model import Claim, Extraction, ExtractionWarning, Status
 from verifier.settings import DEFAULT_FAIL_ON, Settings
 
 __all__ = ["Ledger", "MergeSummary"]
 
 _HEADER = """\
 # claims.yaml: the reviewable ledger of footnoted claims.
-# `verifier extract` adds and updates claims and keeps your comments, `status` and `note`.
+# `verifier extract` adds and updates claims, keeping your comments, `status`, `note`,
+# the URLs you add and the text you reword.
 # `verifier accept ID --note ...` silences a finding until the claim or its source changes.
 """
 _EMPTY_CLAIMS = re.compile(r"^(?P<key>\s*claims:)[ \t]*(?:\[[ \t]*\]|null|~)?(?P<rest>[ \t]*#.*)?$")
@@ -66,6 +67,8 @@ class MergeSummary:
     kept: tuple[str, ...] = ()
     """No longer found in the article, but kept because a person wrote on them."""
     unchanged: int = 0
+    warnings: tuple[ExtractionWarning, ...] = ()
+    """Claims whose text a person edited differ from the article (claims.yaml lines)."""
 
     @property
     def changed(self) -> bool:
@@ -128,7 +131,8 @@ class Ledger:
         try:
             # Bytes decoded by hand: read_text would turn CRLF into LF and the rewrite
             # would change every line of a file saved on Windows.
-            text = path.read_bytes().decode("utf-8")
+            with open_regular_file(path, error=LedgerError) as handle:
+                text = handle.read().decode("utf-8")
         except FileNotFoundError:
             raise LedgerError("file not found", path=str(path)) from None
         except UnicodeDecodeError as error:
@@ -139,13 +143,14 @@ class Ledger:
             raise LedgerError(f"cannot read: {error.strerror}", path=str(path)) from None
         key = cache.content_key(text)
         cached = cache.read(path, key)
-        if cached is not None:
-            try:
-                return cls._from_payload(path, text, cached)
-            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-                pass  # written by another version of the layout: parse afresh below
+        if cached is not None and cache.well_formed(cached):
+            return cls._from_payload(path, text, cached)
         previous = cache.read_latest(path)
-        reparsed = parsing.reparse(path, text, previous) if previous is not None else None
+        reparsed = (
+            parsing.reparse(path, text, previous)
+            if previous is not None and cache.well_formed(previous)
+            else None
+        )
         if reparsed is not None:
             cache.write(path, key, reparsed)
             return cls._from_payload(path, text, reparsed)
@@ -336,7 +341,9 @@ class Ledger:
 
         by_text: dict[str, deque[_Entry]] = defaultdict(deque)
         for entry in candidates:
-            by_text[normalize_text(entry.plain["text"])].append(entry)
+            # A claim whose text a person reworded is found by the article's sentence.
+            as_in_article = entry.plain.get("article_text") or entry.plain["text"]
+            by_text[normalize_text(as_in_article)].append(entry)
         for position, extracted in enumerate(found):
             queue = by_text.get(normalize_text(extracted.text))
             if queue:
@@ -356,17 +363,20 @@ class Ledger:
                     used.add(id(footnote_match))
 
         updated: list[str] = []
+        notes: dict[str, str] = {}
         unchanged = 0
         for position, extracted in enumerate(found):
             matched = matches[position]
             if matched is None:
                 continue
-            changes = machine_changes(matched.plain, extracted)
+            changes, note = machine_changes(matched.plain, extracted)
             if changes:
                 self._rewrite(matched, changes)
                 updated.append(str(matched.plain["id"]))
             else:
                 unchanged += 1
+            if note is not None:
+                notes[str(matched.plain["id"])] = note
 
         gone = [entry for entry in candidates if id(entry) not in used]
         kept = [str(entry.plain["id"]) for entry in gone if has_human_fields(entry.plain)]
@@ -389,6 +399,7 @@ class Ledger:
                 matches[position] = self._insert(at, {"id": new_id, **machine_values(extracted)})
                 added.append(new_id)
 
+        lines = self.field_lines("text") if notes else {}
         summary = MergeSummary(
             article=article,
             added=tuple(added),
@@ -396,6 +407,10 @@ class Ledger:
             removed=tuple(removed),
             kept=tuple(kept),
             unchanged=unchanged,
+            warnings=tuple(
+                ExtractionWarning(self.path.name, lines[claim_id], f"claim {claim_id}: {note}")
+                for claim_id, note in notes.items()
+            ),
         )
         if summary.changed:
             self._dirty = True
@@ -506,7 +521,7 @@ class Ledger:
     def _check_unchanged_on_disk(self) -> None:
         """Refuse to overwrite edits someone saved while this run was working."""
         try:
-            on_disk: str | None = self.path.read_bytes().decode("utf-8")
+            on_disk: str | None = read_regular(self.path).decode("utf-8")
         except FileNotFoundError:
             on_disk = None
         except (OSError, UnicodeDecodeError):

@@ -6,16 +6,18 @@ INTERFACE:
         Never returns Verdict.UNAVAILABLE (that is decided before matching).
     Source.prepare(text) + analyse(claim, source) -> Analysis
         The same, reusing one prepared source for many claims; exposes the features.
+    score_records(lines: Iterable[str | bytes], warn=None) -> Iterator[dict | RecordError]
+        `verifier score`: JSONL {"id", "claim", "source"} lines -> output dicts, or an
+        errors.RecordError(line=N, record_id) for a malformed line, and the batch goes on
+        (error_record(error) is its output line); a claim over MAX_CLAIM_CHARS is cut and
+        warn(line, message) told.
     SourcePool().assess(claim, source) -> model.Assessment
         `assess`, each page prepared once while it is among the most recently used.
-    score_records(lines: Iterable[str]) -> Iterator[dict]
-        `verifier score`: JSONL {"id", "claim", "source"} lines -> output dicts;
-        raises errors.InputError(line=N) on a malformed line.
 """
 
 from verifier.match.matcher import Analysis, analyse, assess
 from verifier.match.pool import SourcePool
-from verifier.match.records import assessment_record, score_records
+from verifier.match.records import assessment_record, error_record, score_records
 from verifier.match.source import Source
 
 __all__ = [
@@ -25,5 +27,6 @@ __all__ = [
     "analyse",
     "assess",
     "assessment_record",
+    "error_record",
     "score_records",
 ]

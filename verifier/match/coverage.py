@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from verifier.match.dates import DateMention, years_of
 from verifier.match.mentions import Mentions
 from verifier.match.passages import Retrieval
-from verifier.match.quantities import DateMention, NumberMention, years_of
+from verifier.match.quantities import NumberMention
 from verifier.match.subjects import Subject
 from verifier.match.tokens import Token
 
@@ -93,8 +94,8 @@ def _value_backed(content: Sequence[Token], mentions: Mentions) -> tuple[int, in
                 value_words |= 1 << index
     backed: list[tuple[int, int, bool]] = []
     for number in mentions.claim_numbers:
-        if any(number.matches(other) for other in mentions.page[1]):
-            in_evidence = any(number.matches(other) for other in mentions.window[1])
+        if any(number.near(other) for other in mentions.page[1]):
+            in_evidence = any(number.near(other) for other in mentions.window[1])
             backed.append((number.start, number.end, in_evidence))
     years = years_of(mentions.page[0])
     for date in mentions.claim_dates:

@@ -39,7 +39,9 @@ NOTHING_BACKED = Grounds(0, 0.0, 0.0, 0, False)
 
 def decide(score: float, grounds: Grounds, model: MatchModel) -> Verdict:
     """The verdict for a claim scored `score` on these grounds (never UNAVAILABLE)."""
-    if grounds.conflicts and grounds.anchored_coverage >= model.contradiction_min_coverage:
+    # (A share summed from word weights may fall short of 1.0 by a rounding.)
+    anchored = grounds.anchored_coverage + 1e-9 >= model.contradiction_min_coverage
+    if grounds.conflicts and anchored:
         return Verdict.CONTRADICTED
     threshold = (
         model.excerpt_supported_threshold if grounds.brief_source else model.supported_threshold

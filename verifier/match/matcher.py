@@ -10,16 +10,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from verifier.batch import paused_garbage_collection
 from verifier.match.alignment import align
 from verifier.match.coverage import Masks, cover, mask_of, weight
+from verifier.match.dates import MONTHS, DateMention, find_dates
 from verifier.match.decide import NOTHING_BACKED, Grounds, decide
 from verifier.match.features import BRIEF_SOURCE_UNITS, Features, build
 from verifier.match.finders import FINDERS, Context, Finder, discrepancies
+from verifier.match.long_claims import combine, split_long
 from verifier.match.mentions import gather
 from verifier.match.passages import Retrieval, retrieve
 from verifier.match.predicates import PredicateComparison, predicates
 from verifier.match.predicates import compare as compare_predicates
-from verifier.match.quantities import MONTHS, DateMention, find_dates
 from verifier.match.scoring import MatchModel, packaged_model
 from verifier.match.source import Source
 from verifier.match.spans import longest_unsupported, unsupported_spans, whole_claim
@@ -56,8 +58,27 @@ def analyse(
     finders: Sequence[Finder] = FINDERS,
 ) -> Analysis:
     """`assess` with its features exposed (for fitting and benchmarks); `finders` are the
-    discrepancy finders to run (all by default)."""
+    discrepancy finders to run (all by default).
+
+    A claim of more than MAX_PIECE_WORDS words is judged a piece at a time (whole sentences
+    where it has them), so the cost stays linear in its length (long_claims.py)."""
     model = model or packaged_model()
+    pieces = split_long(claim)
+    if len(pieces) == 1:
+        return _analyse(claim, source, model, finders)
+    # The pieces' words and flags stay alive until combined: with the collector running, each
+    # full collection would walk them all again, and the cost would grow with the square.
+    with paused_garbage_collection():
+        parts = [
+            (start, _analyse(claim[start:end], source, model, finders)) for start, end in pieces
+        ]
+    assessment, content = combine(parts)
+    # The features and grounds shown are the weakest piece's: the one that decided.
+    weakest = min((analysis for _, analysis in parts), key=lambda a: a.assessment.score)
+    return Analysis(assessment, weakest.features, weakest.grounds, content)
+
+
+def _analyse(claim: str, source: Source, model: MatchModel, finders: Sequence[Finder]) -> Analysis:
     claim_tokens = tokenize(claim)
     claim_dates = find_dates(claim)
     content = [t for t in claim_tokens if t.norm not in STOPWORDS or _is_month(t, claim_dates)]
@@ -83,6 +104,7 @@ def analyse(
         mentions=mentions,
         subject=subject,
         definition=_definition(claim, claim_tokens, content, masks.window, window_tokens, source),
+        passages=(retrieval.window, *retrieval.passages),
     )
     flags = discrepancies(context, finders)
     signals, odds, unbacked = _unbacked_words(

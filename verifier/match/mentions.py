@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import TypeVar
 
+from verifier.match.dates import DateMention
 from verifier.match.passages import Retrieval
-from verifier.match.quantities import DateMention, NumberMention, find_numbers
+from verifier.match.quantities import NumberMention, find_numbers
 from verifier.match.source import Source
 
 

@@ -1,88 +1,53 @@
-"""Numbers and dates found in text, as comparable values with their character spans.
+"""Quantities found in text: a value, its magnitude and its unit, as an interval.
 
-"1.5 million" and "1,500,000" are both 1500000; "2%" and "two per cent" are both 2 percent;
-"26 June 1980", "June 26th, 1980" and "1980-06-26" are the same date, and "June 1980" is a
-less specific mention of it (compatible, not conflicting).
+"1.5 million", "1,500,000" and "1.5m" are the same value; "$42m" is 42 million US dollars;
+"100 km" is 62.1 miles; "2%" and "two per cent" are 2 percent. A figure stands for the
+interval its writing allows:
+
+- a bare figure covers half a unit of its last significant digit, at most ROUNDING_SHARE
+  of its value: "1.5 million" covers 1.45-1.55 million, "2 million" 1.9-2.1 million;
+- "about", "around", "nearly" widen that to APPROXIMATION of the value;
+- "more than", "at least", "fewer than", "up to" open it on one side; "four other players"
+  counts at least four; "10 to 20", "between 10 and 20" is the range.
+
+Two quantities in the same role relate in one of four ways (`relate`): the source's lies
+inside the claim's (backed); they cannot overlap (a conflict), unless they are within
+DRIFT_SHARE of each other (a rounding a reviewer should see); or they overlap without the
+one lying inside the other (open: neither backed nor contradicted). Currencies are never
+converted: "42 million dollars" against "42 million euros" is a conflict; lengths, masses,
+areas and durations are ("100 km" is backed by "62 miles").
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
+from enum import Enum
 
+from verifier.match.dates import MONTHS, DateMention, find_dates
 from verifier.match.tokens import fold, normalise, word_list
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<{0}>January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"  # noqa: E501
-_DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<{0}>1[0-9]\d\d|20\d\d)"
-_DECADE_WORDS = {
-    word: tens * 10
-    for tens, word in enumerate(
-        ("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties"),
-        start=2,
-    )
-}
-_DECADE_WORDS["nineties"] = 90
-_DATE_PATTERNS = [
-    # 1980-06-26
-    # 1980-06-26, also as a timestamp: 2018-07-28T22:15:40
-    re.compile(r"\b(?P<y>1[0-9]\d\d|20\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:\b|(?=T\d))"),
-    # 26 June 1980, 26 June, 26th of June 1980
-    re.compile(
-        r"\b"
-        + _DAY.format("d")
-        + r"\s+(?:of\s+)?"
-        + _MONTH.format("mn")
-        + r"(?:\s*,?\s*"
-        + _YEAR.format("y")
-        + r")?\b",
-        re.IGNORECASE,
-    ),
-    # June 26, 1980; June 26th , 1980; June 1980; June
-    re.compile(
-        r"\b"
-        + _MONTH.format("mn")
-        + r"(?:\s+"
-        + _DAY.format("d")
-        + r"(?![\d,.]*\d{3}))?(?:\s*,?\s*"
-        + _YEAR.format("y")
-        + r")?\b",
-        re.IGNORECASE,
-    ),
-    # 2018-19, 2018\u201319: a season or academic year, its second year cut to two digits
-    re.compile(r"\b" + _YEAR.format("y") + r"[-\u2013/](?P<y2>\d\d)(?![\d\u2013-])"),
-    re.compile(r"\b" + _YEAR.format("y") + r"(?P<decade>s|\s?['\u2019]s)?\b"),
-    # the fifties, the nineteen-fifties (the twentieth century unless the century is written)
-    re.compile(
-        r"\b(?:the|early|mid|late)[\s-]+(?P<century>nineteen[\s-]|eighteen[\s-])?(?P<dw>"
-        + "|".join(_DECADE_WORDS)
-        + r")\b",
-        re.IGNORECASE,
-    ),
-]
+ROUNDING_SHARE = 0.05
+"""The most a bare figure's rounding may cover, as a share of its value."""
+APPROXIMATION = 0.1
+"""How far "about 500" may be from the stated value, as a share of it."""
+DRIFT_SHARE = 0.05
+"""Values outside each other's rounding but this close (as a share of the claim's value) are
+a rounding drift, not a conflict: "1.5 million" against "1.57 million"."""
+
+
+class Relation(Enum):
+    """How a source quantity stands to a claim quantity in the same role."""
+
+    BACKED = "backed"
+    CONFLICT = "conflict"
+    DRIFT = "drift"
+    OPEN = "open"
+
 
 _SCALES = {
+    "hundred": 1e2,
     "thousand": 1e3,
     "million": 1e6,
     "millions": 1e6,
@@ -90,6 +55,7 @@ _SCALES = {
     "billions": 1e9,
     "trillion": 1e12,
     "bn": 1e9,
+    "mn": 1e6,
     "m": 1e6,
     "k": 1e3,
 }
@@ -106,218 +72,362 @@ _WORD_VALUES.update(
     {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
 )
 _WORD_VALUES.update({"ninety": 90, "hundred": 100, "dozen": 12})
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit of measure: what it measures and its size in that dimension's base unit (None
+    for a currency: currencies are not converted)."""
+
+    name: str
+    dimension: str
+    factor: float | None
+
+
+_UNIT_GROUPS: tuple[tuple[str, str, float | None, str], ...] = (
+    # name, dimension, factor to the base unit, written forms (lower case)
+    ("USD", "currency", None, "$ us$ usd dollar dollars us-dollars"),
+    ("AUD", "currency", None, "a$ aud"),
+    ("CAD", "currency", None, "c$ cad"),
+    ("EUR", "currency", None, "€ eur euro euros"),
+    ("GBP", "currency", None, "£ gbp sterling"),
+    ("JPY", "currency", None, "¥ jpy yen"),
+    ("CNY", "currency", None, "cny yuan renminbi rmb"),
+    ("INR", "currency", None, "₹ inr rupee rupees"),
+    ("CHF", "currency", None, "chf franc francs"),
+    ("km", "length", 1000.0, "km kilometre kilometres kilometer kilometers"),
+    ("metre", "length", 1.0, "metre metres meter meters"),
+    ("cm", "length", 0.01, "cm centimetre centimetres centimeter centimeters"),
+    ("mm", "length", 0.001, "mm millimetre millimetres millimeter millimeters"),
+    ("mile", "length", 1609.344, "mi mile miles"),
+    ("foot", "length", 0.3048, "ft foot feet"),
+    ("inch", "length", 0.0254, "in. inch inches"),
+    ("yard", "length", 0.9144, "yd yard yards"),
+    ("kg", "mass", 1.0, "kg kilogram kilograms kilogramme kilogrammes kilo kilos"),
+    ("gram", "mass", 0.001, "g gram grams gramme grammes"),
+    ("tonne", "mass", 1000.0, "tonne tonnes ton tons t"),
+    ("lb", "mass", 0.45359237, "lb lbs pound pounds"),
+    ("ounce", "mass", 0.028349523125, "oz ounce ounces"),
+    ("km2", "area", 1e6, "km2 km² sq-km square-kilometres square-kilometers"),
+    ("mi2", "area", 2589988.110336, "sq-mi square-miles square-mile"),
+    ("hectare", "area", 1e4, "ha hectare hectares"),
+    ("acre", "area", 4046.8564224, "acre acres"),
+    ("hour", "time", 1 / 24, "hour hours hr hrs"),
+    ("day", "time", 1.0, "day days"),
+    ("week", "time", 7.0, "week weeks"),
+    ("month", "time", 30.436875, "month months"),
+    ("year", "time", 365.2425, "year years yr yrs"),
+    ("decade", "time", 3652.425, "decade decades"),
+    ("century", "time", 36524.25, "century centuries"),
+)
+UNITS = {
+    form: Unit(name, dimension, factor)
+    for name, dimension, factor, forms in _UNIT_GROUPS
+    for form in forms.split()
+}
+"""Written form (lower case, spaces as hyphens) -> unit."""
+
+_PREFIX = re.compile(
+    r"(?:(?P<prefix>(?:US|A|C)\$|\$|€|£|¥|₹|(?:USD|EUR|GBP|JPY|CNY|INR|CHF|AUD|CAD)\s?)\s?)$"
+)
+"""A currency written before the figure ("$42m", "US$ 5", "EUR 12"), matched backwards."""
+_PREFIX_ENDS = frozenset("$€£¥₹DRPYF")
+"""The characters a currency before a figure ends in (a cheap test before the search)."""
+_SUFFIX = re.compile(
+    r"[\s-]*(?P<unit>"
+    + "|".join(
+        sorted(
+            (form.replace("-", r"[\s-]") for form in UNITS if form[:1].isalpha() and form != "in."),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?:\s*sterling\b)?(?![\w²])",
+    re.IGNORECASE,
+)
+"""A unit written after the figure ("100 km", "42 million euros"), matched at its end."""
 _NUMBER = re.compile(
     # Not inside identifiers: "MS-06", "F-16", "B52", "v2.1".
-    r"(?<![\w.])(?<![A-Za-z]-)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+    r"(?<![\w.])(?<![A-Za-z]-)"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
     r"(?:zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred|dozen))"
-    r"(?:st|nd|rd|th)?"
-    r"(?:\s*(?P<scale>thousand|millions?|billions?|trillion|bn|m|k)\b)?"
-    r"(?:\s*(?P<percent>%|per\s*cent\b|percent\b))?"
-    r"(?![\w])",
+    r"(?P<ordinal>st|nd|rd|th)?"
+    r"(?:\s*(?P<scale>hundred|thousand|millions?|billions?|trillion|bn|mn|m|k)\b)?"
+    r"(?:\s*(?P<percent>%|per\s*cent\b|percent(?:age\s+points?)?\b))?"
+    r"(?![\w²])",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class DateMention:
-    """A date as written; fields the text leaves out are None ("June 1980": day None)."""
-
-    start: int
-    end: int
-    year: int | None
-    month: int | None
-    day: int | None
-    decade: bool = False
-    """"the 1990s": `year` is the decade's first year and stands for any of its ten."""
-
-    def _same_year(self, other: DateMention) -> bool | None:
-        """Whether the years agree (a decade agrees with each of its years); None when
-        either mention leaves the year out."""
-        if self.year is None or other.year is None:
-            return None
-        if self.decade or other.decade:
-            wide, narrow = (self, other) if self.decade else (other, self)
-            assert wide.year is not None and narrow.year is not None
-            return wide.year <= narrow.year < wide.year + 10 and (
-                not narrow.decade or narrow.year == wide.year
-            )
-        return self.year == other.year
-
-    def compatible_with(self, other: DateMention) -> bool:
-        """True when no field both mentions give differs."""
-        return self._same_year(other) is not False and all(
-            mine is None or theirs is None or mine == theirs
-            for mine, theirs in ((self.month, other.month), (self.day, other.day))
-        )
-
-    def backed_by(self, other: DateMention) -> bool:
-        """True when `other` states at least everything this mention states, identically
-        ("the 1990s" is stated by "1994"; "1994" is not by "the 1990s")."""
-        if self.year is not None and other.year is None:
-            return False
-        if self.year is not None and not self._same_year(other):
-            return False
-        if self.year is not None and other.decade and not self.decade:
-            return False
-        return all(
-            mine is None or mine == theirs
-            for mine, theirs in ((self.month, other.month), (self.day, other.day))
-        )
-
-    def backed_in(self, others: list[DateMention], years: frozenset[int]) -> bool:
-        """Backed by one of `others`, where a day and month written without a year ("died on
-        May 7") take a year the same source states elsewhere (its dateline, "May 10, 2018"):
-        news pages rarely repeat the year of recent events."""
-        for other in others:
-            if self.backed_by(other):
-                return True
-            if (
-                other.year is None
-                and other.day is not None
-                and self.year in years
-                and replace(self, year=None).backed_by(other)
-            ):
-                return True
-        return False
-
-
-def years_of(dates: list[DateMention]) -> frozenset[int]:
-    """The years the given mentions state."""
-    return frozenset(date.year for date in dates if date.year is not None)
+_PARTS = re.compile(r"\s+(?:other|more|additional|further)\b", re.IGNORECASE)
+"""'four other players': a part of a larger count, which it bounds from below."""
+_RANGE_JOIN = re.compile(r"\s*(?:-|\u2013|\u2014|to|and)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class NumberMention:
-    """A quantity as written, with the value it denotes (scale words and percent applied)."""
+    """A quantity as written: its value (scale words applied), unit and the interval it covers."""
 
     start: int
     end: int
     value: float
     percent: bool
     precision: float
-    """The rounding the text implies: "1.5 million" -> 100000, "12" -> 1."""
+    """The place of the last significant digit written: "1.5 million" -> 100000, "12" -> 1,
+    "1,500,000" -> 100000."""
     bound: str = ""
     """How the text bounds the value: "" exact, ">" ("more than"), ">=" ("at least"), "<"
     ("less than"), "<=" ("up to"), "~" ("about")."""
+    unit: str | None = None
+    """A written form known to UNITS ("km", "$", "euros"), None for a bare count."""
+    upper: float | None = None
+    """The upper end of a range ("10 to 20": value 10, upper 20)."""
+
+    @property
+    def measure(self) -> Unit | None:
+        return UNITS.get(self.unit) if self.unit is not None else None
+
+    def interval(self, factor: float = 1.0) -> tuple[float, float]:
+        """The values the writing allows, times `factor` (a unit's size)."""
+        value = self.value * factor
+        top = (self.upper if self.upper is not None else self.value) * factor
+        rounding = self.precision * factor / 2
+        if self.bound == "~":
+            slack = max(rounding, APPROXIMATION * abs(value))
+        else:
+            slack = min(rounding, ROUNDING_SHARE * abs(value))
+        tiny = 1e-9 * max(abs(value), 1.0)
+        if self.bound == ">":
+            return value + tiny, math.inf
+        if self.bound == ">=":
+            return value - tiny, math.inf
+        if self.bound == "<":
+            return -math.inf, value - tiny
+        if self.bound == "<=":
+            return -math.inf, value + tiny
+        return value - slack - tiny, top + slack + tiny
+
+    def stated(self, factor: float = 1.0) -> tuple[float, float]:
+        """What a source stating this figure says: the value itself when written exactly."""
+        if not self.bound and self.upper is None:
+            return self.value * factor, self.value * factor
+        return self.interval(factor)
 
     def matches(self, other: NumberMention) -> bool:
-        """True when `other` backs this mention: the same value at this mention's precision,
-        or, for a bounded claim ("more than 100,000"), a value inside the bound."""
-        if self.percent != other.percent and self.percent:
-            return False
-        equal = abs(self.value - other.value) < 1e-9 * max(1.0, abs(self.value))
-        if self.bound and other.bound == self.bound and equal:
-            return True
-        if self.bound in (">", ">="):
-            above = other.value > self.value or (self.bound == ">=" and equal)
-            return above and other.bound in ("", ">", ">=")
-        if self.bound in ("<", "<="):
-            below = other.value < self.value or (self.bound == "<=" and equal)
-            return below and other.bound in ("", "<", "<=")
-        if self.bound == "~" and abs(self.value - other.value) <= APPROXIMATION * abs(self.value):
-            return True
-        if equal:
-            return True
-        return self.precision > 1 and abs(self.value - other.value) <= self.precision / 2
+        """True when `other` backs this mention (see `relate`)."""
+        return relate(self, other) is Relation.BACKED
+
+    def near(self, other: NumberMention) -> bool:
+        """True when `other` backs this mention or differs from it by a rounding: the claim
+        states the source's figure, with a drift flag to show where it differs."""
+        return relate(self, other) in (Relation.BACKED, Relation.DRIFT)
 
 
-APPROXIMATION = 0.1
-"""How far "about 500" may be from the stated value."""
-
-_BOUNDS = [
-    (
-        re.compile(
-            r"\b(?:more|greater|higher|larger|bigger)\s+than\s+$|\b(?:over|above|exceeding)\s+$"
-            r"|\bin\s+excess\s+of\s+$|\bupwards\s+of\s+$",
-            re.IGNORECASE,
-        ),
-        ">",
-    ),
-    (re.compile(r"\bat\s+least\s+$|\bno\s+(?:fewer|less)\s+than\s+$", re.IGNORECASE), ">="),
-    (
-        re.compile(r"\b(?:less|fewer|lower)\s+than\s+$|\b(?:under|below)\s+$", re.IGNORECASE),
-        "<",
-    ),
-    (re.compile(r"\bat\s+most\s+$|\bup\s+to\s+$|\bno\s+more\s+than\s+$", re.IGNORECASE), "<="),
-    (
-        re.compile(
-            r"\b(?:about|around|approximately|roughly|nearly|almost|some|circa|approx\.?|c\.)\s+$",
-            re.IGNORECASE,
-        ),
-        "~",
-    ),
-]
+def relate(claim: NumberMention, source: NumberMention) -> Relation:
+    """How the source quantity stands to the claim's, were they in the same role."""
+    if claim.percent != source.percent:
+        return Relation.OPEN  # a share and a count measure different things
+    factors = _factors(claim.measure, source.measure)
+    if factors is None:
+        return Relation.OPEN  # a length and a mass: different roles
+    if isinstance(factors, Relation):
+        return factors
+    mine = claim.interval(factors[0])
+    theirs = source.stated(factors[1])
+    if mine[0] <= theirs[0] and theirs[1] <= mine[1]:
+        return Relation.BACKED
+    if theirs[1] < mine[0] or mine[1] < theirs[0]:
+        exact = claim.bound in ("", "~") and source.bound in ("", "~")
+        mine_value, theirs_value = claim.value * factors[0], source.value * factors[1]
+        if exact and abs(mine_value - theirs_value) <= DRIFT_SHARE * abs(mine_value):
+            return Relation.DRIFT
+        return Relation.CONFLICT
+    return Relation.OPEN
 
 
-def _bound_before(text: str, start: int) -> str:
-    before = text[max(0, start - 24) : start]
-    for pattern, bound in _BOUNDS:
-        if pattern.search(before):
-            return bound
-    return ""
+def _factors(mine: Unit | None, theirs: Unit | None) -> tuple[float, float] | Relation | None:
+    """Each side's factor to a common base; a Relation when the units alone decide; None when
+    the two measure different things."""
+    if mine is None or theirs is None:
+        return 1.0, 1.0  # a figure without its unit: compared as written
+    if mine.dimension != theirs.dimension:
+        return None
+    if mine.factor is None or theirs.factor is None:
+        # Currencies: the same one compares by value, another is another amount.
+        return (1.0, 1.0) if mine.name == theirs.name else Relation.CONFLICT
+    return mine.factor, theirs.factor
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Dates in `text`, most specific first where mentions overlap."""
-    found: list[DateMention] = []
-    taken = bytearray(len(text))  # 1 where an earlier, more specific pattern matched
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            span = match.span()
-            if 1 in taken[span[0] : span[1]]:
+def find_numbers(text: str, dates: list[DateMention] | None = None) -> list[NumberMention]:
+    """Quantities in `text` outside the given date spans (years are dates, not counts)."""
+    in_date = bytearray(len(text))
+    for date in find_dates(text) if dates is None else dates:
+        in_date[date.start : date.end] = b"\x01" * (date.end - date.start)
+    found: list[NumberMention] = []
+    for match in _NUMBER.finditer(text):
+        if 1 in in_date[match.start("num") : match.end("num")]:
+            continue
+        mention = _mention(text, match)
+        if mention is not None:
+            found.append(mention)
+    return _ranges(text, found)
+
+
+def _mention(text: str, match: re.Match[str]) -> NumberMention | None:
+    raw = fold(match.group("num"))
+    start, end = match.span()
+    before = (
+        _PREFIX.search(text, max(start - 6, 0), start)
+        if text[max(start - 2, 0) : start].rstrip()[-1:] in _PREFIX_ENDS
+        else None
+    )
+    prefix = before.group("prefix") if before is not None else None
+    if before is not None and not text[before.start() - 1 : before.start()].isalnum():
+        start = before.start()
+    elif before is not None:
+        prefix = None  # "A$" inside a word is no currency
+    after = _SUFFIX.match(text, end) if text[end : end + 2].lstrip(" -")[:1].isalpha() else None
+    unit = after.group("unit") if after is not None else None
+    if after is not None:
+        end = after.end()
+    scale_word = match.group("scale")
+    if raw in _WORD_VALUES:
+        value, precision = _WORD_VALUES[raw], 1.0
+    else:
+        digits = raw.replace(",", "")
+        value = float(digits)
+        whole, _, decimals = digits.partition(".")
+        if decimals:
+            precision = 10.0 ** -len(decimals)
+        else:
+            precision = 10.0 ** (len(whole) - len(whole.rstrip("0"))) if value else 1.0
+    if scale_word:
+        folded = fold(scale_word)
+        if folded in ("m", "k") and raw in _WORD_VALUES:
+            return None  # "two m" is no quantity
+        if folded == "m" and not prefix and _metres(text, match):
+            unit, scale_word = "metre", None
+        if scale_word:
+            scale = _SCALES[fold(scale_word)]
+            value *= scale
+            precision *= scale
+    written_unit = _unit_form(prefix, unit, text[start:end], scale_word)
+    if match.group("ordinal"):
+        written_unit = None  # "the 15th century" is a time, not fifteen centuries
+    percent = match.group("percent") is not None
+    bound, start = _bound_before(text, start)
+    if not bound and _PARTS.match(text, end):
+        bound = ">="  # "four other players": at least four
+    return NumberMention(start, end, value, percent, precision, bound, written_unit)
+
+
+_MEASURED = re.compile(r"\s*(?:tall|high|long|wide|deep|thick|above|below|in\s+\w+)\b", re.I)
+
+
+def _metres(text: str, match: re.Match[str]) -> bool:
+    """ "5 m" and "1.9m tall" are metres; "1.5m containers" is a million (the short form of
+    news copy, written against the figure)."""
+    spaced = match.start("scale") > match.end("ordinal" if match.group("ordinal") else "num")
+    return spaced or _MEASURED.match(text, match.end("scale")) is not None
+
+
+def _unit_form(
+    prefix: str | None, suffix: str | None, written: str, scale_word: str | None
+) -> str | None:
+    """The written form of the mention's unit as UNITS keys it ("$", "km", "pound")."""
+    if suffix:
+        form = re.sub(r"[\s-]+", "-", fold(suffix))
+        if form in ("pound", "pounds") and (scale_word or "sterling" in fold(written)):
+            return "£"  # "42 million pounds", "pounds sterling": money, not weight
+        return form if form in UNITS else None
+    if prefix:
+        form = fold(prefix.strip())
+        return form if form in UNITS else None
+    return None
+
+
+def _ranges(text: str, found: list[NumberMention]) -> list[NumberMention]:
+    """Join "10 to 20", "10-20%", "between 10 and 20" into one range mention; "from 10 to 20"
+    is a change, not a range, and stays two. A scale or unit written once serves both ends
+    ("5 to 10 million"). Two figures joined by a dash, the second the smaller, are a score
+    or a result ("a 4-1 win"): no quantity of anything, and left out."""
+    joined: list[NumberMention] = []
+    for mention in found:
+        previous = joined[-1] if joined else None
+        if previous is not None and _joins(text, previous, mention):
+            low = previous.value
+            if previous.unit is None and not _scaled(text, previous):
+                low *= _scale_of(text, mention)
+            if low > mention.value and _dashed(text, previous, mention):
+                joined.pop()
                 continue
-            groups = match.groupdict()
-            month = _month(groups.get("m"), groups.get("mn"))
-            day = int(groups["d"]) if groups.get("d") else None
-            year = int(groups["y"]) if groups.get("y") else None
-            decade = bool(groups.get("decade") or groups.get("dw"))
-            if groups.get("dw"):
-                century = 1800 if fold(groups.get("century") or "").startswith("eighteen") else 1900
-                year = century + _DECADE_WORDS[fold(groups["dw"])]
-            if decade and year is not None and year % 10:
-                decade = False  # "1995s" is no decade; read it as the year
-            if month is None and year is None:
+            if low <= mention.value:
+                joined[-1] = replace(
+                    previous,
+                    end=mention.end,
+                    value=low,
+                    upper=mention.value,
+                    percent=previous.percent or mention.percent,
+                    unit=previous.unit or mention.unit,
+                    precision=mention.precision,
+                )
                 continue
-            if (
-                groups.get("mn")
-                and fold(groups["mn"]) == "may"
-                and day is None
-                and year is None
-                and not _MONTH_CONTEXT.search(text, 0, span[0])
-            ):
-                continue  # the verb "may" ("in May" is the month)
-            if day is not None and not 1 <= day <= 31:
-                day = None
-            if groups.get("y2") and year is not None:
-                second = _second_year(year, int(groups["y2"]))
-                if second is None:
-                    continue
-                # Two years, each on its own digits, so either can face a page's date.
-                found.append(DateMention(span[0], span[0] + 4, year, None, None))
-                found.append(DateMention(match.start("y2"), span[1], second, None, None))
-                taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
-                continue
-            found.append(DateMention(span[0], span[1], year, month, day, decade))
-            taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
-    found.sort(key=lambda mention: mention.start)
-    return found
+        joined.append(mention)
+    return joined
 
 
-def _second_year(first: int, short: int) -> int | None:
-    """The year "19" ends in "2018-19" (the next one, or a few later); None when the digits
-    cannot continue the first year ("2018-05" is a month)."""
-    second = first - first % 100 + short
-    if second <= first:
-        second += 100
-    return second if second - first <= 3 else None
+def _joins(text: str, previous: NumberMention, mention: NumberMention) -> bool:
+    if previous.upper is not None or previous.bound not in ("", "~") or mention.bound:
+        return False
+    word = text[previous.end : mention.start].strip().lower()
+    before = text[max(previous.start - 9, 0) : previous.start].lower().rstrip()
+    if word == "and":
+        return before.endswith("between")
+    if word in ("-", "\u2013", "\u2014", "to"):
+        return not before.endswith("from") and len(text[previous.end : mention.start]) <= 4
+    return False
 
 
-_MONTH_CONTEXT = re.compile(
-    r"\b(?:in|of|since|until|till|by|from|to|through|during|early|late|mid|last|next)[\s-]+$",
+def _dashed(text: str, previous: NumberMention, mention: NumberMention) -> bool:
+    return text[previous.end : mention.start].strip() in ("-", "\u2013", "\u2014")
+
+
+_SCALE_WORD = re.compile(r"(?i)\d\s*(?:hundred|thousand|millions?|billions?|trillion|bn|mn|m|k)\b")
+
+
+def _scaled(text: str, mention: NumberMention) -> bool:
+    return _SCALE_WORD.search(text, mention.start, mention.end) is not None
+
+
+def _scale_of(text: str, mention: NumberMention) -> float:
+    """The scale word's factor in a mention ("10 million" -> 1e6), 1 without one."""
+    found = _SCALE_WORD.search(text, mention.start, mention.end)
+    if found is None:
+        return 1.0
+    word = fold(found.group()[1:].strip())
+    return _SCALES.get(word, 1.0)
+
+
+_BOUNDS = re.compile(
+    r"(?:(?P<above>\b(?:more|greater|higher|larger|bigger)\s+than|\b(?:over|above|exceeding)"
+    r"|\bin\s+excess\s+of|\bupwards\s+of)"
+    r"|(?P<least>\bat\s+least|\bno\s+(?:fewer|less)\s+than)"
+    r"|(?P<below>\b(?:less|fewer|lower)\s+than|\b(?:under|below))"
+    r"|(?P<most>\bat\s+most|\bup\s+to|\bno\s+more\s+than)"
+    r"|(?P<about>\b(?:about|around|approximately|roughly|nearly|almost|some|circa|approx\.?|c\.)))"
+    r"\s+$",
     re.IGNORECASE,
 )
+_BOUND_OF = {"above": ">", "least": ">=", "below": "<", "most": "<=", "about": "~"}
+
+
+def _bound_before(text: str, start: int) -> tuple[str, int]:
+    """The bound the words before a figure set ("more than"), and the mention's start (the
+    bound is part of what the text says: "more than 4,700")."""
+    found = _BOUNDS.search(text, max(0, start - 24), start)
+    if found is None or found.lastgroup is None:
+        return "", start
+    return _BOUND_OF[found.lastgroup], found.start()
 
 
 def find_mentions(
@@ -347,6 +457,8 @@ def index_words(mention: DateMention | NumberMention) -> set[str]:
         for scale in (1, 1e3, 1e6, 1e9, 1e12)
         if scale == 1 or mention.value >= scale
     }
+    if mention.upper is not None:
+        words |= index_words(replace(mention, value=mention.upper, upper=None))
     if mention.value % 10 == 0 and 10 <= mention.value <= 1000:
         # "50 years" may be written "five decades", "200 years" "two centuries".
         words.update(normalise(_plain(mention.value / 10**power)) for power in (1, 2))
@@ -358,53 +470,3 @@ def index_words(mention: DateMention | NumberMention) -> set[str]:
 def _plain(value: float) -> str:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return text or "0"
-
-
-def _month(number: str | None, name: str | None) -> int | None:
-    if number:
-        value = int(number)
-        return value if 1 <= value <= 12 else None
-    if name:
-        return MONTHS.get(fold(name).rstrip("."))
-    return None
-
-
-_PERIODS = re.compile(r"\s+(decades?|centuries|century)\b", re.IGNORECASE)
-
-
-def find_numbers(text: str, dates: list[DateMention] | None = None) -> list[NumberMention]:
-    """Quantities in `text` outside the given date spans (years are dates, not counts)."""
-    in_date = bytearray(len(text))
-    for date in find_dates(text) if dates is None else dates:
-        in_date[date.start : date.end] = b"\x01" * (date.end - date.start)
-    found: list[NumberMention] = []
-    for match in _NUMBER.finditer(text):
-        start, end = match.span()
-        if 1 in in_date[start:end]:
-            continue
-        raw = fold(match.group("num"))
-        if raw in _WORD_VALUES:
-            value, precision = _WORD_VALUES[raw], 1.0
-        else:
-            digits = raw.replace(",", "")
-            value = float(digits)
-            decimals = len(digits.partition(".")[2])
-            precision = 10.0**-decimals
-        scale_word = match.group("scale")
-        if scale_word:
-            scale = _SCALES[fold(scale_word)]
-            if scale_word in ("m", "k") and raw in _WORD_VALUES:
-                continue  # "two m" is not a quantity
-            value *= scale
-            precision *= scale
-        unit = _PERIODS.match(text, end)
-        if unit is not None and match.end("num") == end:  # not "the 15th century"
-            # "five decades" is 50 years, "two centuries" 200: the same span as a count of years.
-            years = 10.0 if fold(unit.group(1)).startswith("decade") else 100.0
-            value *= years
-            precision *= years
-        percent = match.group("percent") is not None
-        found.append(
-            NumberMention(start, end, value, percent, precision, _bound_before(text, start))
-        )
-    return found

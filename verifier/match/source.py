@@ -5,17 +5,62 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from verifier.match.dates import DateMention
 from verifier.match.passages import PageIndex
-from verifier.match.quantities import DateMention, NumberMention, find_mentions, index_words
-from verifier.match.tokens import Token, fold
+from verifier.match.quantities import NumberMention, find_mentions, index_words
+from verifier.match.tokens import Token, fold, without_accents
 
 _LOOKUP_WORD = re.compile(r"[^\W_]+")
+_CONTRACTIONS = [
+    (re.compile(pattern), spelt)
+    for pattern, spelt in (
+        (r"\bcan['\u2019]t\b|\bcannot\b", "can not"),
+        (r"\bwon['\u2019]t\b", "will not"),
+        (r"\bshan['\u2019]t\b", "shall not"),
+        (r"n['\u2019]t\b", " not"),
+        (r"['\u2019]re\b", " are"),
+        (r"['\u2019]ll\b", " will"),
+        (r"['\u2019]ve\b", " have"),
+        (r"['\u2019]m\b", " am"),
+        (r"['\u2019]d\b", " would"),
+        (r"&", " and "),
+    )
+]
+
+
+def _spelt_out(folded: str) -> str:
+    """Folded text with its contractions spelt out ("don't" -> "do not", "&" -> "and")."""
+    for pattern, spelt in _CONTRACTIONS:
+        folded = pattern.sub(spelt, folded)
+    return folded
 
 
 def lookup_words(text: str) -> list[str]:
-    """The folded words of `text` as a verbatim lookup compares them ("&" reads "and")."""
-    return _LOOKUP_WORD.findall(fold(text.replace("&", " and ")))
+    """The folded words of `text` as a lenient lookup compares them: contractions spelt out
+    ("won't" reads "will not", "&" reads "and")."""
+    return _LOOKUP_WORD.findall(_spelt_out(fold(text)))
+
+
+def exact_words(text: str) -> list[str]:
+    """The words of `text` as written (accents aside), for a verbatim lookup."""
+    if not text.isascii():
+        text = _NON_ASCII.sub(_unaccented, text)
+    return _LOOKUP_WORD.findall(text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _unaccented_character(character: str) -> str:
+    return without_accents(character)
+
+
+def _unaccented(match: re.Match[str]) -> str:
+    # One character at a time, cached: a page is mostly the same few accented letters.
+    return _unaccented_character(match.group())
 
 
 @dataclass
@@ -32,6 +77,7 @@ class Source:
         default_factory=dict, repr=False
     )
     _word_string: str | None = field(default=None, repr=False)
+    _exact_string: str | None = field(default=None, repr=False)
 
     @classmethod
     def prepare(cls, text: str) -> Source:
@@ -65,9 +111,17 @@ class Source:
         return bool(self.page.equivalents(token.norm))
 
     @property
+    def exact_string(self) -> str:
+        """The page as " Word word ... " (words as written, single spaces)."""
+        if self._exact_string is None:
+            self._exact_string = " " + " ".join(exact_words(self.text)) + " "
+        return self._exact_string
+
+    @property
     def word_string(self) -> str:
-        """The page as " word word ... " (folded words, single spaces) for verbatim lookups."""
+        """The page as " word word ... " (folded words, contractions spelt out, single
+        spaces) for lenient lookups."""
         if self._word_string is None:
-            text = self.page.search_text.replace("&", " and ")
-            self._word_string = " " + " ".join(_LOOKUP_WORD.findall(text)) + " "
+            words = _LOOKUP_WORD.findall(_spelt_out(self.page.search_text))
+            self._word_string = " " + " ".join(words) + " "
         return self._word_string

@@ -77,10 +77,17 @@ def is_negation(token: Token, text: str) -> bool:
         # "declined to model" refuses; "sales declined by 5%" only fell.
         after = text[token.end : token.end + 5].lower()
         return after.startswith(" to ") and after[4:].isalpha()
+    if word in _DESISTS:
+        # "refrained from signing him" did not sign him.
+        return text[token.end : token.end + 6].lower() == " from "
     return word in NEGATIONS
 
 
 _REFUSALS = word_set("declined decline declines declining")
+_DESISTS = word_set(
+    "desisted desist desists desisting refrained refrain refrains refraining abstained abstain "
+    "abstains abstaining"
+)
 _TURNS = word_set("turned turn turns turning")
 
 
@@ -279,8 +286,15 @@ def fold(text: str) -> str:
     """Case- and accent-folded text (é -> e, ß -> ss)."""
     if text.isascii():
         return text.lower()
+    return without_accents(text).casefold()
+
+
+def without_accents(text: str) -> str:
+    """`text` with its accents dropped (é -> e), case kept."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _normalise_number(word: str) -> str:

@@ -1,36 +1,45 @@
 """Findings -> reports/index.md, reports/<article>.md and reports/results.json; CI outputs.
 
-write_reports(findings, out_dir, *, warnings=(), generated_at, archive_dir=None,
-              checked_articles=None) -> None
+write_reports(findings, out_dir, *, warnings=(), generated_at, checked_articles=None)
+    -> None                                   also sources/<key>.md: each web source's
+                                              captured text; never over a file it did not
+                                              write (InputError)
 results_document(findings, *, generated_at=None) -> dict   the results.json document
                                               (CONTRACT fields)
 results_json(document) -> str                the document as results.json text, a claim a line
 article_slug(article) -> str                  the page name an article gets
-formats.render(findings, OutputFormat, policy, ledger=) -> str  --format json | sarif | junit
-github.github_outputs(findings, policy, environ, ledger=) -> annotation lines to print; under
-                                           Actions it also appends to $GITHUB_STEP_SUMMARY
-                                           (< 1 MiB)
+formats.render(findings, OutputFormat, policy, locations=) -> str  --format json | sarif
+                                           (sarif.py) | junit (junit.py)
+github.github_outputs(findings, policy, environ, locations=) -> annotation lines to print;
+                                           under Actions it also appends to
+                                           $GITHUB_STEP_SUMMARY (< 1 MiB)
+locations.Locations(ledger, ledger_lines, root)  claim -> repository path and line for forges
+inert.inert(text, reference) / one_line(text)   nothing printed is a workflow command
 history.compare(previous, findings) -> RunChanges | None  new / fixed since last run
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from verifier.batch import paused_garbage_collection
-from verifier.files import write_atomically
+from verifier.files import read_regular, write_atomically
 from verifier.interrupts import uninterrupted
-from verifier.model import ExtractionWarning, Finding
+from verifier.model import Capture, ExtractionWarning, Finding
 from verifier.report import history, pagekeys
 from verifier.report.markdown import render_article, render_index
+from verifier.report.ownership import check_writable
 from verifier.report.pages import article_slug, plan_pages
 from verifier.report.results import carried_findings, ordered, results_document
+from verifier.report.sources import has_page, render_source, source_page
 
 __all__ = ["article_slug", "results_document", "results_json", "write_reports"]
+
+INDEX = "index.md"
+RESULTS = "results.json"
 
 
 def write_reports(
@@ -39,20 +48,22 @@ def write_reports(
     *,
     warnings: Sequence[ExtractionWarning] = (),
     generated_at: str,
-    archive_dir: Path | None = None,
     checked_articles: Collection[str | None] | None = None,
 ) -> None:
     """Write every report file atomically; pages whose text is unchanged are not rewritten.
 
     The previous results.json, read before it is replaced, gives the index its "new since
-    last run" and "fixed since last run". With `archive_dir`, sources link to their WARC file.
-    With `checked_articles` (a `--changed-since` run), `findings` cover only those articles
-    (None standing for hand-written claims): the other articles keep their pages and last
-    run's results, so the index and results.json still describe every claim.
+    last run" and "fixed since last run". Each source read from the web gets a page of the
+    text captured from it (sources.py), linked from the claims that cite it. Before writing
+    anything, every file about to be replaced must be one verifier wrote (ownership.py):
+    InputError otherwise. With `checked_articles` (a `--changed-since` run), `findings`
+    cover only those articles (None standing for hand-written claims): the other articles
+    keep their pages and last run's results, so the index and results.json still describe
+    every claim.
     """
     # Held back from Ctrl-C as a whole, so reports/ is never half this run's, half the last's.
     with uninterrupted(), paused_garbage_collection():
-        _write_reports(findings, out_dir, warnings, generated_at, archive_dir, checked_articles)
+        _write_reports(findings, out_dir, warnings, generated_at, checked_articles)
 
 
 def _write_reports(
@@ -60,11 +71,10 @@ def _write_reports(
     out_dir: Path,
     warnings: Sequence[ExtractionWarning],
     generated_at: str,
-    archive_dir: Path | None,
     checked_articles: Collection[str | None] | None,
 ) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    results_path = out_dir / "results.json"
+    results_path = out_dir / RESULTS
     previous = history.read_previous(results_path)
     carried = (
         carried_findings(previous, set(checked_articles)) if checked_articles is not None else []
@@ -75,36 +85,73 @@ def _write_reports(
     by_article: dict[str | None, list[Finding]] = {}
     for finding in findings:
         by_article.setdefault(finding.claim.article, []).append(finding)
-    archive_link = _archive_linker(archive_dir, out_dir) if archive_dir is not None else None
-    link_base = archive_link("") if archive_link is not None else None
     previous_keys = pagekeys.read_manifest(out_dir)
-    keys: dict[str, str] = {}
+    keys: dict[str, str] = {INDEX: "", RESULTS: ""}
     for finding in carried:
-        page_file = pages[finding.claim.article].file_name
-        if page_file in previous_keys:
-            keys[page_file] = previous_keys[page_file]
+        # A page of an article not checked this run stays, and so do its sources' pages.
+        for name in (pages[finding.claim.article].file_name, *_source_pages(finding)):
+            if name in previous_keys:
+                keys[name] = previous_keys[name]
+    captures = {
+        source_page(capture): capture for finding in findings for capture in _captures(finding)
+    }
+    check_writable(
+        out_dir,
+        [INDEX, RESULTS, *(pages[a].file_name for a in by_article), *captures],
+        previous_keys,
+    )
+
     document = results_document(every_finding, generated_at=generated_at)
     claim_lines = [_claim_line(entry) for entry in document["claims"]]
     claim_json = {
         id(finding): line for finding, line in zip(ordered(every_finding), claim_lines, strict=True)
     }
+    for name, capture in captures.items():
+        key = pagekeys.source_key(capture)
+        keys[name] = key
+        if previous_keys.get(name) != key or not (out_dir / name).exists():
+            (out_dir / name).parent.mkdir(exist_ok=True)
+            _write_if_changed(out_dir / name, render_source(capture))
     for article, article_findings in by_article.items():
         page = pages[article]
-        key = pagekeys.page_key(article_findings, link_base, claim_json)
+        key = pagekeys.page_key(article_findings, claim_json)
         keys[page.file_name] = key
         if previous_keys.get(page.file_name) == key and (out_dir / page.file_name).exists():
             continue
-        text = render_article(page, article_findings, archive_link=archive_link)
+        text = render_article(page, article_findings, source_link=_source_link)
         _write_if_changed(out_dir / page.file_name, text)
-    for stale_page in previous_keys.keys() - keys.keys():
-        # Only pages this tool wrote (they are in its manifest): an article left the ledger.
-        (out_dir / Path(stale_page).name).unlink(missing_ok=True)
+    for stale in previous_keys.keys() - keys.keys():
+        # Only files this tool wrote (they are in its manifest): an article left the ledger,
+        # a source is no longer cited.
+        (out_dir / stale).unlink(missing_ok=True)
     pagekeys.write_manifest(out_dir, keys, previous_keys)
     index = render_index(
         every_finding, pages, generated_at=generated_at, warnings=warnings, changes=changes
     )
-    _write_if_changed(out_dir / "index.md", index)
+    _write_if_changed(out_dir / INDEX, index)
     _write_if_changed(results_path, results_json(document, claim_lines))
+
+
+def _captures(finding: Finding) -> list[Capture]:
+    return [
+        check.source
+        for check in finding.checks
+        if isinstance(check.source, Capture) and has_page(check.source)
+    ]
+
+
+def _source_pages(finding: Finding) -> list[str]:
+    """The captured-text pages a finding links to, also for one rebuilt from results.json
+    (its captures keep URL and digest, not their text)."""
+    return [
+        source_page(check.source)
+        for check in finding.checks
+        if isinstance(check.source, Capture) and check.source.warc_file is not None
+    ]
+
+
+def _source_link(capture: Capture) -> str | None:
+    return source_page(capture) if has_page(capture) else None
 
 
 def _claim_line(entry: Mapping[str, Any]) -> str:
@@ -128,19 +175,11 @@ def results_json(document: Mapping[str, Any], claim_lines: Sequence[str] | None 
     return '{"claims": ' + body + tail + "\n}\n"
 
 
-def _archive_linker(archive_dir: Path, out_dir: Path) -> Callable[[str], str]:
-    def target(warc_file: str) -> str:
-        relative = os.path.relpath(archive_dir / warc_file, out_dir)
-        return Path(relative).as_posix()
-
-    return target
-
-
 def _write_if_changed(path: Path, text: str) -> None:
     try:
-        if path.read_text(encoding="utf-8") == text:
+        if read_regular(path) == text.encode("utf-8"):
             return
-    except FileNotFoundError:
-        pass
+    except OSError:
+        pass  # missing, or not a file we wrote (a device in its place): replaced below
     # Reports are regenerated on every run, so a crash costs nothing: atomic, but no fsync.
     write_atomically(path, text, durable=False)

@@ -3,7 +3,8 @@
 Annotations follow the workflow-command syntax: message data escapes %, CR and LF;
 property values (file, title) also escape ":" and ",", or a file name with a comma would
 end the property early. The step summary file is capped at 1 MiB by GitHub, and other steps'
-text may already be in it, so the summary is cut to fit what is left.
+text may already be in it, so the summary is cut to fit what is left. Every other line
+printed under Actions goes through `inert` (inert.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from verifier.gate import fails
 from verifier.ledger.acceptance import is_accepted
 from verifier.model import Finding, Verdict
-from verifier.report.formats import repo_path
+from verifier.report.locations import Locations
 from verifier.report.markdown import (
     escape,
     score_text,
@@ -58,17 +59,19 @@ def _message(finding: Finding) -> str:
     return "\n".join(parts)
 
 
-def annotation(finding: Finding, level: str, *, ledger: str = "claims.yaml") -> str:
+def annotation(finding: Finding, level: str, *, locations: Locations | None = None) -> str:
+    locations = locations or Locations()
     claim = finding.claim
-    properties = [f"file={escape_property(repo_path(claim.article, ledger))}"]
-    if claim.article is not None and claim.line is not None:
-        properties.append(f"line={claim.line}")
+    properties = [f"file={escape_property(locations.file(claim))}"]
+    line = locations.line(claim)
+    if line is not None:
+        properties.append(f"line={line}")
     properties.append(f"title={escape_property(f'{finding.verdict.value} claim {claim.id}')}")
     return f"::{level} {','.join(properties)}::{escape_data(_message(finding))}"
 
 
 def annotations_for(
-    findings: Sequence[Finding], policy: Policy, *, ledger: str = "claims.yaml"
+    findings: Sequence[Finding], policy: Policy, *, locations: Locations | None = None
 ) -> list[str]:
     """`::error` for every finding that fails the gate, `::warning` for other open problems."""
     lines: list[str] = []
@@ -76,7 +79,7 @@ def annotations_for(
         if is_accepted(finding) or finding.verdict is Verdict.SUPPORTED:
             continue
         level = "error" if fails(finding, policy) else "warning"
-        lines.append(annotation(finding, level, ledger=ledger))
+        lines.append(annotation(finding, level, locations=locations))
     return lines
 
 
@@ -140,7 +143,7 @@ def github_outputs(
     policy: Policy,
     environ: Mapping[str, str],
     *,
-    ledger: str = "claims.yaml",
+    locations: Locations | None = None,
 ) -> list[str]:
     """Everything a run does under GitHub Actions, in one call for the CLI.
 
@@ -152,4 +155,4 @@ def github_outputs(
     summary_path = environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         append_step_summary(Path(summary_path), findings, policy)
-    return annotations_for(findings, policy, ledger=ledger)
+    return annotations_for(findings, policy, locations=locations)

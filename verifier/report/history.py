@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from verifier.files import read_regular
 from verifier.ledger.acceptance import is_accepted
 from verifier.model import Finding, Verdict
 
@@ -40,7 +41,7 @@ class RunChanges:
 def read_previous(path: Path) -> dict[str, Any] | None:
     """The previous results.json, or None when there is none or it is not ours to read."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_regular(path).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         # A missing or damaged previous report only loses the comparison; this run rewrites it.
         return None

@@ -1,9 +1,14 @@
 """Findings -> Markdown: the index page and one page per article.
 
-Pages are written for people reviewing on a forge or in an editor: the claim quoted with
-its flagged words in bold, each flag as a row "claim says | source says", the evidence
-with the source's conflicting words in bold, and where every source was read from.
+Pages are written for people reviewing on a forge or in an editor, to be scanned at a
+glance: each verdict carries a symbol that renders anywhere (❌ contradicted, ⚠️
+unsupported, ❓ unavailable, 🟡 partial, ✅ supported), problems come before supported
+claims, each claim's heading quotes the claim, and snippets end on a word. Below that: the
+claim quoted with its flagged words in bold, each flag as a row "claim says | source says",
+the evidence with the source's conflicting words in bold, and where every source was read
+from, with a link to the text captured from it.
 Article pages carry no timestamp, so a re-run with nothing changed leaves them byte-identical.
+Every page opens with GENERATED_MARKER, an HTML comment saying the file is verifier's.
 """
 
 from __future__ import annotations
@@ -20,6 +25,18 @@ from verifier.report.results import VERDICTS_WORST_FIRST, ordered, verdict_tally
 INDEX_ROWS = 100
 """At most this many rows per index table; the article pages hold the rest."""
 SNIPPET_CHARS = 90
+HEADING_CHARS = 80
+GENERATED_MARKER = "<!-- Written by verifier on every run: edits here are lost. -->"
+"""The first line of every page verifier writes: how it knows a file is its own."""
+
+VERDICT_SYMBOLS: dict[Verdict, str] = {
+    Verdict.CONTRADICTED: "❌",
+    Verdict.UNSUPPORTED: "⚠️",
+    Verdict.UNAVAILABLE: "❓",
+    Verdict.PARTIAL: "🟡",
+    Verdict.SUPPORTED: "✅",
+}
+"""Emoji render on every forge and in every editor, unlike badge images, which need a network."""
 
 _ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|~"})
 _BLOCK_START = re.compile(r"^(?:#|[-+=](?=\s|$)|\d+[.)](?=\s|$))")
@@ -33,7 +50,7 @@ def escape(text: str) -> str:
     return " ".join(text.split()).translate(_ESCAPES)
 
 
-def _safe_block_start(markdown: str) -> str:
+def safe_block_start(markdown: str) -> str:
     """Keep a quoted line from turning into a heading or list ("1. ", "- ", "#")."""
     match = _BLOCK_START.match(markdown)
     if match is None:
@@ -95,7 +112,7 @@ def _escape_keep_spaces(text: str) -> str:
 
 
 def quote(markdown: str) -> str:
-    return "> " + _safe_block_start(markdown)
+    return "> " + safe_block_start(markdown)
 
 
 def occurrences(haystack: str, needles: Iterable[str]) -> list[tuple[int, int]]:
@@ -120,10 +137,22 @@ def table(header: Sequence[str], align: Sequence[str], rows: Iterable[Sequence[s
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """`text` on one line, cut to at most `limit` characters at a word boundary ("about
+    30,000 vehicles" is cut before "30,000", never inside it)."""
     flat = " ".join(text.split())
     if len(flat) <= limit:
         return flat
-    return flat[: limit - 1].rstrip() + "…"
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:  # a boundary not too far back; else one long word is cut
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def verdict_badge(verdict: Verdict) -> str:
+    """The verdict with its symbol, e.g. "❌ contradicted" (a no-break space between them,
+    so a narrow table column never leaves the symbol alone on its line)."""
+    return f"{VERDICT_SYMBOLS[verdict]}\u00a0{verdict.value}"
 
 
 def score_text(finding: Finding) -> str:
@@ -145,6 +174,15 @@ def severity_order(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(
         ordered(list(findings)),
         key=lambda f: (-f.verdict.severity, f.score if f.verdict is not Verdict.UNAVAILABLE else 0),
+    )
+
+
+def problems_first(findings: Iterable[Finding]) -> list[Finding]:
+    """An article page's order: open problems, worst verdict first, then accepted findings,
+    then supported claims; reading order within each."""
+    return sorted(
+        ordered(list(findings)),
+        key=lambda f: (f.verdict is Verdict.SUPPORTED, is_accepted(f), -f.verdict.severity),
     )
 
 
@@ -200,12 +238,18 @@ def render_index(
     warnings: Sequence[ExtractionWarning] = (),
     changes: RunChanges | None = None,
 ) -> str:
-    lines = ["# Citation report", "", f"Generated {generated_at} · {_scope_line(findings)}", ""]
+    lines = [
+        GENERATED_MARKER,
+        "# Citation report",
+        "",
+        f"Generated {generated_at} · {_scope_line(findings)}",
+        "",
+    ]
     counts = verdict_tally(findings)
     lines += table(
         ["Verdict", "Claims"],
         ["---", "--:"],
-        [[v.value, str(counts[v])] for v in VERDICTS_WORST_FIRST],
+        [[verdict_badge(v), str(counts[v])] for v in VERDICTS_WORST_FIRST],
     )
 
     if changes is not None:
@@ -238,14 +282,14 @@ def render_index(
             ["Verdict", "Claim", "Note"],
             ["---", "---", "---"],
             [
-                [f.verdict.value, _claim_link(f, pages), escape(f.claim.note or "")]
+                [verdict_badge(f.verdict), _claim_link(f, pages), escape(f.claim.note or "")]
                 for f in accepted
             ],
         )
 
     lines += ["", "## Articles", ""]
     lines += table(
-        ["Article", "Claims", *(v.value for v in VERDICTS_WORST_FIRST)],
+        ["Article", "Claims", *(verdict_badge(v) for v in VERDICTS_WORST_FIRST)],
         ["---", "--:", *("--:" for _ in VERDICTS_WORST_FIRST)],
         _article_rows(findings, pages),
     )
@@ -298,13 +342,14 @@ def verdict_label(finding: Finding) -> str:
     """The verdict, with the acceptance when there is one ("(accepted)", "(acceptance stale)",
     "(acceptance not pinned)")."""
     state = acceptance(finding)
+    badge = verdict_badge(finding.verdict)
     if state.holds:
-        return f"{finding.verdict.value} (accepted)"
+        return f"{badge} (accepted)"
     if state.stale:
-        return f"{finding.verdict.value} (acceptance stale)"
+        return f"{badge} (acceptance stale)"
     if state is Acceptance.UNPINNED:
-        return f"{finding.verdict.value} (acceptance not pinned)"
-    return finding.verdict.value
+        return f"{badge} (acceptance not pinned)"
+    return badge
 
 
 def _index_row(finding: Finding, pages: Mapping[str | None, Page]) -> list[str]:
@@ -340,34 +385,40 @@ def _article_rows(findings: Sequence[Finding], pages: Mapping[str | None, Page])
     return rows
 
 
-ArchiveLink = Callable[[str], str]
-"""Maps a Capture's `warc_file` (relative to the archive) to a link target from the page."""
+SourceLink = Callable[[Capture], str | None]
+"""Maps a Capture to a link target, from the page, for the text captured from it (or None)."""
 
 
 def render_article(
-    page: Page, findings: Sequence[Finding], *, archive_link: ArchiveLink | None = None
+    page: Page, findings: Sequence[Finding], *, source_link: SourceLink | None = None
 ) -> str:
-    in_order = ordered(findings)
-    lines = [f"# {escape(page.title)}", "", f"[Index](index.md) · {_count_line(in_order)}", ""]
+    in_order = problems_first(findings)
+    lines = [
+        GENERATED_MARKER,
+        f"# {escape(page.title)}",
+        "",
+        f"[Index](index.md) · {_count_line(in_order)}",
+        "",
+    ]
     lines += table(
-        ["Claim", "Line", "Verdict", "Score"],
-        ["---", "--:", "---", "--:"],
+        ["Verdict", "Claim", "Line", "Score"],
+        ["---", "---", "--:", "--:"],
         [
             [
-                f"[{f.claim.id}](#{f.claim.id})",
-                str(f.claim.line) if f.claim.line is not None else "—",
                 verdict_label(f),
+                f"[{escape(snippet(f.claim.text, HEADING_CHARS))}](#{f.claim.id})",
+                str(f.claim.line) if f.claim.line is not None else "—",
                 score_text(f),
             ]
             for f in in_order
         ],
     )
     for finding in in_order:
-        lines += ["", *render_finding(finding, archive_link=archive_link)]
+        lines += ["", *render_finding(finding, source_link=source_link)]
     return "\n".join(lines) + "\n"
 
 
-def render_finding(finding: Finding, *, archive_link: ArchiveLink | None = None) -> list[str]:
+def render_finding(finding: Finding, *, source_link: SourceLink | None = None) -> list[str]:
     claim = finding.claim
     heading_facts = [f"**{finding.verdict.value}**"]
     if finding.verdict is not Verdict.UNAVAILABLE:
@@ -375,7 +426,13 @@ def render_finding(finding: Finding, *, archive_link: ArchiveLink | None = None)
     heading_facts.append(code(where(finding)))
     if claim.footnote is not None:
         heading_facts.append(f"footnote {escape(claim.footnote)}")
-    lines = [f"## {claim.id}", "", " · ".join(heading_facts), ""]
+    heading_facts.append(code(claim.id))
+    # The anchor keeps the index's links (and older reports') to `#<claim id>` working.
+    heading = (
+        f'## <a id="{claim.id}"></a>{VERDICT_SYMBOLS[finding.verdict]} '
+        f"{escape(snippet(claim.text, HEADING_CHARS))}"
+    )
+    lines = [heading, "", " · ".join(heading_facts), ""]
     lines.append(quote(highlight(claim.text, [(f.start, f.end) for f in finding.flags])))
     state = acceptance(finding)
     note = escape(claim.note) if claim.note else "(no note)"
@@ -392,7 +449,7 @@ def render_finding(finding: Finding, *, archive_link: ArchiveLink | None = None)
             ["---", "---", "---"],
             [
                 [
-                    escape(flag.kind),
+                    escape(flag.label),
                     escape(flag.claim) or "—",
                     escape(flag.source) if flag.source else "—",
                 ]
@@ -402,7 +459,7 @@ def render_finding(finding: Finding, *, archive_link: ArchiveLink | None = None)
     if finding.evidence is not None:
         lines += ["", f"Evidence{_evidence_origin(finding)}:", ""]
         lines.append(quote(_evidence_markdown(finding.evidence, finding)))
-    sources = _source_lines(finding, archive_link)
+    sources = _source_lines(finding, source_link)
     if sources:
         lines += ["", "Sources:", "", *sources]
     return lines
@@ -432,7 +489,7 @@ def _cited(claim_citations: Sequence[Citation], url: str | None) -> Citation | N
     return next((c for c in claim_citations if c.url == url), None)
 
 
-def _source_lines(finding: Finding, archive_link: ArchiveLink | None) -> list[str]:
+def _source_lines(finding: Finding, source_link: SourceLink | None) -> list[str]:
     lines: list[str] = []
     checked_urls = {check.url for check in finding.checks}
     for number, check in enumerate(finding.checks, start=1):
@@ -458,8 +515,9 @@ def _source_lines(finding: Finding, archive_link: ArchiveLink | None) -> list[st
             facts.append(f"via {source.via}")
             if source.final_url != source.url:
                 facts.append(f"final URL {code(source.final_url)}")
-            if source.warc_file and archive_link is not None:
-                facts.append(link("archived copy", archive_link(source.warc_file)))
+            captured = source_link(source) if source_link is not None else None
+            if captured is not None:
+                facts.append(link("captured text", captured))
             elif source.warc_file:
                 facts.append(f"archived in {code(source.warc_file)}")
         else:

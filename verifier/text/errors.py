@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from verifier.errors import SourceError
 from verifier.model import UnavailableReason
 
 
-class UnreadableContent(Exception):
+class UnreadableContent(SourceError):
     """The bytes are not text the matcher can read (binary, empty, broken PDF).
 
     Carries the `UnavailableReason` the finding should show, so callers turn it into a

@@ -165,6 +165,27 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _WORD_BEFORE_DOT = re.compile(r"([\w.'\u2019-]*)$")
 
 
+MAX_CLAIM_CHARS = 2000
+"""A claim is one sentence, and the longest of the Wikipedia claims in WiCE is under 400
+characters. A longer one (an article line with no punctuation, a pasted table) is cut to
+this, with a warning, so the work done for one claim stays bounded."""
+_WORD_BOUNDARY_SLACK = 200
+
+
+def cut_to_length(text: str, limit: int = MAX_CLAIM_CHARS, *, keep_end: bool = False) -> str:
+    """`text` if it is at most `limit` characters, else its first (or with `keep_end`, last)
+    `limit` characters, cut back to a space when there is one near the cut."""
+    if len(text) <= limit:
+        return text
+    if keep_end:
+        kept = text[len(text) - limit :]
+        space = kept.find(" ", 0, _WORD_BOUNDARY_SLACK)
+        return kept[space + 1 :] if space >= 0 else kept
+    kept = text[:limit]
+    space = kept.rfind(" ", limit - _WORD_BOUNDARY_SLACK)
+    return kept[:space] if space >= 0 else kept
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return (start, end) character spans of the sentences in `text`, in order.
 
@@ -183,17 +204,19 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     sentence_start = start
     position = start
+    quotes = _QuoteCount(text, start)
     while True:
         terminator = _TERMINATOR.search(text, position, end)
         if terminator is None:
             break
         boundary = _sentence_end(text, terminator.start(), terminator.end(), end)
         position = terminator.end()
-        if boundary is None or _inside_quotation(text, sentence_start, boundary, end):
+        if boundary is None or _inside_quotation(text, quotes, boundary, end):
             continue
         _append_trimmed(text, sentence_start, boundary, spans)
         sentence_start = boundary
         position = boundary
+        quotes = _QuoteCount(text, boundary)
     _append_trimmed(text, sentence_start, end, spans)
     return spans
 
@@ -201,14 +224,35 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _LONGEST_QUOTATION = 600
 
 
-def _inside_quotation(text: str, sentence_start: int, boundary: int, block_end: int) -> bool:
+class _QuoteCount:
+    """Double quotation marks from a sentence's start up to a point, counted incrementally:
+    recounting the whole sentence at every full stop would be quadratic in its length."""
+
+    _MARKS = ("\u201c", "\u201d", '"')
+
+    def __init__(self, text: str, start: int) -> None:
+        self._text = text
+        self._upto = start
+        self._counts = [0, 0, 0]
+
+    def at(self, point: int) -> tuple[int, int, int]:
+        """(opening curly, closing curly, straight) quotes between the start and `point`."""
+        low, high = sorted((self._upto, point))
+        sign = 1 if point >= self._upto else -1
+        for index, mark in enumerate(self._MARKS):
+            self._counts[index] += sign * self._text.count(mark, low, high)
+        self._upto = point
+        return self._counts[0], self._counts[1], self._counts[2]
+
+
+def _inside_quotation(text: str, quotes: _QuoteCount, boundary: int, block_end: int) -> bool:
     """True when a double quotation opened in this sentence is still open at `boundary` and
     closes soon after: the quoted sentences belong to the sentence that quotes them
     ('He said: "We will act. Today." Then...' is one sentence, then another)."""
-    so_far = text[sentence_start:boundary]
-    opened = so_far.count("\u201c") > so_far.count("\u201d")
+    curly_open, curly_close, straight = quotes.at(boundary)
+    opened = curly_open > curly_close
     closer = "\u201d"
-    if not opened and so_far.count('"') % 2 == 1:
+    if not opened and straight % 2 == 1:
         opened, closer = True, '"'
     if not opened:
         return False

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from verifier.match.alignment import Alignment, Slot
+from verifier.match.dates import DateMention
 from verifier.match.mentions import Mentions
 from verifier.match.predicates import PredicateComparison
-from verifier.match.quantities import DateMention, NumberMention
+from verifier.match.quantities import NumberMention
 from verifier.match.source import Source
 from verifier.match.subjects import Subject
 from verifier.match.tokens import Token, is_negation
@@ -37,6 +38,13 @@ class Context:
     subject: Subject
     definition: PredicateComparison | None
     """The claim's "X is a ..." against the evidence's definition of X."""
+    passages: tuple[tuple[int, int], ...] = ()
+    """Unit ranges [first, end) of the evidence window and the further passages chosen."""
+
+    @cached_property
+    def passage_units(self) -> frozenset[int]:
+        """The source units of the passages that back the claim."""
+        return frozenset(unit for first, end in self.passages for unit in range(first, end))
 
     @property
     def content(self) -> Sequence[Token]:
@@ -51,12 +59,24 @@ class Context:
         """Slots where the passage says other words in the claim's place: bounded by matched
         words, with no negation on either side (negation.py reads those), holding a claim
         word the page states nowhere (one the page gives elsewhere is not contradicted by
-        another here). Each with its claim words and passage words."""
+        another here), and no date or quantity (compared by value, in values.py and
+        dates.py: "15 Jan" and "15 January" are one date, not two names). Each with its claim
+        words and passage words."""
         found = []
         claim, source = self.alignment.claim, self.alignment.source
+        claim_values: list[DateMention | NumberMention] = [
+            *self.mentions.claim_dates,
+            *self.mentions.claim_numbers,
+        ]
+        source_values: list[DateMention | NumberMention] = [
+            *self.mentions.window[0],
+            *self.mentions.window[1],
+        ]
         for slot in self.slots:
             claim_words = list(claim[slot.claim_start : slot.claim_end])
             source_words = list(source[slot.source_start : slot.source_end])
+            if _inside_any(claim_words, claim_values) or _inside_any(source_words, source_values):
+                continue
             if any(is_negation(t, self.source.text) for t in source_words):
                 continue
             if any(is_negation(t, self.claim) for t in claim_words):
@@ -70,31 +90,35 @@ class Context:
     @cached_property
     def facing(self) -> tuple[dict[int, tuple[int, int]], frozenset[int]]:
         """Source character range facing each claim date and number (keyed by its start
-        offset in the claim), and the mentions that close their slot (so the facing source
-        value is its last one)."""
+        offset in the claim): the passage words aligned with its own words, and those of the
+        slot its unmatched words fall in; and the mentions that close their slot (so the
+        facing source value is its last one)."""
         mentions: list[DateMention | NumberMention] = [
             *self.mentions.claim_dates,
             *self.mentions.claim_numbers,
         ]
-        slots: dict[int, tuple[int, int]] = {}
+        ranges: dict[int, tuple[int, int]] = {}
         closing: set[int] = set()
-        pairs = self.alignment.pairs
+        pairs, words = self.alignment.pairs, self.alignment.source
         for mention in mentions:
             inside = [
                 index
                 for index, token in enumerate(self.content)
-                if mention.start <= token.start < mention.end and index not in pairs
+                if mention.start <= token.start < mention.end
             ]
-            if not inside:
-                continue
-            slot = next((s for s in self.slots if s.claim_start <= inside[0] < s.claim_end), None)
-            if slot is None or slot.source_start >= slot.source_end:
-                continue
-            words = self.alignment.source
-            slots[mention.start] = (words[slot.source_start].start, words[slot.source_end - 1].end)
-            if inside[-1] == slot.claim_end - 1:
-                closing.add(mention.start)
-        return slots, frozenset(closing)
+            spans = [(words[pairs[i]].start, words[pairs[i]].end) for i in inside if i in pairs]
+            unpaired = [index for index in inside if index not in pairs]
+            slot = next(
+                (s for s in self.slots if unpaired and s.claim_start <= unpaired[0] < s.claim_end),
+                None,
+            )
+            if slot is not None and slot.source_start < slot.source_end:
+                spans.append((words[slot.source_start].start, words[slot.source_end - 1].end))
+                if unpaired[-1] == slot.claim_end - 1:
+                    closing.add(mention.start)
+            if spans:
+                ranges[mention.start] = (min(s for s, _ in spans), max(e for _, e in spans))
+        return ranges, frozenset(closing)
 
     def flag(
         self,
@@ -127,3 +151,7 @@ def abbreviates(one: Sequence[Token], other: Sequence[Token]) -> bool:
             if short[0].text.rstrip("s") == initials:
                 return True
     return False
+
+
+def _inside_any(words: Sequence[Token], mentions: Sequence[DateMention | NumberMention]) -> bool:
+    return any(m.start <= word.start < m.end for word in words for m in mentions)

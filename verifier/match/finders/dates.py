@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
+from verifier.match.dates import DateMention, years_of
 from verifier.match.finders.base import Context
 from verifier.match.mentions import is_dateline
-from verifier.match.quantities import DateMention, years_of
 from verifier.model import Flag, FlagKind
 
 

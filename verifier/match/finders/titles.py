@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,6 +50,14 @@ class _Role:
     words: tuple[str, ...]
     first: Token
     head: Token
+    given: str | None = None
+    """The given name written with the surname, if any ("takeshi")."""
+
+    def same_person(self, other: _Role) -> bool:
+        """No given names that differ ("Tim" is a short form of "Timothy", not another)."""
+        if self.given is None or other.given is None:
+            return True
+        return self.given.startswith(other.given) or other.given.startswith(self.given)
 
 
 def title_flags(
@@ -61,7 +68,9 @@ def title_flags(
 ) -> list[Flag]:
     """A person titled differently in the claim and in the source ("Defense" vs "Foreign").
 
-    `units_with(norm)` gives the tokens of each source unit containing the word `norm`.
+    `units_with(norm)` gives the tokens of each source unit containing the word `norm`: the
+    units of the passages that back the claim, so a title is compared only with one given in
+    the passage the claim comes from, not with a namesake's elsewhere on the page.
     """
     flags: list[Flag] = []
     for role in _person_roles(claim, claim_text):
@@ -69,12 +78,9 @@ def title_flags(
             found
             for unit in units_with(role.surname)
             for found in _person_roles(unit, page_text)
-            if found.surname == role.surname
+            if found.surname == role.surname and found.same_person(role)
         ]
-        if not source_roles or any(
-            _same_role(role.words, found.words) or _heads_body(role, found, page_text)
-            for found in source_roles
-        ):
+        if not source_roles or any(_same_role(role.words, found.words) for found in source_roles):
             continue
         other = source_roles[0]
         start, end = role.first.start, role.head.end
@@ -102,12 +108,23 @@ def _person_roles(tokens: list[Token], text: str) -> list[_Role]:
         # Title before the name: "Foreign Minister Takeshi Iwaya", "foreign minister, Iwaya".
         name_end = _name_end(tokens, index + 1, text)
         if name_end > index + 1:
-            roles.append(_Role(tokens[name_end - 1].norm, words, tokens[start], token))
+            given = fold(tokens[index + 1].text) if name_end > index + 2 else None
+            roles.append(_Role(tokens[name_end - 1].norm, words, tokens[start], token, given))
             continue
         # Title after the name: "Takeshi Iwaya, Japan's foreign minister".
         surname = _name_before(tokens, start, text) or _subject_of_title(tokens, start)
         if surname is not None:
-            roles.append(_Role(surname.norm, words, tokens[start], token))
+            at = tokens.index(surname)
+            before = tokens[at - 1] if at else None
+            given = (
+                fold(before.text)
+                if before is not None
+                and before.is_capitalised
+                and before.is_content
+                and not text[before.end : surname.start].strip()
+                else None
+            )
+            roles.append(_Role(surname.norm, words, tokens[start], token, given))
     return roles
 
 
@@ -192,21 +209,6 @@ def _role_start(tokens: list[Token], head: int) -> int:
     return start
 
 
-_WORD_BEFORE = re.compile(r"(\w+)[ \t]?$")
-
-
-def _heads_body(claim_role: _Role, source_role: _Role, page_text: str) -> bool:
-    """ "state senator" and "Senate President": the source's title is a post held among the
-    body the claim's title names, so both can be true of one person."""
-    before = _WORD_BEFORE.search(
-        page_text, max(source_role.first.start - 30, 0), source_role.first.start
-    )
-    if before is None or not before.group(1)[:1].isupper():
-        return False
-    stem = claim_role.words[-1][:5]
-    return len(stem) == 5 and fold(before.group(1)).startswith(stem)
-
-
 def _same_role(claim_role: tuple[str, ...], source_role: tuple[str, ...]) -> bool:
     # "Minister" in the claim is backed by "Foreign Minister": less specific is not a conflict.
     return claim_role[-1] == source_role[-1] and set(claim_role) <= set(source_role)
@@ -215,10 +217,11 @@ def _same_role(claim_role: tuple[str, ...], source_role: tuple[str, ...]) -> boo
 def find(context: Context) -> list[Flag]:
     """Person titles that differ, then titles that differ at the same aligned place."""
     page = context.source.page
+    passages = context.passage_units
     flags = title_flags(
         list(context.tokens),
         context.claim,
-        lambda norm: [page.tokens(unit) for unit in page.units_with(norm)],
+        lambda norm: [page.tokens(unit) for unit in page.units_with(norm) if unit in passages],
         context.source.text,
     )
     claim, source = context.alignment.claim, context.alignment.source

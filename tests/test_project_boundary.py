@@ -1,4 +1,4 @@
-"""Local sources: only regular files inside the project are read, and never more than max_bytes.
+"""The project boundary: local sources and claims.yaml articles are read only inside the repository.
 
 A footnote is written by whoever edits the article; in CI that can be a pull request from
 anyone, so a path must never turn the reports into a way to print the runner's files.
@@ -176,3 +176,39 @@ def test_a_run_never_publishes_a_file_outside_the_repository(tmp_path: Path) -> 
         if path.is_file() and not path.is_symlink() and ".git" not in path.parts:
             assert b"runner-secret" not in path.read_bytes(), path
     assert "runner-secret" not in completed.stdout + completed.stderr
+
+
+def test_articles_claims_yaml_names_outside_the_repository_are_not_read(tmp_path: Path) -> None:
+    """`articles:` globs and symlinked articles from claims.yaml stay inside the repository;
+    an article given on the command line is the user's own choice and is read."""
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    foreign = outside / "private.md"
+    foreign.write_text(
+        "The runner-secret-7f3a9c note says the vault opens at dawn.[^1]\n\n"
+        "[^1]: <https://example.org/vault>\n",
+        encoding="utf-8",
+    )
+    (project / "linked.md").symlink_to(foreign)
+    (project / "claims.yaml").write_text(
+        "articles: ['*.md', '../elsewhere/*.md']\n", encoding="utf-8"
+    )
+
+    globbed = verifier("extract", cwd=project)
+
+    assert globbed.returncode == 0, globbed.stderr
+    assert "outside the repository" in globbed.stderr
+    assert "runner-secret" not in (project / "claims.yaml").read_text(encoding="utf-8")
+
+    (project / "claims.yaml").write_text("articles: [linked.md]\n", encoding="utf-8")
+    named = verifier("extract", cwd=project)
+    assert named.returncode == 3
+    assert "linked.md: outside the repository" in named.stderr
+    assert "runner-secret" not in (project / "claims.yaml").read_text(encoding="utf-8")
+
+    by_hand = verifier("extract", "--format", "json", str(foreign), cwd=project)
+    assert by_hand.returncode == 0, by_hand.stderr
+    assert "runner-secret" in by_hand.stdout
