@@ -138,8 +138,10 @@ def verify(
         sizes = {future.key: len(part) for future, part in zip(futures, parts, strict=True)}
         for future in as_completed(futures):  # type: ignore[no-untyped-call]
             failures.update(future.result())
+            future.release()  # the worker lets its copy of the result go
             if fetched is not None:
                 fetched(sizes[future.key])
+        del futures
         local_count = len(locations) - len(network)
         if fetched is not None and local_count:
             fetched(local_count)  # local files are read where they are scored
@@ -153,10 +155,13 @@ def verify(
     positions: dict[Any, list[int]] = {
         future.key: batch for future, batch in zip(checks, batches, strict=True)
     }
-    for future in as_completed(checks):  # type: ignore[no-untyped-call]
-        batch = positions[future.key]
+    finished = as_completed(checks)  # type: ignore[no-untyped-call]
+    del checks  # a worker holds a result while any reference to its future lives
+    for future in finished:
+        batch = positions.pop(future.key)
         for index, finding in zip(batch, future.result(), strict=True):
             findings[index] = finding
+        future.release()
         if checked is not None:
             checked(len(batch))
     return [finding for finding in findings if finding is not None]
@@ -171,9 +176,16 @@ def ordered_map(
     for item in items:
         pending.append(client.submit(function, item, pure=False))
         if len(pending) >= max(1, in_flight):
-            yield pending.popleft().result()
+            yield _taken(pending.popleft())
     while pending:
-        yield pending.popleft().result()
+        yield _taken(pending.popleft())
+
+
+def _taken(future: Any) -> Any:
+    """The future's result, the worker's copy released."""
+    result = future.result()
+    future.release()
+    return result
 
 
 def _failures_for(
