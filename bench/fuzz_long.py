@@ -75,7 +75,8 @@ def _explore(
         except Exception as error:  # a failure found: record it and keep exploring
             frame = traceback.extract_tb(error.__traceback__)[-1]
             key = f"{type(error).__name__} at {Path(frame.filename).name}:{frame.lineno}"
-            tally.failures.setdefault(key, f"{error!s}"[:400])
+            example = " ".join(getattr(error, "__notes__", []))  # hypothesis's shrunk input
+            tally.failures.setdefault(key, f"{error!s} {example}"[:600])
     print(f"  {name:28} {tally.examples:8,} examples, {len(tally.failures)} failure(s)")
     for key, detail in tally.failures.items():
         print(f"    {key}: {detail}")

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
-import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
-from fixtures.entry_point import clean_environment, verifier
+from fixtures.entry_point import verifier
 from fuzzing import PDF_SEED
 from fuzzing import SEEDS as FUZZ_SEEDS
 
@@ -93,6 +92,14 @@ def test_text_reports_each_malformed_url_and_goes_on(tmp_path: Path) -> None:
     assert all(line["error"].startswith("invalid URL") for line in lines)
 
 
+def capped(
+    *args: str, cwd: Path, stdin_file: BinaryIO | None = None
+) -> subprocess.CompletedProcess[str]:
+    """For commands that could read a device to the end: at most 2 GiB, so a regression
+    fails fast with MemoryError instead of taking the machine's memory."""
+    return verifier(*args, cwd=cwd, stdin_file=stdin_file, max_memory=2 << 30)
+
+
 SOURCE = "Japan's Foreign Minister Takeshi Iwaya will visit Beijing next week, the ministry said."
 
 
@@ -138,10 +145,10 @@ def test_score_input_and_ledger_that_are_not_regular_files_are_refused_at_once(
     link = tmp_path / "random-link"
     link.symlink_to("/dev/urandom")
     runs = [
-        verifier("score", "--input", "/dev/zero", cwd=tmp_path),
-        verifier("score", "--input", str(fifo), cwd=tmp_path),
-        verifier("--ledger", str(link), "check", "--offline", cwd=tmp_path),
-        verifier("--ledger", str(fifo), "run", "--offline", cwd=tmp_path),
+        capped("score", "--input", "/dev/zero", cwd=tmp_path),
+        capped("score", "--input", str(fifo), cwd=tmp_path),
+        capped("--ledger", str(link), "check", "--offline", cwd=tmp_path),
+        capped("--ledger", str(fifo), "run", "--offline", cwd=tmp_path),
     ]
     for completed in runs:
         assert completed.returncode == 3, completed.stderr
@@ -152,15 +159,7 @@ def test_score_input_and_ledger_that_are_not_regular_files_are_refused_at_once(
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_score_refuses_a_device_on_stdin(tmp_path: Path) -> None:
     with open("/dev/zero", "rb") as zero:
-        completed = subprocess.run(
-            [sys.executable, "-m", "verifier", "score", "--input", "-"],
-            cwd=tmp_path,
-            stdin=zero,
-            capture_output=True,
-            timeout=60,
-            check=False,
-            env=clean_environment(),
-        )
+        completed = capped("score", "--input", "-", cwd=tmp_path, stdin_file=zero)
     assert completed.returncode == 3
 
 
@@ -228,25 +227,6 @@ def test_an_unreadable_article_is_an_input_error_naming_it(
     assert not (tmp_path / "claims.yaml").exists()
 
 
-def _capped_memory() -> None:
-    """In the child: at most 2 GiB of address space, so reading a device to the end fails
-    fast with MemoryError (a test failure) instead of taking the machine's memory."""
-    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-
-
-def _verifier_capped(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "verifier", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=clean_environment(),
-        preexec_fn=_capped_memory,
-    )
-
-
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero and FIFOs")
 def test_state_files_replaced_by_devices_or_fifos_are_never_read(tmp_path: Path) -> None:
     # What a pull request could commit in place of the tool's own files.
@@ -255,7 +235,7 @@ def test_state_files_replaced_by_devices_or_fifos_are_never_read(tmp_path: Path)
         "claims:\n  - id: c-1\n    text: The ferry sailed twice a day.\n    urls: [source.txt]\n",
         encoding="utf-8",
     )
-    first = _verifier_capped("check", "--offline", cwd=tmp_path)
+    first = verifier("check", "--offline", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     caches = sorted((tmp_path / ".verifier-cache").glob("*.json"))
     caches += sorted((tmp_path / ".verifier-cache").glob("*.sqlite"))
@@ -265,7 +245,7 @@ def test_state_files_replaced_by_devices_or_fifos_are_never_read(tmp_path: Path)
         path.unlink()
         path.symlink_to("/dev/zero")
 
-    second = _verifier_capped("check", "--offline", cwd=tmp_path)
+    second = verifier("check", "--offline", cwd=tmp_path)
 
     assert second.returncode == 0, second.stderr
     assert json.loads((tmp_path / "reports" / "results.json").read_text())["claims"]
@@ -274,9 +254,20 @@ def test_state_files_replaced_by_devices_or_fifos_are_never_read(tmp_path: Path)
     results.unlink()
     results.symlink_to("/dev/zero")
     os.mkfifo(tmp_path / "reports" / "notes.md")
-    accepted = _verifier_capped("accept", "c-1", "--note", "checked", cwd=tmp_path)
+    accepted = verifier("accept", "c-1", "--note", "checked", cwd=tmp_path)
     assert accepted.returncode == 3, accepted.stderr  # no report to pin the acceptance to
-    checked = _verifier_capped("check", "--offline", cwd=tmp_path)
+    checked = verifier("check", "--offline", cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
     assert not results.is_symlink() and json.loads(results.read_text())["claims"]
     assert "Traceback" not in accepted.stderr + checked.stderr
+
+
+def test_claims_yaml_that_yaml_cannot_build_is_exit_3_and_left_as_written(tmp_path: Path) -> None:
+    text = "# mine\nsettings:\n  ? fail_on: [contradicted]\n  min_score: 0.4\nclaims: []\n"
+    (tmp_path / "claims.yaml").write_text(text, encoding="utf-8")
+
+    completed = verifier("run", "--offline", cwd=tmp_path)
+
+    assert completed.returncode == 3, completed.stderr
+    assert "error: claims.yaml" in completed.stderr
+    assert (tmp_path / "claims.yaml").read_text(encoding="utf-8") == text

@@ -25,7 +25,9 @@ from fuzzing import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from verifier.errors import LedgerError
 from verifier.files import OverlongLine
+from verifier.ledger import Ledger
 from verifier.pipeline import SourceLocator
 
 
@@ -105,3 +107,26 @@ def test_text_of_binary_truncated_or_mislabelled_bodies_is_text_or_unavailable()
         check_body(*body)
 
     property_holds()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "settings:\n  ? fail_on: [contradicted]\n  min_score: 0.4\n",  # a mapping as a key
+        "claims:\n  - text: a\n    urls: []\n    note: 2024-13-45\n",  # not a date
+        "fetch:\n  timeout: !!float x\n",
+        "claims: " + "[" * 5000 + "]" * 5000 + "\n",
+    ],
+    ids=["mapping key", "bad date", "bad tagged float", "deep nesting"],
+)
+def test_yaml_that_ruamel_cannot_build_is_a_ledger_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """Found by the long fuzz run: each used to be TypeError, ValueError or RecursionError."""
+    monkeypatch.setenv("VERIFIER_NO_CACHE", "1")
+    path = tmp_path / "claims.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LedgerError) as raised:
+        Ledger.load(path)
+    assert raised.value.exit_code == 3
+    assert path.read_text(encoding="utf-8") == text

@@ -203,8 +203,9 @@ def test_two_runs_at_once_in_one_folder_take_turns(
     wait_for(lambda: all(http_server.hits(p) for p in paths))
     second = start_run(tmp_path)
     time.sleep(1.0)  # the second run waits for the first: it fetches nothing meanwhile
-    assert second.poll() is None
-    assert sum(http_server.hits(p) for p in paths) == CLAIMS
+    if second.poll() is not None:
+        pytest.fail(f"the second run did not wait: {second.communicate()[1]}")
+    assert sum(http_server.hits(p) for p in paths) == CLAIMS, http_server.requests
     release.set()
     _, first_err = first.communicate(timeout=60)
     _, second_err = second.communicate(timeout=60)

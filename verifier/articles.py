@@ -22,7 +22,7 @@ from pathlib import Path
 
 from verifier.errors import ArticleError, InputError
 from verifier.ledger.cache import CACHE_DIR_NAME, cache_dir
-from verifier.project import Boundary
+from verifier.repository import Boundary
 from verifier.settings import Settings
 
 _FALSE_WORDS = ("", "0", "false", "no", "off")
@@ -91,7 +91,7 @@ def resolve_articles(
 
     A named article that does not exist, or is not a regular file, is an input error (a
     typo must not silently verify nothing); what a glob matches is only reported. With a
-    `boundary` (patterns from claims.yaml, see verifier.project), files whose real path lies
+    `boundary` (patterns from claims.yaml, see verifier.repository), files whose real path lies
     outside it are not read either: a named one is an input error, a glob's are reported.
     """
     owned = _OwnFiles(own)

@@ -49,13 +49,18 @@ from verifier.model import (
     SourceResult,
 )
 from verifier.progress import ProgressLine
-from verifier.project import Boundary
 from verifier.report.formats import OutputFormat, render
 from verifier.report.github import github_outputs, running_in_github_actions
 from verifier.report.inert import inert, json_reference, one_line
 from verifier.report.locations import Locations
 from verifier.report.results import verdict_tally
-from verifier.repository import LEDGER_VARIABLE, find_ledger, path_in_repository, repository_root
+from verifier.repository import (
+    LEDGER_VARIABLE,
+    Boundary,
+    find_ledger,
+    path_in_repository,
+    repository_root,
+)
 from verifier.settings import Settings
 from verifier.stages import StageConfig, Stages
 

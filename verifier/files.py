@@ -40,15 +40,20 @@ def open_regular_file(
 
 
 def read_regular(path: Path) -> bytes:
-    """The bytes of `path` if it is a regular file. Anything else raises OSError, as a
+    """The bytes of `path` if it is a regular file; see `open_regular`."""
+    with open_regular(path) as handle:
+        return handle.read()
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """`path` opened in binary if it is a regular file. Anything else raises OSError, as a
     missing or unreadable file does, so the callers reading the tool's own state (caches,
-    the last results.json) treat a device or FIFO put in its place as damage, never read
-    it to the end of memory."""
+    the last results.json, WARC files) treat a device or FIFO put in its place as damage,
+    never read it to the end of memory."""
     descriptor, kind = _open_regular(path)
     if kind is not None:
         raise OSError(errno.EINVAL, f"not a regular file but {kind}", str(path))
-    with os.fdopen(descriptor, "rb") as handle:
-        return handle.read()
+    return os.fdopen(descriptor, "rb")
 
 
 def _open_regular(path: Path) -> tuple[int, str | None]:

@@ -19,6 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from verifier.archive.index import Index, IndexEntry, read_index
 from verifier.archive.reindex import UNREADABLE_WARC, FetchGroups, scan_warc
+from verifier.files import open_regular
 
 _SCAN_CHUNK = 1 << 20
 _LISTED = 10
@@ -185,7 +186,7 @@ def _check_entry(root: Path, entry: IndexEntry) -> list[str]:
 
 def _record_at(path: Path, offset: int) -> tuple[str, str | None] | None:
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             handle.seek(offset)
             record = next(iter(ArchiveIterator(handle)))
             return record.rec_type, record.rec_headers.get_header("WARC-Payload-Digest")

@@ -25,7 +25,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from verifier.archive.index import IndexEntry
 from verifier.archive.records import FETCH_FIELDS_TYPE, parse_fetch_fields
-from verifier.files import write_atomically
+from verifier.files import open_regular, write_atomically
 from verifier.model import UnavailableReason
 
 _CHUNK = 1 << 20
@@ -56,7 +56,7 @@ class ScannedRecord:
 def scan_warc(path: Path, *, check_digests: bool = False) -> Iterator[ScannedRecord]:
     """Every record of one WARC file, in order. Raises one of UNREADABLE_WARC where the file
     is damaged, after yielding every record before the damage."""
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         iterator = ArchiveIterator(handle, check_digests=check_digests)
         for record in iterator:
             headers = record.rec_headers

@@ -26,6 +26,7 @@ from verifier.archive.records import HttpExchange, exchange_records, warcinfo_by
 from verifier.archive.reindex import ReindexReport, fetches_in, rebuild_index
 from verifier.archive.wacz import WaczSummary, export_wacz
 from verifier.errors import SourceError
+from verifier.files import open_regular
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
@@ -108,7 +109,7 @@ class Archive:
         """The archived HTTP response headers and body (as transferred) of `entry`."""
         path = self.root / entry.warc_file
         try:
-            with path.open("rb") as handle:
+            with open_regular(path) as handle:
                 handle.seek(entry.response_offset)
                 record = next(iter(ArchiveIterator(handle)))
                 body: bytes = record.raw_stream.read()
@@ -136,7 +137,8 @@ class Archive:
         return self._index.entries()
 
     def warc_files(self) -> list[Path]:
-        return sorted((self.root / WARC_DIR).glob("*.warc.gz"))
+        # Only regular files: a device or FIFO in their place would be read forever.
+        return sorted(p for p in (self.root / WARC_DIR).glob("*.warc.gz") if p.is_file())
 
     # -- writing ---------------------------------------------------------------------
 
@@ -352,7 +354,7 @@ class Archive:
         assert entry.text_offset is not None
         path = self.root / entry.warc_file
         try:
-            with path.open("rb") as handle:
+            with open_regular(path) as handle:
                 handle.seek(entry.text_offset)
                 record = next(iter(ArchiveIterator(handle)))
                 body: bytes = record.content_stream().read()

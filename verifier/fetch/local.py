@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from verifier.errors import InvalidURL
 from verifier.kvstore import KeyValueStore
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
-from verifier.project import Boundary
+from verifier.repository import Boundary
 from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
 
@@ -149,7 +149,7 @@ class LocalAccess:
     """Which files on disk may be read as sources, and how much of each.
 
     Only regular files no larger than `max_bytes` are read (a device or a FIFO could never
-    be read to the end), and only inside `boundary` (see verifier.project: a footnote must
+    be read to the end), and only inside `boundary` (see verifier.repository: a footnote must
     not publish the machine's own files).
     """
 

@@ -20,6 +20,7 @@ from verifier.ledger.text import (
     indentation,
     is_filler,
     line_of,
+    load_yaml,
     plain,
     round_trip_yaml,
     split_lines,
@@ -36,7 +37,7 @@ def parse(path: Path, text: str) -> tuple[dict[str, Any], str]:
     had to be rewritten in block style, where entries can be edited one by one.
     """
     try:
-        document = round_trip_yaml().load(text)
+        document = load_yaml(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -201,7 +202,7 @@ def _entry_starts(lines: Sequence[str], claims_line: int, dash_lines: Sequence[i
 
 def _parse_entry(block: str) -> dict[str, Any] | None:
     try:
-        sequence = round_trip_yaml().load(block)
+        sequence = load_yaml(block)
     except YAMLError:
         return None
     if not isinstance(sequence, CommentedSeq) or len(sequence) != 1:
@@ -220,7 +221,7 @@ def _parse_entry(block: str) -> dict[str, Any] | None:
 def _parse_rest(path: Path, text: str) -> tuple[CommentedMap, Validator] | None:
     """The ledger without its claims (`claims:` left empty), parsed and validated."""
     try:
-        document = round_trip_yaml().load(text)
+        document = load_yaml(text)
     except YAMLError:
         return None
     if not isinstance(document, CommentedMap) or document.get("claims") is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.error import YAMLError
 
 from verifier.ledger.emit import Indent
 
@@ -22,6 +23,21 @@ def round_trip_yaml(indent: Indent = DEFAULT_INDENT) -> YAML:
     yaml.width = 1 << 16
     yaml.indent(mapping=2, sequence=indent.sequence, offset=indent.offset)
     return yaml
+
+
+def load_yaml(text: str) -> Any:
+    """The round-trip document of `text`; every way the YAML can be wrong is a YAMLError.
+
+    ruamel raises other exceptions for some well-formed but unbuildable documents: a
+    mapping used as a key inside a mapping (TypeError), a date or a tagged number that is
+    not one (`2024-13-45`, `!!int x`: ValueError), nesting thousands deep (RecursionError).
+    """
+    try:
+        return round_trip_yaml().load(text)
+    except (TypeError, ValueError, RecursionError) as error:
+        if isinstance(error, RecursionError):
+            raise YAMLError("nested too deeply") from None
+        raise YAMLError(f"a value YAML cannot build ({error})") from None
 
 
 def line_of(node: object, key: object = None) -> int | None:

@@ -8,10 +8,16 @@ keeps it from `supported`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from verifier.match.coverage import Masks, mask_of, weight
+from verifier.match.features import BRIEF_SOURCE_UNITS
 from verifier.match.scoring import MatchModel
-from verifier.model import Verdict
+from verifier.match.source import Source
+from verifier.match.spans import longest_unsupported
+from verifier.match.tokens import Token
+from verifier.model import Flag, Severity, Verdict
 
 SUPPORTED_MAX_UNBACKED_RUN = 4
 """A claim with an unsupported phrase of this many content words is never "supported",
@@ -35,6 +41,35 @@ class Grounds:
 
 
 NOTHING_BACKED = Grounds(0, 0.0, 0.0, 0, False)
+
+
+def weigh(
+    content: Sequence[Token],
+    weights: Sequence[float],
+    masks: Masks,
+    flags: Sequence[Flag],
+    implied: frozenset[int],
+    source: Source,
+) -> Grounds:
+    """The grounds of a claim whose content words carry `weights`; `implied` holds the start
+    offsets of names backed only by reference (they do not count toward an unbacked run)."""
+    in_conflict = mask_of(
+        content,
+        lambda token: any(
+            flag.start <= token.start < flag.end
+            for flag in flags
+            if flag.severity is Severity.CONFLICT
+        ),
+    )
+    rest = sum(weights) - weight(in_conflict, weights)
+    return Grounds(
+        conflicts=sum(1 for flag in flags if flag.severity is Severity.CONFLICT),
+        # A discrepancy is a contradiction when the rest of the claim is found around it.
+        anchored_coverage=weight(masks.window & ~in_conflict, weights) / rest if rest else 0.0,
+        coverage_passages=weight(masks.passages, weights) / sum(weights),
+        unbacked_run=longest_unsupported([t for t in content if t.start not in implied], flags),
+        brief_source=len(source.page.units) <= BRIEF_SOURCE_UNITS,
+    )
 
 
 def decide(score: float, grounds: Grounds, model: MatchModel) -> Verdict:

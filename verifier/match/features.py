@@ -13,7 +13,9 @@ from dataclasses import dataclass, fields
 from verifier.match.alignment import Alignment
 from verifier.match.coverage import Masks, weight
 from verifier.match.predicates import PredicateComparison
+from verifier.match.source import Source
 from verifier.match.tokens import Token
+from verifier.model import Flag, Severity
 
 
 @dataclass(frozen=True)
@@ -82,16 +84,23 @@ def build(
     content: Sequence[Token],
     weights: Sequence[float],
     masks: Masks,
-    conflicts: int,
+    flags: Sequence[Flag],
     alignment: Alignment,
     definition: PredicateComparison | None,
-    unbacked_probabilities: Sequence[float],
-    source_units: int,
+    odds: Sequence[float],
+    source: Source,
 ) -> Features:
-    """The model inputs for a claim whose content words carry `weights`; `conflicts`
-    counts the discrepancies in conflict, `unbacked_probabilities` what the
-    per-word model makes of each word the passage lacks."""
+    """The model inputs for a claim whose content words carry `weights`; `odds` are the
+    per-word model's log-odds that each word is unbacked."""
     total = sum(weights)
+    conflicts = sum(1 for flag in flags if flag.severity is Severity.CONFLICT)
+    # What the per-word model makes of the words the passage lacks.
+    unbacked_probabilities = [
+        1.0 / (1.0 + math.exp(-value))
+        for index, value in enumerate(odds)
+        if not masks.window >> index & 1
+    ]
+    source_units = len(source.page.units)
     missing_around = math.log1p(len(content) - bin(masks.around).count("1"))
     surest = max(unbacked_probabilities, default=0.0)
     substitutions = float(_substitutions(alignment, masks.page))

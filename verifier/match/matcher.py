@@ -6,16 +6,15 @@ tokenise -> retrieve passages -> align -> run the finders -> unsupported spans
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from verifier.batch import paused_garbage_collection
 from verifier.match.alignment import align
-from verifier.match.coverage import Masks, cover, mask_of, weight
+from verifier.match.coverage import Masks, cover, weight
 from verifier.match.dates import MONTHS, DateMention, find_dates
-from verifier.match.decide import NOTHING_BACKED, Grounds, decide
-from verifier.match.features import BRIEF_SOURCE_UNITS, Features, build
+from verifier.match.decide import NOTHING_BACKED, Grounds, decide, weigh
+from verifier.match.features import Features, build
 from verifier.match.finders import FINDERS, Context, Finder, discrepancies
 from verifier.match.long_claims import combine, split_long
 from verifier.match.mentions import gather
@@ -24,11 +23,11 @@ from verifier.match.predicates import PredicateComparison, predicates
 from verifier.match.predicates import compare as compare_predicates
 from verifier.match.scoring import MatchModel, packaged_model
 from verifier.match.source import Source
-from verifier.match.spans import longest_unsupported, unsupported_spans, whole_claim
+from verifier.match.spans import unsupported_spans, whole_claim
 from verifier.match.subjects import refer
 from verifier.match.tokenmask import WordSignals, relative_odds, unbacked_mask, unbacked_odds
 from verifier.match.tokens import LIGHT_WORDS, STOPWORDS, Token, fold, tokenize
-from verifier.model import Assessment, Evidence, Flag, Severity, Verdict
+from verifier.model import Assessment, Evidence, Flag, Verdict
 
 
 @dataclass(frozen=True)
@@ -117,38 +116,10 @@ def _analyse(claim: str, source: Source, model: MatchModel, finders: Sequence[Fi
     )
     flags.sort(key=lambda flag: (flag.start, flag.end))
 
-    in_conflict = mask_of(
-        content,
-        lambda token: any(f.start <= token.start < f.end for f in flags if _is_conflict(f)),
-    )
-    conflicts = sum(1 for flag in flags if _is_conflict(flag))
-    # What the per-word model makes of the words the passage lacks.
-    outside = [
-        1.0 / (1.0 + math.exp(-value))
-        for index, value in enumerate(odds)
-        if not masks.window >> index & 1
-    ]
     features = build(
-        content,
-        weights,
-        masks,
-        conflicts,
-        context.alignment,
-        context.definition,
-        outside,
-        len(source.page.units),
+        content, weights, masks, flags, context.alignment, context.definition, odds, source
     )
-    rest = sum(weights) - weight(in_conflict, weights)
-    grounds = Grounds(
-        conflicts=conflicts,
-        # A discrepancy is a contradiction when the rest of the claim is found around it.
-        anchored_coverage=weight(masks.window & ~in_conflict, weights) / rest if rest > 0 else 0.0,
-        coverage_passages=features.coverage_passages,
-        unbacked_run=longest_unsupported(
-            [t for t in content if t.start not in subject.implied], flags
-        ),
-        brief_source=len(source.page.units) <= BRIEF_SOURCE_UNITS,
-    )
+    grounds = weigh(content, weights, masks, flags, subject.implied, source)
     score = model.score(features)
     assessment = Assessment(round(score, 4), decide(score, grounds, model), evidence, tuple(flags))
     coverage = {
@@ -214,10 +185,6 @@ def _unbacked_words(
         unbacked_odds(signals, model.token_weights, model.token_bias), model.token_relative
     )
     return signals, odds, unbacked_mask(signals, odds, model.token_threshold)
-
-
-def _is_conflict(flag: Flag) -> bool:
-    return flag.severity is Severity.CONFLICT
 
 
 def _is_month(token: Token, claim_dates: list[DateMention]) -> bool:
