@@ -238,8 +238,9 @@ def test_state_files_replaced_by_devices_or_fifos_are_never_read(tmp_path: Path)
     first = verifier("check", "--offline", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     caches = sorted((tmp_path / ".verifier-cache").glob("*.json"))
-    state = [tmp_path / "archive" / "local-text.json", *caches]
-    assert (tmp_path / "archive" / "local-text.json").exists() and caches
+    caches += sorted((tmp_path / ".verifier-cache").glob("*.sqlite"))
+    state = [tmp_path / "archive" / "local-text.sqlite", *caches]
+    assert (tmp_path / "archive" / "local-text.sqlite").exists() and caches
     for path in state:
         path.unlink()
         path.symlink_to("/dev/zero")

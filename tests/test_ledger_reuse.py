@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from verifier.ledger.reuse import ResultCache, last_run_stats, matcher_version
+from verifier.ledger.reuse import RESULTS_FILE, ResultCache, last_run_stats, matcher_version
 from verifier.model import Assessment, Evidence, Flag, Verdict
 
 ASSESSMENT = Assessment(
@@ -83,7 +83,7 @@ def test_a_damaged_cache_file_is_an_empty_cache(tmp_path: Path) -> None:
 def test_the_cache_beside_a_ledger_reports_last_run_stats(tmp_path: Path) -> None:
     ledger = tmp_path / "claims.yaml"
     cache = ResultCache.for_ledger(ledger)
-    assert cache.path == tmp_path / ".verifier-cache" / "results.json"
+    assert cache.path == tmp_path / ".verifier-cache" / RESULTS_FILE
     cache.wrap(CountingMatcher())("A claim.", "source")
     cache.save()
     assert last_run_stats(ledger) == {"hits": 0, "misses": 1, "matcher": matcher_version()}

@@ -11,9 +11,8 @@ import functools
 import json
 import os
 import sys
-import threading
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from verifier import __version__, gate, interrupts, pipeline, report, runlock
+from verifier import __version__, cluster, gate, interrupts, pipeline, report, runlock
 from verifier.archive import Archive
 from verifier.archive.store import INDEX_FILE
 from verifier.articles import (
@@ -33,16 +32,15 @@ from verifier.articles import (
     resolve_articles,
 )
 from verifier.changes import changed_files
+from verifier.cluster import ClusterSpec
+from verifier.dump import passes, shards
 from verifier.errors import InputError, LedgerError, RecordError, VerifierError
 from verifier.extract import extract_article
-from verifier.fetch import Fetcher, LocalAccess
-from verifier.files import check_folder, open_input, read_lines
+from verifier.files import check_folder, open_input, read_lines, write_atomically
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
 from verifier.ledger.config import layered_settings, unknown_environment_variables
-from verifier.ledger.reuse import ResultCache
 from verifier.model import (
-    Assessment,
     Capture,
     Claim,
     ExtractionWarning,
@@ -50,6 +48,7 @@ from verifier.model import (
     Finding,
     SourceResult,
 )
+from verifier.progress import ProgressLine
 from verifier.report.formats import OutputFormat, render
 from verifier.report.github import github_outputs, running_in_github_actions
 from verifier.report.inert import inert, json_reference, one_line
@@ -63,11 +62,14 @@ from verifier.repository import (
     repository_root,
 )
 from verifier.settings import Settings
+from verifier.stages import StageConfig, Stages
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_GATE_FAILED = 2
 EXIT_INPUT_ERROR = 3
+DUMP_DIR = "dump"
+"""Where `--dump` writes its claim and result shards, beside claims.yaml."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -109,26 +111,32 @@ class Console:
                 say(one_line(f"{label} {url}: {state}"))
 
             return line
-        bar = self.bar(total, label)
-        return None if bar is None else lambda url, result: bar()
+        step = self.counter(total, label)
+        return None if step is None else lambda url, result: step()
 
-    def bar(self, total: int, label: str) -> Callable[[], None] | None:
-        """A step callback drawing `label [#####.....] n/total` on a terminal; None in CI,
-        with -q or -v, or when stderr is not a terminal (logs stay clean)."""
-        if self.verbosity != 0 or total == 0 or not sys.stderr.isatty() or os.environ.get("CI"):
+    def counter(self, total: int, label: str) -> Callable[[], None] | None:
+        """A step callback: on a terminal a bar with counts, rate and time left, redrawn in
+        place; in CI or a log a plain line every few seconds; None with -q or -v."""
+        line = self._line(total, label)
+        return None if line is None else line.step
+
+    def counts(self, total: int, label: str) -> Callable[[int], None] | None:
+        """`counter` taking how many steps were done (a cluster's partitions finish a
+        batch at a time)."""
+        line = self._line(total, label)
+        return None if line is None else line.step
+
+    def _line(self, total: int, label: str) -> ProgressLine | None:
+        if self.verbosity != 0 or total == 0:
             return None
-        done = 0
-        lock = threading.Lock()  # fetch callbacks arrive from worker threads
-
-        def step() -> None:
-            nonlocal done
-            with lock:
-                done += 1
-                filled = 30 * done // total
-                bar = "#" * filled + "." * (30 - filled)
-                click.echo(f"\r{label} [{bar}] {done}/{total}", err=True, nl=done == total)
-
-        return step
+        terminal = sys.stderr.isatty() and not os.environ.get("CI")
+        line = ProgressLine(
+            label,
+            total,
+            lambda text, newline: click.echo(text, err=True, nl=newline),
+            terminal=terminal,
+        )
+        return line
 
 
 @dataclass
@@ -267,6 +275,12 @@ def gate_options(command: F) -> F:
                 "(hand-written claims when claims.yaml changed).",
             ),
             offline_option,
+            click.option(
+                "--cluster",
+                metavar="local:N|tcp://HOST:PORT",
+                help="Score on a Dask cluster: N local worker processes, or an existing "
+                "scheduler (needs the cluster extra; also VERIFIER_CLUSTER, settings.cluster).",
+            ),
         ]
     ):
         command = option(command)
@@ -306,16 +320,31 @@ def cli(ctx: click.Context, ledger_path: Path | None) -> None:
     ctx.ensure_object(Context).ledger_path = ledger_path or find_ledger(Path.cwd(), os.environ)
 
 
+dump_option = click.option(
+    "--dump",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE.xml[.bz2]",
+    help="Read a MediaWiki XML export instead: claims go to JSONL shards in dump/ beside "
+    "claims.yaml (with a manifest.json), not to claims.yaml.",
+)
+
+
 @cli.command()
 @click.argument("articles", nargs=-1)
+@dump_option
 @format_option(
     ["yaml", "json"],
     "yaml: update claims.yaml; json: print the claims to stdout and change nothing.",
 )
 @verbosity_options
 @pass_context
-def extract(ctx: Context, articles: tuple[str, ...], output_format: str) -> int:
+def extract(ctx: Context, articles: tuple[str, ...], dump: Path | None, output_format: str) -> int:
     """Find footnoted claims in ARTICLES (default: claims.yaml `articles:`); update the ledger."""
+    if dump is not None:
+        with ctx.run_lock():
+            summary = passes.extract_dump(dump, ctx.base_dir / DUMP_DIR)
+        ctx.console.info(_dump_extract_line(summary, ctx.base_dir / DUMP_DIR))
+        return EXIT_OK
     if output_format == "json":
         ledger = ctx.load_ledger(create=True)
         outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
@@ -344,16 +373,20 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
     ledger = ctx.load_ledger()
     settings = ctx.settings(ledger, timeout=timeout)
     ctx.check_folders(settings, reports=False)
-    sources = pipeline.read_sources(
-        ledger.claims,
-        fetch=_fetcher(ctx, settings, offline=False, refresh=refresh),
-        locate=pipeline.SourceLocator(ctx.base_dir),
-    )
-    failed = [s for s in sources.values() if isinstance(s, FetchFailure)]
-    for failure in failed:
+    locate = pipeline.SourceLocator(ctx.base_dir)
+    urls = pipeline.locations(ledger.claims, locate)
+    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=False)
+    with Stages(config) as stages:
+        failed = stages.fetcher.archive_all(
+            urls,
+            refresh=refresh,
+            progress=ctx.console.progress(len(urls), "fetching"),
+            accessed=pipeline.access_dates(ledger.claims, locate),
+        )
+    for failure in failed.values():
         ctx.console.detail(f"unavailable: {failure.url}: {failure.describe()}")
     ctx.console.info(
-        f"{len(sources)} sources: {len(sources) - len(failed)} readable, {len(failed)} unavailable"
+        f"{len(urls)} sources: {len(urls) - len(failed)} readable, {len(failed)} unavailable"
     )
     return EXIT_OK
 
@@ -370,10 +403,11 @@ def check(
     fail_on: str | None,
     min_score: float | None,
     changed_since: str | None,
+    cluster: str | None,
 ) -> int:
     """Score claims against their sources, write reports/, and exit by the gate."""
     ledger = ctx.load_ledger()
-    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
     ctx.check_folders(settings, reports=True)
     scope = _scope(ctx, changed_since)
     return _check(ctx, ledger, settings, scope, offline, OutputFormat(output_format), ())
@@ -381,6 +415,7 @@ def check(
 
 @cli.command()
 @click.argument("articles", nargs=-1)
+@dump_option
 @gate_options
 @verbosity_options
 @pass_context
@@ -388,16 +423,20 @@ def check(
 def run(
     ctx: Context,
     articles: tuple[str, ...],
+    dump: Path | None,
     offline: bool,
     output_format: str,
     fail_on: str | None,
     min_score: float | None,
     changed_since: str | None,
+    cluster: str | None,
 ) -> int:
     """Extract, fetch and check: the whole pass. Exits 2 when the gate fails."""
-    ledger = ctx.load_ledger(create=bool(articles))
-    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score)
+    ledger = ctx.load_ledger(create=bool(articles) or dump is not None)
+    settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
     ctx.check_folders(settings, reports=True)
+    if dump is not None:
+        return _run_dump(ctx, settings, dump, offline)
     scope = _scope(ctx, changed_since)
     outcome = _extract(ctx, ledger, settings, articles, scope)
     ledger.save()
@@ -622,30 +661,6 @@ def _extract(
     return outcome
 
 
-def _fetcher(ctx: Context, settings: Settings, *, offline: bool, refresh: bool) -> pipeline.FetchFn:
-    """The fetch stage: archive first, the network unless offline, progress on stderr."""
-
-    def fetch(urls: Sequence[str], accessed: Mapping[str, str]) -> dict[str, SourceResult]:
-        label = "reading" if offline else "fetching"
-        with (
-            Archive(ctx.base_dir / settings.archive_dir) as store,
-            Fetcher(
-                settings.fetch, store, local=LocalAccess.for_project(ctx.base_dir, settings.fetch)
-            ) as fetcher,
-        ):
-            if offline:
-                _refuse_a_damaged_index(store)
-            return fetcher.fetch_all(
-                urls,
-                offline=offline,
-                refresh=refresh,
-                progress=ctx.console.progress(len(urls), label),
-                accessed=accessed,
-            )
-
-    return fetch
-
-
 def _check(
     ctx: Context,
     ledger: Ledger,
@@ -660,16 +675,8 @@ def _check(
     for warning in unpinned:
         ctx.console.warn(warning)
     warnings = [*warnings, *unpinned]
-    cache = ResultCache.for_ledger(ctx.ledger_path)
-    findings = pipeline.verify(
-        claims,
-        fetch=_fetcher(ctx, settings, offline=offline, refresh=False),
-        assess=cache.wrap(_assess),
-        locate=pipeline.SourceLocator(ctx.base_dir),
-        progress=ctx.console.bar(len(claims), "checking"),
-    )
-    cache.save()
-    ctx.console.detail(f"matcher: {cache.misses} scored, {cache.hits} reused")
+    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
+    findings = _verify(ctx, config, claims)
     reports_dir = ctx.base_dir / settings.reports_dir
     report.write_reports(
         findings,
@@ -698,11 +705,101 @@ def _check(
     return EXIT_OK
 
 
-def _assess(claim: str, source: str) -> Assessment:
-    """The matcher, imported on first use: a re-check that reuses every result never needs it."""
-    from verifier import match
+def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> list[Finding]:
+    """The single-process pass, or the same stages on a Dask cluster (settings.cluster)."""
+    if config.offline:
+        with Archive(config.archive_dir) as store:
+            _refuse_a_damaged_index(store)
+    if config.settings.cluster:
+        with _cluster_client(ctx, config) as client:
+            return _verify_on_cluster(ctx, client, config, claims)
+    with Stages(config) as stages:
+        findings = _verify_here(ctx, stages, claims)
+    ctx.console.detail(f"matcher: {stages.results.misses} scored, {stages.results.hits} reused")
+    return findings
 
-    return match.assess(claim, source)
+
+def _cluster_client(ctx: Context, config: StageConfig) -> AbstractContextManager[Any]:
+    assert config.settings.cluster is not None
+    ctx.console.detail(f"cluster: {config.settings.cluster}")
+    return cluster.connect(ClusterSpec.parse(config.settings.cluster))
+
+
+def _verify_on_cluster(
+    ctx: Context, client: Any, config: StageConfig, claims: Sequence[Claim]
+) -> list[Finding]:
+    urls = pipeline.locations(claims, pipeline.SourceLocator(config.base_dir))
+    return cluster.verify(
+        client,
+        config,
+        claims,
+        fetched=ctx.console.counts(len(urls), "reading" if config.offline else "fetching"),
+        checked=ctx.console.counts(len(claims), "checking"),
+    )
+
+
+def _verify_here(ctx: Context, stages: Stages, claims: Sequence[Claim]) -> list[Finding]:
+    locate = stages.locate
+    urls = pipeline.locations(claims, locate)
+    stages.progress = ctx.console.progress(
+        len(urls), "reading" if stages.config.offline else "fetching"
+    )
+    stages.archive_sources(urls, pipeline.access_dates(claims, locate), stages.progress)
+    return pipeline.verify(
+        claims,
+        fetch=stages.read,
+        assess=stages.assess,
+        locate=locate,
+        progress=ctx.console.counter(len(claims), "checking"),
+    )
+
+
+def _run_dump(ctx: Context, settings: Settings, dump: Path, offline: bool) -> int:
+    """`run --dump`: claims into shards (pages extracted in batches), checked a shard at a
+    time, and a summary index; on the cluster when one is set, else in this process."""
+    folder = ctx.base_dir / DUMP_DIR
+    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
+    if settings.cluster:
+        with _cluster_client(ctx, config) as client:
+            in_flight = 2 * max(1, len(client.scheduler_info()["workers"])) + 2
+
+            def on_cluster(function: Callable[[Any], Any], items: Iterable[Any]) -> Any:
+                return cluster.ordered_map(client, function, items, in_flight)
+
+            extracted = passes.extract_dump(dump, folder, map_batches=on_cluster)
+            ctx.console.info(_dump_extract_line(extracted, folder))
+            summary = passes.check_dump(
+                folder,
+                lambda claims: _verify_on_cluster(ctx, client, config, claims),
+                settings.policy,
+            )
+    else:
+        extracted = passes.extract_dump(dump, folder)
+        ctx.console.info(_dump_extract_line(extracted, folder))
+        with Stages(config) as stages:
+            summary = passes.check_dump(
+                folder, lambda claims: _verify_here(ctx, stages, claims), settings.policy
+            )
+    reports_dir = ctx.base_dir / settings.reports_dir
+    index = passes.render_index(summary, f"{DUMP_DIR}/{shards.MANIFEST}", _now())
+    write_atomically(reports_dir / "index.md", index)
+    parts = ", ".join(f"{n} {verdict}" for verdict, n in summary.verdicts.most_common())
+    ctx.console.info(
+        f"{summary.claims} claims: {parts or 'none'}; report: {reports_dir / 'index.md'}"
+    )
+    if summary.failing:
+        ctx.console.info(f"gate failed: {summary.failing} finding(s) fail the policy")
+        return EXIT_GATE_FAILED
+    return EXIT_OK
+
+
+def _dump_extract_line(summary: passes.ExtractSummary, folder: Path) -> str:
+    pages = summary.pages
+    return (
+        f"{summary.claims} claims in {pages.articles} article page(s) "
+        f"({pages.redirects} redirects and {pages.other_namespaces} other pages skipped); "
+        f"shards: {folder / shards.MANIFEST}"
+    )
 
 
 def _summary(findings: Sequence[Finding], reports_dir: Path) -> str:

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from verifier.model import (
     Assessment,
+    Capture,
     Citation,
     Claim,
     Extraction,
@@ -146,6 +147,10 @@ def locations(claims: Iterable[Claim], locate: SourceLocator) -> list[str]:
     return list(seen)
 
 
+BATCH_CLAIMS = 500
+"""Claims read and scored together: their sources are held only while the batch runs."""
+
+
 def verify(
     claims: Sequence[Claim],
     *,
@@ -153,10 +158,51 @@ def verify(
     assess: AssessFn,
     locate: SourceLocator,
     progress: Callable[[], None] | None = None,
+    batch_size: int = BATCH_CLAIMS,
 ) -> list[Finding]:
-    """Read every cited source once, then judge each claim against its sources."""
+    """Judge each claim against its sources, a batch at a time; findings in claim order.
+
+    Each batch's sources are read, its claims scored, and the texts let go before the next
+    batch, so memory stays flat however many claims there are (`check_batch`). Claims
+    citing the same source go to the same batch where they fit (`claim_batches`), so a
+    page is read and prepared once per pass, not once per claim.
+    """
+    findings: list[Finding | None] = [None] * len(claims)
+    for batch in claim_batches(claims, locate, batch_size):
+        checked = check_batch(
+            [claims[i] for i in batch], fetch=fetch, assess=assess, locate=locate, progress=progress
+        )
+        for index, finding in zip(batch, checked, strict=True):
+            findings[index] = finding
+    return [finding for finding in findings if finding is not None]
+
+
+def claim_batches(
+    claims: Sequence[Claim], locate: SourceLocator, batch_size: int = BATCH_CLAIMS
+) -> list[list[int]]:
+    """Claim indexes in batches of at most `batch_size`, claims citing the same first
+    source side by side (the sort is stable: otherwise in ledger order)."""
+    order = sorted(
+        range(len(claims)),
+        key=lambda i: locate(claims[i].urls[0]) if claims[i].urls else "",
+    )
+    size = max(1, batch_size)
+    return [order[start : start + size] for start in range(0, len(order), size)]
+
+
+def check_batch(
+    claims: Sequence[Claim],
+    *,
+    fetch: FetchFn,
+    assess: AssessFn,
+    locate: SourceLocator,
+    progress: Callable[[], None] | None = None,
+) -> list[Finding]:
+    """One batch: its sources read once each, its claims scored, and the findings returned
+    without the sources' texts (what the reports need of a capture is its record: URL,
+    time, digest; keeping 30,000 pages' text for them is what made memory grow)."""
     sources = read_sources(claims, fetch=fetch, locate=locate)
-    return check_claims(claims, sources, locate, assess, progress)
+    return check_claims(claims, sources, locate, assess, progress, keep_texts=False)
 
 
 def read_sources(
@@ -172,20 +218,30 @@ def check_claims(
     locate: SourceLocator,
     assess: AssessFn,
     progress: Callable[[], None] | None = None,
+    *,
+    keep_texts: bool = True,
 ) -> list[Finding]:
     """Score each claim against each of its readable sources; one Finding per claim.
 
-    `progress` is called once per claim checked."""
+    `progress` is called once per claim checked. Without `keep_texts` each finding's
+    captures come without their text (one copy per source, made once)."""
+    records: dict[str, SourceResult] = {}
     findings = []
     for claim in claims:
         checks = []
         for url in claim.urls:
-            source = sources.get(locate(url))
+            location = locate(url)
+            source = sources.get(location)
             if source is None:
                 source = FetchFailure(url, UnavailableReason.NOT_ARCHIVED, "not fetched")
             assessment = (
                 None if isinstance(source, FetchFailure) else assess(claim.text, source.text)
             )
+            if not keep_texts and isinstance(source, Capture):
+                record = records.get(location)
+                if record is None:
+                    record = records[location] = replace(source, text="")
+                source = record
             checks.append(SourceCheck(url=url, source=source, assessment=assessment))
         findings.append(combine(claim, checks))
         if progress is not None:

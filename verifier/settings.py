@@ -81,5 +81,8 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     reports_dir: str = "reports"
     archive_dir: str = "archive"
+    cluster: str | None = None
+    """Where `check` and `run` score: None in this process, "local:N" (a LocalCluster of N
+    worker processes) or "tcp://HOST:PORT" (a Dask scheduler)."""
     allow_empty: bool = False
     """True: a run that reads no article or finds no claim is expected, even under CI."""

@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import MISSING, asdict, dataclass
 from pathlib import Path
 
@@ -76,7 +77,14 @@ class Index:
             return list(self._by_url.get(url, ()))
 
     def append(self, entry: IndexEntry) -> None:
-        line = (json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n").encode()
+        self.append_many([entry])
+
+    def append_many(self, entries: Sequence[IndexEntry]) -> None:
+        """Append the entries' lines in one write and one fsync."""
+        line = b"".join(
+            (json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n").encode()
+            for entry in entries
+        )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:

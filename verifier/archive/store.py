@@ -23,7 +23,7 @@ from verifier.archive.integrity import (
     verify_archive,
 )
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
-from verifier.archive.reindex import ReindexReport, rebuild_index
+from verifier.archive.reindex import ReindexReport, fetches_in, rebuild_index
 from verifier.archive.wacz import WaczSummary, export_wacz
 from verifier.errors import SourceError
 from verifier.files import open_regular
@@ -50,12 +50,26 @@ class ArchiveError(SourceError):
     exit_code = 3  # damaged data, not a bug, when it stops a command
 
 
+SYNC_EVERY_RECORDS = 64
+SYNC_EVERY_SECONDS = 1.0
+"""Stored fetches are made durable and indexed in groups of this many, or this long after
+the group's first."""
+
+
 class Archive:
     """WARC files plus an index under `root`; safe for threads and for concurrent runs.
 
     Each Archive object writes its own WARC file (created on the first store and held
     under an exclusive lock), so two runs never append to the same file; both append to
     the shared index under a lock.
+
+    Stores are durable in groups: records are appended as they come, and every
+    SYNC_EVERY_RECORDS fetches or SYNC_EVERY_SECONDS after a group's first (and on `sync`
+    and `close`) the WARC
+    file is flushed to disk and then the group's index lines are appended in one write.
+    The index never names a record that is not on disk; a crash loses at most the last
+    group's index lines, whose URLs the next run fetches again (two fsyncs per fetch had
+    held the fetch threads back from the network).
     """
 
     def __init__(self, root: Path) -> None:
@@ -63,6 +77,8 @@ class Archive:
         self._index = Index(root / INDEX_FILE)
         self._lock = threading.Lock()
         self._writer: _WarcFileWriter | None = None
+        self._unsynced: list[IndexEntry] = []
+        self._timer: threading.Timer | None = None
         self._closed = False
 
     # -- reading ---------------------------------------------------------------------
@@ -117,6 +133,7 @@ class Archive:
         )
 
     def entries(self) -> list[IndexEntry]:
+        self.sync()
         return self._index.entries()
 
     def warc_files(self) -> list[Path]:
@@ -147,8 +164,8 @@ class Archive:
         if (text is None) == (failure is None):
             raise ValueError("store() takes exactly one of text and failure")
         final = exchanges[-1]
-        # The records and their index line go in together: an interrupt never leaves a
-        # record the index does not know.
+        # The records go in whole, and their index line joins the group `sync` writes: an
+        # interrupt never leaves half a record (and closing the archive indexes the group).
         with uninterrupted():
             return self._store(url, exchanges, final, text, title, failure, via, extractor)
 
@@ -200,7 +217,17 @@ class Archive:
             extractor=extractor,
             group_end=base + len(group),
         )
-        self._index.append(entry)
+        with self._lock:
+            if not self._unsynced:
+                # A group also closes after a quiet second: a fetch that finished just
+                # before a long stall must not wait for the next one to be durable.
+                self._timer = threading.Timer(SYNC_EVERY_SECONDS, self.sync)
+                self._timer.daemon = True
+                self._timer.start()
+            self._unsynced.append(entry)
+            due = len(self._unsynced) >= SYNC_EVERY_RECORDS
+        if due:
+            self.sync()
         if failure is not None:
             return failure
         assert text is not None
@@ -217,33 +244,79 @@ class Archive:
             warc_file=entry.warc_file,
         )
 
+    def sync(self) -> None:
+        """Make every stored fetch durable, then index it (see the class docstring)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if not self._unsynced:
+                return
+            assert self._writer is not None
+            self._writer.sync()
+            self._index.append_many(self._unsynced)
+            self._unsynced = []
+
     def verify(self) -> VerifyReport:
         """Re-check every record's digests, and the index against the WARC files (read-only)."""
+        self.sync()
         return verify_archive(self.root, self.warc_files(), self.root / INDEX_FILE)
 
     def index_damage(self) -> list[str]:
         """What is wrong with the index, found without reading the WARC files (cheap)."""
+        self.sync()
         return index_damage(self.root, self.warc_files(), self._index)
 
     def reindex(self) -> ReindexReport:
         """Rebuild the index from the WARC files (see reindex.py); torn tails cut first."""
+        self.sync()
         self.repair()
         return rebuild_index(self.root, self.warc_files(), self.root / INDEX_FILE)
 
     def repair(self) -> list[tuple[Path, int]]:
-        """Cut torn tails off WARC files left by killed runs (never a file in use).
+        """Cut torn tails off WARC files left by killed runs (never a file in use), then
+        index the whole fetches a killed run had written but not yet indexed (its last
+        group's `sync` never came): nothing completed is lost, and the index lists every
+        fetch the WARC files hold.
 
         Runs before this Archive first writes; returns (file, bytes removed) pairs.
         """
         if not (self.root / WARC_DIR).exists():
             return []
-        return repair_torn_tails(self.warc_files(), self._index.entries(), self.root)
+        entries = self._index.entries()
+        repaired = repair_torn_tails(self.warc_files(), entries, self.root)
+        self._index_unindexed(entries)
+        return repaired
+
+    def _index_unindexed(self, entries: Sequence[IndexEntry]) -> None:
+        indexed_end: dict[str, int] = {}
+        for entry in entries:
+            if entry.group_end is not None:
+                indexed_end[entry.warc_file] = max(
+                    indexed_end.get(entry.warc_file, 0), entry.group_end
+                )
+        indexed = {(entry.warc_file, entry.response_offset) for entry in entries}
+        for path in self.warc_files():
+            relative = path.relative_to(self.root).as_posix()
+            with path.open("rb") as handle:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a live run is writing it, and will index it
+                # Only a file holding more than its indexed fetches is read through.
+                if handle.seek(0, os.SEEK_END) <= indexed_end.get(relative, 0):
+                    continue
+                found, _ = fetches_in(self.root, path)
+            missing = [e for e in found if (e.warc_file, e.response_offset) not in indexed]
+            if missing:
+                self._index.append_many(missing)
 
     def export_wacz(
         self, destination: Path, *, force: bool = False, protected: Iterable[Path] = ()
     ) -> WaczSummary:
         """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb; an
         existing file only with `force`, never one of `protected` (InputError)."""
+        self.sync()
         return export_wacz(
             destination,
             self.warc_files(),
@@ -255,6 +328,7 @@ class Archive:
         )
 
     def close(self) -> None:
+        self.sync()
         with self._lock:
             self._closed = True
             if self._writer is not None:
@@ -270,7 +344,9 @@ class Archive:
     # -- internals -------------------------------------------------------------------
 
     def _newest(self, url: str, *, readable: bool) -> IndexEntry | None:
-        matching = [e for e in self._index.for_url(url) if e.readable == readable]
+        with self._lock:
+            own = [e for e in self._unsynced if e.url == url]
+        matching = [e for e in [*self._index.for_url(url), *own] if e.readable == readable]
         # A stable sort keeps index order among equal times: the later line wins.
         return sorted(matching, key=lambda e: e.fetched_at)[-1] if matching else None
 
@@ -313,16 +389,21 @@ class _WarcFileWriter:
         info = warcinfo_bytes(name, SOFTWARE)
         self.warcinfo_id = _first_record_id(info)
         self.append(info)
+        self.sync()
 
     def append(self, group: bytes) -> int:
-        """Append whole records and sync them; returns the offset they start at."""
+        """Append whole records (readable at once, durable after `sync`); returns where
+        they start."""
         offset = self._handle.seek(0, os.SEEK_END)
         self._handle.write(group)
         self._handle.flush()
-        os.fsync(self._handle.fileno())
         return offset
 
+    def sync(self) -> None:
+        os.fsync(self._handle.fileno())
+
     def close(self) -> None:
+        self.sync()
         self._handle.close()
 
 

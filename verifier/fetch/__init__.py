@@ -26,6 +26,13 @@ INTERFACE:
             archived under the cited URL (a later lookup gives via="archive" with that
             final_url). Without a copy the original failure stays, its detail extended.
         def fetch(self, url, *, offline=False, refresh=False, accessed=None) -> SourceResult
+        def each_result(self, urls, *, offline=False, refresh=False, progress=None,
+                        accessed=None) -> Iterator[tuple[str, SourceResult]]
+            fetch_all's results as each is settled, none held.
+        def archive_all(self, urls, *, refresh=False, progress=None, accessed=None
+                        ) -> dict[str, FetchFailure]
+            Fetch and archive what is not archived yet (a killed run's unindexed whole
+            fetches are indexed first); only the failures come back, no text is held.
 
     read_text(target: str, *, project_dir: Path, settings: Settings | None = None,
               offline: bool = False) -> PageText | FetchFailure

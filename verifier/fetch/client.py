@@ -5,7 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -48,6 +48,18 @@ from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_t
 from verifier.urls import split_url
 
 Progress = Callable[[str, SourceResult], None]
+_ALREADY_ARCHIVED = Capture(
+    url="",
+    final_url="",
+    status_code=200,
+    fetched_at="",
+    content_type="",
+    payload_digest="",
+    text="",
+    via="archive",
+)
+"""What `archive_all` reports to `progress` for a URL already archived, which it does not
+read back (the text is left empty: only `via` is shown)."""
 
 MAX_REDIRECTS = 10
 MAX_REDIRECT_BODY = 64 * 1024
@@ -136,38 +148,93 @@ class Fetcher:
         2024"): the Wayback fallback asks for the copy nearest that date.
         """
         unique = list(dict.fromkeys(urls))
-        results: dict[str, SourceResult] = {}
-        to_fetch: list[str] = []
-        for url in unique:
-            settled = self._without_network(url, offline=offline, refresh=refresh)
-            if settled is None:
-                to_fetch.append(url)
-            else:
-                results[url] = settled
-                if progress is not None:
-                    progress(url, settled)
-        if to_fetch:
-            workers = max(1, min(self.settings.concurrency, len(to_fetch)))
-            pool = ThreadPoolExecutor(workers, thread_name_prefix="fetch")
-            try:
-                dates = accessed or {}
-                hosts = {url: urlsplit(url).hostname or "" for url in to_fetch}
-                futures = {
-                    pool.submit(self.fetch_live, url, dates.get(url)): url
-                    for url in interleave_by_host(to_fetch, hosts)
-                }
-                for future in as_completed(futures):
-                    url = futures[future]
-                    results[url] = future.result()
-                    if progress is not None:
-                        progress(url, results[url])
-            except BaseException:
-                # Ctrl-C: fetch nothing more, and do not wait for the fetches under way
-                # (the caller ends the process once no record is half-written).
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-            pool.shutdown()
+        results = dict(
+            self.each_result(
+                unique, offline=offline, refresh=refresh, progress=progress, accessed=accessed
+            )
+        )
         return {url: results[url] for url in unique}
+
+    def archive_all(
+        self,
+        urls: Sequence[str],
+        *,
+        refresh: bool = False,
+        progress: Progress | None = None,
+        accessed: Mapping[str, str] | None = None,
+    ) -> dict[str, FetchFailure]:
+        """Fetch and archive every URL not archived yet; only the failures are returned.
+
+        The first half of a pass over many sources: nothing read is held (an already
+        archived page is not even read back), so memory does not grow with the sources;
+        the pass then reads them back a batch at a time, offline. A failure that was not
+        archived (a timeout, a refused connection) exists only in what this returns.
+        `refresh` fetches archived URLs again. file: URLs are read (their text cached).
+        """
+        failures: dict[str, FetchFailure] = {}
+        pending: list[str] = []
+        self.archive.repair()  # a killed run's whole fetches count as archived
+        for url in dict.fromkeys(urls):
+            if not refresh and not is_local(url) and self._archived(url):
+                if progress is not None:
+                    progress(url, _ALREADY_ARCHIVED)
+            else:
+                pending.append(url)
+        results = self.each_result(pending, refresh=refresh, progress=progress, accessed=accessed)
+        for url, result in results:
+            if isinstance(result, FetchFailure):
+                failures[url] = result
+        return failures
+
+    def each_result(
+        self,
+        urls: Sequence[str],
+        *,
+        offline: bool = False,
+        refresh: bool = False,
+        progress: Progress | None = None,
+        accessed: Mapping[str, str] | None = None,
+    ) -> Iterator[tuple[str, SourceResult]]:
+        """(url, result) for each of `urls` (distinct), as each is settled: `fetch_all`
+        without holding the results."""
+        to_fetch: list[str] = []
+        self._local.preload(url for url in urls if is_local(url))
+        try:
+            for url in urls:
+                settled = self._without_network(url, offline=offline, refresh=refresh)
+                if settled is None:
+                    to_fetch.append(url)
+                else:
+                    if progress is not None:
+                        progress(url, settled)
+                    yield url, settled
+        finally:
+            self._local.release()
+        if not to_fetch:
+            return
+        workers = max(1, min(self.settings.concurrency, len(to_fetch)))
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="fetch")
+        try:
+            dates = accessed or {}
+            hosts = {url: urlsplit(url).hostname or "" for url in to_fetch}
+            futures = {
+                pool.submit(self.fetch_live, url, dates.get(url)): url
+                for url in interleave_by_host(to_fetch, hosts)
+            }
+            for future in as_completed(futures):
+                url = futures[future]
+                result = future.result()
+                if progress is not None:
+                    progress(url, result)
+                yield url, result
+        except BaseException:
+            # Ctrl-C (or the caller stopping early): fetch nothing more, and do not wait for
+            # the fetches under way (the caller ends the process once no record is
+            # half-written).
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        self.archive.sync()  # what this call fetched is on disk and indexed
 
     def fetch(
         self,
@@ -202,7 +269,8 @@ class Fetcher:
 
     def close(self) -> None:
         self._client.close()
-        self.local_texts.save()
+        self.local_texts.close()
+        self.archive.sync()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -211,6 +279,10 @@ class Fetcher:
         self.close()
 
     # -- internals -------------------------------------------------------------------
+
+    def _archived(self, url: str) -> bool:
+        """Whether `url` has a readable archived copy (one an online read would not refetch)."""
+        return self.archive.newest_entry(url) is not None
 
     def _without_network(self, url: str, *, offline: bool, refresh: bool) -> SourceResult | None:
         if is_local(url):

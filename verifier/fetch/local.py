@@ -4,20 +4,23 @@ regular files inside the project."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import mimetypes
 import os
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from verifier.errors import InvalidURL
-from verifier.files import read_regular, write_atomically
+from verifier.kvstore import KeyValueStore
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.repository import Boundary
 from verifier.settings import FetchSettings
@@ -25,8 +28,12 @@ from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_t
 
 _RACY_NS = 2_000_000_000
 
-LOCAL_TEXT_FILE = "local-text.json"
+LOCAL_TEXT_FILE = "local-text.sqlite"
 """Beside the archive index: main text of local sources by content digest."""
+_OLD_LOCAL_TEXT_FILE = "local-text.json"
+"""The one JSON document this cache used to be (removed on sight)."""
+MAX_PAGES = 200_000
+"""Past this, the texts written longest ago are dropped."""
 
 
 class LocalTextCache:
@@ -37,31 +44,22 @@ class LocalTextCache:
     keyed by the digest of the bytes and the extractor version, so one can never describe
     another file's text. A file whose size and modification time (in nanoseconds) are
     unchanged is not even read again: its last digest stands, as make and git assume.
-    A missing or damaged cache file only costs time.
+    Rows live in SQLite (`KeyValueStore`), read one at a time as sources are read, so a
+    run holds only the texts it is using. A missing or damaged cache file only costs time.
     """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._pages: dict[str, list[str | None]] = {}
-        self._files: dict[str, list[object]] = {}
-        self._used: set[str] = set()
-        self._lock = threading.Lock()
-        self._changed = False
         if path is not None:
-            try:
-                document = json.loads(read_regular(path).decode("utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-                document = None
-            if isinstance(document, dict) and document.get("extractor") == EXTRACTOR_VERSION:
-                pages, files = document.get("pages"), document.get("files")
-                self._pages = pages if isinstance(pages, dict) else {}
-                self._files = files if isinstance(files, dict) else {}
+            with contextlib.suppress(OSError):  # a folder of that name is left alone
+                path.with_name(_OLD_LOCAL_TEXT_FILE).unlink(missing_ok=True)
+        self._store = KeyValueStore(path, ("pages", "files"), f"local-text/1/{EXTRACTOR_VERSION}")
 
     def known_digest(self, path: Path, stat: os.stat_result) -> str | None:
         """The digest recorded for this file when its size and mtime are as recorded."""
-        entry = self._files.get(str(path))
+        entry = _json_list(self._store.get("files", str(path)))
         if (
-            isinstance(entry, list)
+            entry is not None
             and len(entry) == 3
             and entry[:2] == [stat.st_mtime_ns, stat.st_size]
             and isinstance(entry[2], str)
@@ -70,35 +68,58 @@ class LocalTextCache:
         return None
 
     def get(self, digest: str) -> PageText | None:
-        entry = self._pages.get(digest)
-        if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], str):
+        entry = _json_list(self._store.get("pages", digest))
+        if entry is None or len(entry) != 2 or not isinstance(entry[0], str):
             return None
-        with self._lock:
-            self._used.add(digest)
-        return PageText(entry[0], entry[1])
+        title = entry[1] if isinstance(entry[1], str) else None
+        return PageText(entry[0], title)
+
+    def preload(self, paths: Iterable[Path]) -> None:
+        """Fetch the rows for these files in a few queries instead of two per file (a
+        batch of sources is about to be read); `release` lets them go."""
+        names = [str(path) for path in paths]
+        self._store.load("files", names)
+        digests = []
+        for name in names:
+            entry = _json_list(self._store.get("files", name))
+            if entry is not None and len(entry) == 3 and isinstance(entry[2], str):
+                digests.append(entry[2])
+        self._store.load("pages", digests)
+
+    def release(self) -> None:
+        self._store.forget()
 
     def put(self, digest: str, page: PageText, path: Path, stat: os.stat_result) -> None:
         # A file modified in the last seconds may change again within the same timestamp
         # tick without changing size ("racy git"): its stat is not trusted until it settles.
         settled = time.time_ns() - stat.st_mtime_ns > _RACY_NS
-        with self._lock:
-            self._pages[digest] = [page.text, page.title]
-            if settled:
-                self._files[str(path)] = [stat.st_mtime_ns, stat.st_size, digest]
-            else:
-                self._files.pop(str(path), None)
-            self._used.add(digest)
-            self._changed = True
+        self._store.put("pages", digest, json.dumps([page.text, page.title], ensure_ascii=False))
+        if settled:
+            self._store.put(
+                "files", str(path), json.dumps([stat.st_mtime_ns, stat.st_size, digest])
+            )
+        else:
+            self._store.delete("files", [str(path)])
 
     def save(self) -> None:
-        """Keep the texts this run used; write only when something was added."""
-        if self.path is None or not self._changed:
-            return
-        pages = {digest: self._pages[digest] for digest in sorted(self._used)}
-        files = {name: entry for name, entry in self._files.items() if entry[-1] in pages}
-        document = {"extractor": EXTRACTOR_VERSION, "pages": pages, "files": files}
-        write_atomically(self.path, json.dumps(document, ensure_ascii=False), durable=False)
-        self._changed = False
+        """Write what this run added; past MAX_PAGES, drop the texts written longest ago."""
+        self._store.commit()
+        if self._store.count("pages") > MAX_PAGES:
+            self._store.trim("pages", MAX_PAGES)
+
+    def close(self) -> None:
+        self.save()
+        self._store.close()
+
+
+def _json_list(value: str | None) -> list[Any] | None:
+    if value is None:
+        return None
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return None  # a damaged row is a miss
+    return decoded if isinstance(decoded, list) else None
 
 
 def is_local(url: str) -> bool:
@@ -107,6 +128,8 @@ def is_local(url: str) -> bool:
 
 def path_of(url: str) -> Path:
     """The filesystem path a file: URL names (file:///abs, file://localhost/abs, file:rel)."""
+    if url.startswith("file:///") and "?" not in url and "#" not in url:  # without urlsplit
+        return Path(unquote(url[7:]))
     parts = urlsplit(url)
     if parts.netloc not in {"", "localhost"}:
         raise ValueError(f"file URL with a remote host: {url}")
@@ -145,6 +168,22 @@ class LocalAccess:
 
 class LocalReader:
     """Reads file: URLs as sources under a LocalAccess; failures are values, not exceptions."""
+
+    def preload(self, urls: Iterable[str]) -> None:
+        """Ready the text cache for reading these file: URLs (see LocalTextCache.preload)."""
+        if self.texts is None:
+            return
+        paths = []
+        for url in urls:
+            try:
+                paths.append(path_of(url))
+            except ValueError:
+                continue
+        self.texts.preload(paths)
+
+    def release(self) -> None:
+        if self.texts is not None:
+            self.texts.release()
 
     def __init__(self, access: LocalAccess, texts: LocalTextCache | None = None) -> None:
         self.access = access

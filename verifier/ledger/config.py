@@ -106,6 +106,18 @@ def _optional_text(value: object) -> str | None:
     return None if value is None else _text(value)
 
 
+def _cluster(value: object) -> str | None:
+    from verifier.cluster import ClusterSpec
+
+    text = _optional_text(value)
+    if text is not None:
+        try:
+            ClusterSpec.parse(text)
+        except ValueError as problem:
+            raise InvalidValue(str(problem)) from None
+    return text
+
+
 def _texts(value: object) -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
         raise InvalidValue("must be a list of strings")
@@ -238,6 +250,7 @@ def _options() -> tuple[Option, ...]:
         Option("settings", "overrides", _overrides, _set_policy("overrides"), _not_from_string),
         Option("settings", "reports_dir", _text, _set_top("reports_dir"), str.strip),
         Option("settings", "archive_dir", _text, _set_top("archive_dir"), str.strip),
+        Option("settings", "cluster", _cluster, _set_top("cluster"), _string_optional),
         Option("settings", "allow_empty", _boolean, _set_top("allow_empty"), _string_boolean),
         fetch("allow_hosts", _texts, _string_list),
         fetch("allow_paths", _texts, _string_list),

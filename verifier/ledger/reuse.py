@@ -6,34 +6,37 @@ purpose: it changes with the payload, and also when a new text extractor reads t
 bytes differently, which a digest alone would miss. The matcher version is a hash of the
 matcher's own code and data, so any change to scoring invalidates every stored result.
 
-    cache = ResultCache.for_ledger(ledger_path)      # .verifier-cache/results.json
+    cache = ResultCache.for_ledger(ledger_path)      # .verifier-cache/results.sqlite
     assess = cache.wrap(match.assess)                # same signature as match.assess
     ... check claims with `assess` ...
-    cache.save()                                     # writes only when something was new
+    cache.close()                                    # writes only what was new
     cache.hits, cache.misses                         # what this run reused / computed
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.util
 import json
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from verifier import __version__
-from verifier.batch import paused_garbage_collection
 from verifier.files import read_regular, write_atomically
+from verifier.kvstore import KeyValueStore
 from verifier.ledger import cache as ledger_cache
 from verifier.ledger.ids import normalize_text
 from verifier.model import Assessment, Evidence, Flag, FlagKind, Verdict
 
 CACHE_FORMAT = 1
 MAX_ENTRIES = 200_000
-"""Past this, results not used by the latest run are dropped, oldest first."""
-RESULTS_FILE = "results.json"
+"""Past this, the results written longest ago are dropped."""
+RESULTS_FILE = "results.sqlite"
+_OLD_RESULTS_FILE = "results.json"
+"""The one JSON document this cache used to be (removed on sight)."""
 STATS_FILE = "last-run.json"
 
 AssessFn = Callable[[str, str], Assessment]
@@ -41,13 +44,18 @@ AssessFn = Callable[[str, str], Assessment]
 
 @lru_cache(maxsize=1)
 def matcher_version() -> str:
-    """A hash of the verifier version and every file of the `verifier.match` package."""
+    """A hash of the verifier version and every file of the `verifier.match` package.
+
+    The files are found without importing the package: a re-check that reuses every
+    result then never loads the matcher (half a second of imports)."""
     digest = hashlib.sha256(__version__.encode("utf-8"))
-    package = resources.files("verifier.match")
-    for name in sorted(entry.name for entry in package.iterdir()):
-        if name.endswith((".py", ".json")):
-            digest.update(name.encode("utf-8"))
-            digest.update(package.joinpath(name).read_bytes())
+    spec = importlib.util.find_spec("verifier.match")
+    assert spec is not None and spec.submodule_search_locations is not None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if path.name.endswith((".py", ".json")):
+            digest.update(path.name.encode("utf-8"))
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -76,40 +84,30 @@ def _decode(row: list[Any]) -> Assessment:
 
 
 class ResultCache:
-    """Assessments by (claim text, source text, matcher version), stored as one JSON file."""
+    """Assessments by (claim text, source text, matcher version), one SQLite row each.
+
+    Rows are read as claims ask for them and new ones written in batches, so a run holds
+    only what it uses, and several processes (a cluster's workers) may share the file.
+    """
 
     def __init__(self, path: Path | None, version: str | None = None) -> None:
         self.path = path
         self.version = version or matcher_version()
         self.hits = 0
         self.misses = 0
-        self._entries: dict[str, list[Any]] = {}
-        self._used: set[str] = set()
-        self._changed = False
         if path is not None:
-            with paused_garbage_collection():
-                self._entries = self._read(path)
+            # Before the store creates the folder: the folder must ignore itself in git.
+            with contextlib.suppress(OSError):
+                ledger_cache.ensure_cache_dir(path.parent)
+        self._store = KeyValueStore(path, ("results",), f"results/{CACHE_FORMAT}/{self.version}")
 
     @classmethod
     def for_ledger(cls, ledger_path: Path, version: str | None = None) -> ResultCache:
         """The cache beside a ledger (in .verifier-cache/); a no-op one when caching is off."""
         directory = ledger_cache.cache_dir(ledger_path)
+        if directory is not None:
+            (directory / _OLD_RESULTS_FILE).unlink(missing_ok=True)
         return cls(directory / RESULTS_FILE if directory is not None else None, version)
-
-    def _read(self, path: Path) -> dict[str, list[Any]]:
-        try:
-            document = json.loads(read_regular(path).decode("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return {}  # missing or damaged: recompute; results are never trusted blindly
-        if (
-            not isinstance(document, dict)
-            or document.get("format") != CACHE_FORMAT
-            or document.get("matcher") != self.version
-            or not isinstance(document.get("entries"), dict)
-        ):
-            return {}
-        entries: dict[str, list[Any]] = document["entries"]
-        return entries
 
     def key(self, claim_text: str, source_text: str) -> str:
         source_hash = hashlib.sha1(source_text.encode("utf-8")).hexdigest()
@@ -117,23 +115,18 @@ class ResultCache:
 
     def get(self, claim_text: str, source_text: str) -> Assessment | None:
         key = self.key(claim_text, source_text)
-        row = self._entries.get(key)
+        row = self._store.get("results", key)
         if row is None:
             return None
         try:
-            assessment = _decode(row)
-        except (TypeError, ValueError, IndexError):
-            del self._entries[key]  # a damaged row is recomputed
-            self._changed = True
+            return _decode(json.loads(row))
+        except (TypeError, ValueError, IndexError, KeyError):
+            self._store.delete("results", [key])  # a damaged row is recomputed
             return None
-        self._used.add(key)
-        return assessment
 
     def put(self, claim_text: str, source_text: str, assessment: Assessment) -> None:
         key = self.key(claim_text, source_text)
-        self._entries[key] = _encode(assessment)
-        self._used.add(key)
-        self._changed = True
+        self._store.put("results", key, json.dumps(_encode(assessment), ensure_ascii=False))
 
     def wrap(self, assess: AssessFn) -> AssessFn:
         """`assess` with reuse: same arguments, same result, computed once per key."""
@@ -151,32 +144,21 @@ class ResultCache:
         return cached_assess
 
     def save(self) -> None:
-        """Persist new results (only when there are any) and this run's hit/miss counts."""
+        """Write new results (only when there are any) and this run's hit/miss counts."""
+        self._store.commit()
         if self.path is None:
             return
+        if self._store.count("results") > MAX_ENTRIES:
+            self._store.trim("results", MAX_ENTRIES)
         try:
-            ledger_cache.ensure_cache_dir(self.path.parent)
-            if self._changed:
-                self._evict()
-                document = {
-                    "format": CACHE_FORMAT,
-                    "matcher": self.version,
-                    "entries": self._entries,
-                }
-                text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-                write_atomically(self.path, text, durable=False)
-                self._changed = False
             stats = {"hits": self.hits, "misses": self.misses, "matcher": self.version}
             write_atomically(self.path.with_name(STATS_FILE), json.dumps(stats), durable=False)
         except OSError:
-            pass  # a read-only checkout still works, only without reuse next time
+            pass  # a read-only checkout still works, only without the figures
 
-    def _evict(self) -> None:
-        if len(self._entries) <= MAX_ENTRIES:
-            return
-        surplus = len(self._entries) - MAX_ENTRIES
-        for key in [k for k in self._entries if k not in self._used][:surplus]:
-            del self._entries[key]
+    def close(self) -> None:
+        self.save()
+        self._store.close()
 
 
 def last_run_stats(ledger_path: Path) -> dict[str, Any] | None:

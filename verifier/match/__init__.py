@@ -13,6 +13,8 @@ INTERFACE:
         errors.RecordError(line=N, record_id) for a malformed line, and the batch goes on
         (error_record(error) is its output line); a claim over MAX_CLAIM_CHARS is cut and
         warn(line, message) told.
+    SourcePool().assess(claim, source) -> model.Assessment
+        `assess`, each page prepared once while it is among the most recently used.
 
 LAYOUT: matcher.analyse (tokenise, retrieve, align, find, score, decide) over passages.py
 (retrieval), alignment.py, finders/ (one module per flag kind), spans.py (unsupported
@@ -21,12 +23,14 @@ rule); quantities.py and dates.py read figures and dates as intervals.
 """
 
 from verifier.match.matcher import Analysis, analyse, assess
+from verifier.match.pool import SourcePool
 from verifier.match.records import assessment_record, error_record, score_records
 from verifier.match.source import Source
 
 __all__ = [
     "Analysis",
     "Source",
+    "SourcePool",
     "analyse",
     "assess",
     "assessment_record",

@@ -8,8 +8,7 @@ from typing import Any
 
 from verifier.errors import RecordError
 from verifier.files import OverlongLine
-from verifier.match.matcher import analyse
-from verifier.match.source import Source
+from verifier.match.pool import SourcePool
 from verifier.model import Assessment
 from verifier.text.sentences import MAX_CLAIM_CHARS, cut_to_length
 
@@ -28,7 +27,7 @@ def score_records(
     A claim over MAX_CLAIM_CHARS is scored on its first MAX_CLAIM_CHARS characters, and
     `warn(line, message)` is told.
     """
-    last_source: Source | None = None
+    pool = SourcePool()  # claims citing the same page share its index, however interleaved
     for number, line in enumerate(lines, start=1):
         try:
             parsed = parse_record(line, number)
@@ -45,10 +44,7 @@ def score_records(
                     f"claim of {len(claim):,} characters cut to its first {MAX_CLAIM_CHARS:,}",
                 )
             claim = cut_to_length(claim)
-        # Consecutive claims citing the same page share its index.
-        if last_source is None or last_source.text != source_text:
-            last_source = Source.prepare(source_text)
-        yield assessment_record(record_id, analyse(claim, last_source).assessment)
+        yield assessment_record(record_id, pool.assess(claim, source_text))
 
 
 def error_record(error: RecordError) -> dict[str, Any]:
