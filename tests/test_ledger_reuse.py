@@ -35,6 +35,19 @@ def test_wrapped_assess_computes_each_key_once(tmp_path: Path) -> None:
     assert (cache.hits, cache.misses) == (1, 2)
 
 
+def test_a_source_hashed_once_still_keys_each_text_by_its_words(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path / "results.sqlite", version="v1")
+    page = "The harbour handled 200 ships. " * 1000
+    same_words = "".join(list(page))  # equal text, another object
+    other = page.replace("200", "300")
+    first = cache.key("A claim.", page)
+    assert cache.key("A claim.", other) != first
+    assert cache.key("A claim.", page) == first
+    assert cache.key("A claim.", same_words) == first
+    assert cache.key("Another claim.", page) != first
+    assert cache.key("A claim.", other) == ResultCache(None, version="v1").key("A claim.", other)
+
+
 def test_results_survive_a_restart_and_round_trip_exactly(tmp_path: Path) -> None:
     path = tmp_path / "results.json"
     first = ResultCache(path, version="v1")

@@ -95,6 +95,8 @@ class ResultCache:
         self.version = version or matcher_version()
         self.hits = 0
         self.misses = 0
+        self._last_source: tuple[str, str] | None = None
+        """The last source text seen and its hash (see `_source_hash`)."""
         if path is not None:
             # Before the store creates the folder: the folder must ignore itself in git.
             with contextlib.suppress(OSError):
@@ -110,11 +112,41 @@ class ResultCache:
         return cls(directory / RESULTS_FILE if directory is not None else None, version)
 
     def key(self, claim_text: str, source_text: str) -> str:
-        source_hash = hashlib.sha1(source_text.encode("utf-8")).hexdigest()
+        source_hash = self._source_hash(source_text)
         return hashlib.sha1(f"{normalize_text(claim_text)}\n{source_hash}".encode()).hexdigest()
 
+    def _source_hash(self, source_text: str) -> str:
+        # A batch scores the claims citing one source one after another, with the same
+        # text object: a 200 KB page is hashed once for all of them, not once per claim.
+        last = self._last_source
+        if last is None or last[0] is not source_text:
+            last = (source_text, hashlib.sha1(source_text.encode("utf-8")).hexdigest())
+            self._last_source = last  # one assignment: safe if threads share the cache
+        return last[1]
+
     def get(self, claim_text: str, source_text: str) -> Assessment | None:
-        key = self.key(claim_text, source_text)
+        return self._get(self.key(claim_text, source_text))
+
+    def put(self, claim_text: str, source_text: str, assessment: Assessment) -> None:
+        self._put(self.key(claim_text, source_text), assessment)
+
+    def wrap(self, assess: AssessFn) -> AssessFn:
+        """`assess` with reuse: same arguments, same result, computed once per key."""
+
+        def cached_assess(claim_text: str, source_text: str) -> Assessment:
+            key = self.key(claim_text, source_text)
+            found = self._get(key)
+            if found is not None:
+                self.hits += 1
+                return found
+            self.misses += 1
+            assessment = assess(claim_text, source_text)
+            self._put(key, assessment)
+            return assessment
+
+        return cached_assess
+
+    def _get(self, key: str) -> Assessment | None:
         row = self._store.get("results", key)
         if row is None:
             return None
@@ -124,24 +156,8 @@ class ResultCache:
             self._store.delete("results", [key])  # a damaged row is recomputed
             return None
 
-    def put(self, claim_text: str, source_text: str, assessment: Assessment) -> None:
-        key = self.key(claim_text, source_text)
+    def _put(self, key: str, assessment: Assessment) -> None:
         self._store.put("results", key, json.dumps(_encode(assessment), ensure_ascii=False))
-
-    def wrap(self, assess: AssessFn) -> AssessFn:
-        """`assess` with reuse: same arguments, same result, computed once per key."""
-
-        def cached_assess(claim_text: str, source_text: str) -> Assessment:
-            found = self.get(claim_text, source_text)
-            if found is not None:
-                self.hits += 1
-                return found
-            self.misses += 1
-            assessment = assess(claim_text, source_text)
-            self.put(claim_text, source_text, assessment)
-            return assessment
-
-        return cached_assess
 
     def save(self) -> None:
         """Write new results (only when there are any) and this run's hit/miss counts."""
