@@ -142,6 +142,12 @@ def test_cluster_spec_is_local_n_or_a_scheduler_address() -> None:
             cluster.ClusterSpec.parse(bad)
 
 
+def test_local_workers_run_without_the_dask_profiler(client: Any) -> None:
+    # Its sampling thread competes with the scoring for the core (cluster.LOCAL_WORKER_CONFIG).
+    sampling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+    assert len(sampling) == 2 and not any(sampling.values())
+
+
 def test_two_workers_give_the_single_process_results_and_keep_per_host_limits(
     client: Any, loopback_server_factory: ServerFactory, tmp_path: Path
 ) -> None:

@@ -38,6 +38,15 @@ if TYPE_CHECKING:
 
 FETCH_PARTITIONS_PER_WORKER = 4
 """Host partitions per worker: enough to balance hosts of different sizes."""
+LOCAL_WORKER_CONFIG = {
+    # Dask's statistical profiler samples each worker's task thread every 10 ms for a
+    # dashboard this never shows. On a machine whose every core runs a worker the sampling
+    # thread competes with the task for the core and the GIL: it cost ~15 % of the scoring
+    # time with 2 workers on 2 cores, ~1 % with a core to spare (bench/scale.py).
+    "distributed.worker.profile.enabled": False,
+}
+"""Dask settings for the workers a LocalCluster starts (an existing cluster's workers are
+configured by whoever starts them)."""
 _SPEC = re.compile(r"local:(?P<workers>[1-9][0-9]*)|(?P<address>(tcp|tls|inproc|ucx)://\S+)")
 
 
@@ -62,6 +71,7 @@ class ClusterSpec:
 def connect(spec: ClusterSpec) -> Iterator[Client]:
     """A Dask client for `spec` (a LocalCluster is started here and stopped after)."""
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError(
@@ -69,16 +79,17 @@ def connect(spec: ClusterSpec) -> Iterator[Client]:
             hint="pip install 'verifier[cluster]' (dask and distributed)",
         ) from None
     if spec.workers is not None:
-        with (
-            LocalCluster(  # type: ignore[no-untyped-call]
+        # Each worker's nanny takes the settings in force when it is made, and gives them
+        # to the worker process it starts (and restarts, should that one be lost).
+        with dask.config.set(LOCAL_WORKER_CONFIG):
+            local = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=spec.workers,
                 threads_per_worker=1,  # the matcher is CPU-bound Python: processes, not threads
                 processes=True,
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
-            ) as cluster,
-            Client(cluster) as client,  # type: ignore[no-untyped-call]
-        ):
+            )
+        with local as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
             yield client
         return
     try:
@@ -159,7 +170,7 @@ def verify(
     del checks  # a worker holds a result while any reference to its future lives
     for future in finished:
         batch = positions.pop(future.key)
-        for index, finding in zip(batch, future.result(), strict=True):
+        for index, finding in zip(batch, future.result().findings, strict=True):
             findings[index] = finding
         future.release()
         if checked is not None:
