@@ -133,6 +133,16 @@ def test_host_partitions_keep_each_host_whole() -> None:
         )
 
 
+def test_the_last_round_of_batches_is_cut_finer() -> None:
+    batches = [list(range(start, start + 10)) for start in range(0, 50, 10)]
+    cut = cluster.tapered(batches, workers=2, pieces=4)
+    assert [index for batch in cut for index in batch] == list(range(50))
+    assert cut[:3] == batches[:3]
+    assert [len(batch) for batch in cut[3:]] == [2, 3, 2, 3] * 2
+    one = cluster.tapered([[0, 1, 2]], workers=2, pieces=4)  # fewer claims than pieces
+    assert one == [[0], [1], [2]]
+
+
 def test_cluster_spec_is_local_n_or_a_scheduler_address() -> None:
     assert cluster.ClusterSpec.parse("local:2") == cluster.ClusterSpec(workers=2)
     address = "tcp://10.0.0.5:8786"
@@ -143,7 +153,7 @@ def test_cluster_spec_is_local_n_or_a_scheduler_address() -> None:
 
 
 def test_local_workers_run_without_the_dask_profiler(client: Any) -> None:
-    # Its sampling thread competes with the scoring for the core (cluster.LOCAL_WORKER_CONFIG).
+    # Its sampling thread competes with the scoring for the core (cluster.LOCAL_CLUSTER_CONFIG).
     sampling = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
     assert len(sampling) == 2 and not any(sampling.values())
 

@@ -12,13 +12,15 @@ Partitioning (each partition runs a function of `stages`, as the single process 
   with records already on disk, and a partition rerun after a lost worker fetches only
   what has no indexed record.
 - reading and scoring by batches of claims (`pipeline.claim_batches`), claims citing the
-  same source together, so each page is read and prepared once per partition.
+  same source together, so each page is read and prepared once per partition; the last
+  round of batches is cut finer (`tapered`), so the workers finish together.
 
 Dask retries a lost worker's tasks on the others; every task is safe to run twice.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections import deque
@@ -38,15 +40,21 @@ if TYPE_CHECKING:
 
 FETCH_PARTITIONS_PER_WORKER = 4
 """Host partitions per worker: enough to balance hosts of different sizes."""
-LOCAL_WORKER_CONFIG = {
+LOCAL_CLUSTER_CONFIG = {
     # Dask's statistical profiler samples each worker's task thread every 10 ms for a
     # dashboard this never shows. On a machine whose every core runs a worker the sampling
     # thread competes with the task for the core and the GIL: it cost ~15 % of the scoring
     # time with 2 workers on 2 cores, ~1 % with a core to spare (bench/scale.py).
     "distributed.worker.profile.enabled": False,
+    # The event loops' 20 ms tick (a check that no loop is blocked, warned of past 3 s)
+    # woke the scheduler, the nannies and each worker 50 times a second: half of what an
+    # idle LocalCluster costs, taken from the workers when they have every core.
+    "distributed.admin.tick.interval": "100ms",
 }
-"""Dask settings for the workers a LocalCluster starts (an existing cluster's workers are
-configured by whoever starts them)."""
+"""Dask settings for the scheduler and workers a LocalCluster starts (an existing cluster
+is configured by whoever starts it)."""
+TAIL_PIECES = 4
+"""The last round of claim batches (one per worker) is cut in this many pieces."""
 _SPEC = re.compile(r"local:(?P<workers>[1-9][0-9]*)|(?P<address>(tcp|tls|inproc|ucx)://\S+)")
 
 
@@ -79,9 +87,10 @@ def connect(spec: ClusterSpec) -> Iterator[Client]:
             hint="pip install 'verifier[cluster]' (dask and distributed)",
         ) from None
     if spec.workers is not None:
-        # Each worker's nanny takes the settings in force when it is made, and gives them
-        # to the worker process it starts (and restarts, should that one be lost).
-        with dask.config.set(LOCAL_WORKER_CONFIG):
+        # The scheduler and each worker's nanny take the settings in force when they are
+        # made; a nanny gives them to the worker process it starts (and restarts, should
+        # that one be lost).
+        with dask.config.set(LOCAL_CLUSTER_CONFIG):
             local = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=spec.workers,
                 threads_per_worker=1,  # the matcher is CPU-bound Python: processes, not threads
@@ -115,6 +124,23 @@ def host_partitions(urls: Sequence[str], partitions: int) -> list[list[str]]:
     return [part for part in bins if part]
 
 
+def tapered(
+    batches: Sequence[list[int]], workers: int, pieces: int = TAIL_PIECES
+) -> list[list[int]]:
+    """The batches with the last `workers` of them cut in `pieces` each, in order.
+
+    Workers take batches as they free up, so when the last ones are handed out each worker
+    is somewhere inside its own: the first to finish waits for the others, up to a whole
+    batch's time (seconds, with a core idle). Smaller pieces at the end let the workers
+    finish together; a run of fewer batches than workers is spread over all of them."""
+    head = max(0, len(batches) - workers)
+    cut = list(batches[:head])
+    for batch in batches[head:]:
+        bounds = [len(batch) * k // pieces for k in range(pieces + 1)]
+        cut.extend(batch[a:b] for a, b in itertools.pairwise(bounds) if b > a)
+    return cut
+
+
 def verify(
     client: Client,
     config: stages.StageConfig,
@@ -132,9 +158,9 @@ def verify(
     locations = pipeline.locations(claims, locate)
     accessed = pipeline.access_dates(claims, locate)
     failures: dict[str, FetchFailure] = {}
+    workers = max(1, len(client.scheduler_info()["workers"]))
     if not config.offline:
         network = [location for location in locations if not is_local(location)]
-        workers = max(1, len(client.scheduler_info()["workers"]))
         parts = host_partitions(network, workers * FETCH_PARTITIONS_PER_WORKER)
         futures = [
             client.submit(
@@ -157,7 +183,7 @@ def verify(
         if fetched is not None and local_count:
             fetched(local_count)  # local files are read where they are scored
     findings: list[Finding | None] = [None] * len(claims)
-    batches = pipeline.claim_batches(claims, locate, batch_size)
+    batches = tapered(pipeline.claim_batches(claims, locate, batch_size), workers)
     checks = []
     for batch in batches:
         members = [claims[i] for i in batch]
