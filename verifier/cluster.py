@@ -50,6 +50,9 @@ LOCAL_CLUSTER_CONFIG = {
     # woke the scheduler, the nannies and each worker 50 times a second: half of what an
     # idle LocalCluster costs, taken from the workers when they have every core.
     "distributed.admin.tick.interval": "100ms",
+    # One task at a time per worker thread (Dask's default sends a second ahead): a task
+    # waiting on a busy worker while another worker idles is what `tapered` avoids.
+    "distributed.scheduler.worker-saturation": 1.0,
 }
 """Dask settings for the scheduler and workers a LocalCluster starts (an existing cluster
 is configured by whoever starts it)."""
