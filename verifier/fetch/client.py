@@ -238,7 +238,9 @@ class Fetcher:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-        self.archive.sync()  # what this call fetched is on disk and indexed
+        # What this call fetched is on disk and indexed, in a WARC file of its own that now
+        # takes its complete name (a partition of a cluster's fetch is one such call).
+        self.archive.complete()
 
     def fetch(
         self,
