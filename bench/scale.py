@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import bz2
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -413,15 +414,24 @@ def fetch_section(hosts: int, per_host_urls: int, delay: float, page_bytes: int)
     root = Path(tempfile.mkdtemp(prefix="verifier-fetch-"))
     try:
         with Archive(root) as archive, Fetcher(settings, archive) as fetcher:
+            used = resource.getrusage(resource.RUSAGE_SELF)
             started = time.perf_counter()
             failures = fetcher.archive_all(urls)
             seconds = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_SELF)
         rate = len(urls) / seconds
+        cpu = (after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime) / len(urls)
         print(
             f"   {len(urls)} URLs of {len(body):,} bytes in {seconds:.2f} s: {rate:.0f}/s; "
             f"bound {bound:.0f}/s (concurrency {settings.concurrency}, per_host "
             f"{settings.per_host}): {rate / bound:.2f} of the bound (>= 0.9); "
             f"{len(failures)} failed"
+        )
+        # The fetch, the page's reading and its archiving share this process's GIL: past
+        # 1 / (CPU per URL) the pass is bound by the CPU, not by the politeness settings.
+        print(
+            f"   CPU of this process: {cpu * 1000:.1f} ms per URL, so at most "
+            f"{1 / cpu:.0f} URLs/s on one core"
         )
     finally:
         shutil.rmtree(root)
