@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 import time
+import zipfile
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -255,3 +256,23 @@ def test_a_killed_runs_unfinished_file_is_never_taken_as_whole_and_the_next_run_
     for n in range(4):
         capture = final.lookup(f"https://news.test/{n}")
         assert capture is not None and capture.text == f"page {n}"
+
+
+def test_an_export_after_a_killed_run_packages_the_file_it_finishes(tmp_path: Path) -> None:
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, str(tmp_path / "archive")],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        timeout=60,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    archive = Archive(tmp_path / "archive")
+    (unfinished,) = archive.unfinished_files()
+    summary = archive.export_wacz(tmp_path / "sources.wacz")
+    assert archive.unfinished_files() == []
+    (warc,) = archive.warc_files()
+    assert warc.name == unfinished.name.removesuffix(".open")
+    with zipfile.ZipFile(tmp_path / "sources.wacz") as package:
+        assert f"archive/{warc.name}" in package.namelist()
+    assert summary.warc_files == 1 and summary.index_lines == 3

@@ -350,8 +350,10 @@ class Archive:
         self, destination: Path, *, force: bool = False, protected: Iterable[Path] = ()
     ) -> WaczSummary:
         """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb; an
-        existing file only with `force`, never one of `protected` (InputError)."""
+        existing file only with `force`, never one of `protected` (InputError). A killed
+        run's unfinished file is finished first, so the package holds what the index names."""
         self.complete()
+        self.repair()
         return export_wacz(
             destination,
             self.warc_files(),
