@@ -224,3 +224,28 @@ def test_wacz_export_packages_warcs_index_pages_and_hashes(tmp_path: Path) -> No
             assert record.rec_type == "response"
             assert record.rec_headers.get_header("WARC-Target-URI") == fields["url"]
         assert lines[0].startswith("test,news)/a?a=1&b=2 ")
+
+
+def test_a_warc_file_takes_its_complete_name_only_once_it_is_complete(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    stored = archive.store("https://news.test/a", [exchange()], text="Iwaya spoke.")
+    assert isinstance(stored, Capture)
+    assert archive.warc_files() == []  # no tool takes the file being written for a whole one
+    (open_file,) = archive.unfinished_files()
+    lookup = archive.lookup("https://news.test/a")
+    assert lookup is not None and lookup.text == "Iwaya spoke."
+    archive.complete()
+    (warc,) = archive.warc_files()
+    assert archive.unfinished_files() == [] and not open_file.exists()
+    assert stored.warc_file == lookup.warc_file == f"warc/{warc.name}"
+    assert [kind for kind, _, _ in records(warc)] == [
+        "warcinfo",
+        "response",
+        "request",
+        "conversion",
+        "metadata",
+    ]
+    archive.store("https://news.test/b", [exchange("https://news.test/b")], text="More.")
+    archive.close()
+    assert len(archive.warc_files()) == 2  # the next pass wrote a file of its own
+    assert Archive(tmp_path).verify().ok

@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 import time
+import zipfile
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -197,3 +198,81 @@ def test_verify_finds_a_missing_file(tmp_path: Path) -> None:
     archive.warc_files()[0].unlink()
     report = Archive(tmp_path).verify()
     assert not report.ok and report.entries == 1
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import gzip, os, signal, sys
+    from pathlib import Path
+    from verifier.archive import Archive, HttpExchange
+    def exchange(n):
+        return HttpExchange(url=f"https://news.test/{n}", method="GET", request_headers=(),
+                            status_code=200, reason="OK", http_version="HTTP/1.1",
+                            response_headers=(("Content-Type", "text/html"),),
+                            body=f"<p>page {n}</p>".encode(),
+                            fetched_at="2026-11-21T10:00:00+00:00")
+    archive = Archive(Path(sys.argv[1]))
+    for n in range(2):
+        archive.store(f"https://news.test/{n}", [exchange(n)], text=f"page {n}")
+    archive.sync()  # indexed
+    archive.store("https://news.test/2", [exchange(2)], text="page 2")  # written, not indexed
+    (open_file,) = archive.unfinished_files()
+    with open_file.open("ab") as handle:  # a record cut off mid-write
+        torn = gzip.compress(b"WARC/1.1\\r\\nWARC-Type: response\\r\\n" + os.urandom(4000))
+        handle.write(torn[:900])
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def test_a_killed_runs_unfinished_file_is_never_taken_as_whole_and_the_next_run_finishes_it(
+    tmp_path: Path,
+) -> None:
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, str(tmp_path)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        timeout=60,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    reader = Archive(tmp_path)
+    assert reader.warc_files() == []
+    (unfinished,) = reader.unfinished_files()
+    assert warcio_check([unfinished]) != 0  # the tear: this is why it keeps its open name
+    assert reader.verify().ok  # what the index names reads back from the open file
+    assert [reader.lookup(f"https://news.test/{n}") is not None for n in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+    with Archive(tmp_path) as next_run:
+        next_run.store("https://news.test/3", [exchange(b"<p>page 3</p>")], text="page 3")
+    final = Archive(tmp_path)
+    assert final.unfinished_files() == [] and len(final.warc_files()) == 2
+    assert warcio_check(final.warc_files()) == 0
+    report = final.verify()
+    assert report.ok, report.problems
+    for n in range(4):
+        capture = final.lookup(f"https://news.test/{n}")
+        assert capture is not None and capture.text == f"page {n}"
+
+
+def test_an_export_after_a_killed_run_packages_the_file_it_finishes(tmp_path: Path) -> None:
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITER, str(tmp_path / "archive")],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        timeout=60,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    archive = Archive(tmp_path / "archive")
+    (unfinished,) = archive.unfinished_files()
+    summary = archive.export_wacz(tmp_path / "sources.wacz")
+    assert archive.unfinished_files() == []
+    (warc,) = archive.warc_files()
+    assert warc.name == unfinished.name.removesuffix(".open")
+    with zipfile.ZipFile(tmp_path / "sources.wacz") as package:
+        assert f"archive/{warc.name}" in package.namelist()
+    assert summary.warc_files == 1 and summary.index_lines == 3

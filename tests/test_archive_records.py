@@ -32,7 +32,7 @@ def test_the_request_record_says_http_1_1_when_the_server_answered_in_1_0(
     settings = FetchSettings(allow_hosts=("127.0.0.1",), wayback=None)
     with Archive(tmp_path / "archive") as store, Fetcher(settings, store) as fetcher:
         assert isinstance(fetcher.fetch(url), Capture)
-        (warc,) = store.warc_files()
+    (warc,) = store.warc_files()  # complete once the archive is closed
     first_lines = {}
     with warc.open("rb") as handle:
         for record in ArchiveIterator(handle):

@@ -11,17 +11,17 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from conftest import LoopbackServer
+from conftest import LoopbackServer, ServerFactory
 
 from verifier.archive import Archive
-from verifier.fetch import Fetcher
+from verifier.fetch import Fetcher, client
 from verifier.fetch.content import (
     BodyTooLarge,
     CorruptEncoding,
     UnsupportedEncoding,
     decode_content,
 )
-from verifier.fetch.politeness import interleave_by_host
+from verifier.fetch.politeness import HostGate, HostQueue, interleave_by_host
 from verifier.model import Capture, FetchFailure, UnavailableReason
 from verifier.settings import FetchSettings
 
@@ -316,3 +316,92 @@ def test_urls_are_interleaved_by_host() -> None:
     urls = ["a1", "a2", "a3", "b1", "c1", "c2"]
     hosts = {url: url[0] for url in urls}
     assert interleave_by_host(urls, hosts) == ["a1", "b1", "c1", "a2", "c2", "a3"]
+
+
+def test_a_fetch_thread_takes_a_free_host_rather_than_wait_on_a_busy_one() -> None:
+    gate = HostGate(per_host=1, min_interval=0.0)
+    queue = HostQueue(["a1", "a2", "b1"], {"a1": "a", "a2": "a", "b1": "b"})
+    claimed: list[tuple[str, str] | None] = []
+
+    def claim() -> None:
+        claimed.append(gate.claim(queue))
+
+    gate.acquire("a")  # host a is busy: another URL of a's is in flight
+    worker = threading.Thread(target=claim)
+    worker.start()
+    worker.join(5)
+    assert claimed == [("b1", "b")]
+    gate.release("a")
+    worker = threading.Thread(target=claim)
+    worker.start()
+    worker.join(5)
+    assert claimed[-1] == ("a1", "a")
+
+
+def test_a_closed_queue_releases_the_threads_waiting_on_it() -> None:
+    gate = HostGate(per_host=1, min_interval=0.0)
+    queue = HostQueue(["a1"], {"a1": "a"})
+    claimed: list[tuple[str, str] | None] = []
+    gate.acquire("a")
+    worker = threading.Thread(target=lambda: claimed.append(gate.claim(queue)))
+    worker.start()
+    gate.close(queue)
+    worker.join(5)
+    assert claimed == [None]
+
+
+def test_a_host_takes_its_next_url_while_the_last_page_is_read(
+    http_server: LoopbackServer, archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second_asked = threading.Event()
+    waited: list[bool] = []
+
+    def second(handler: BaseHTTPRequestHandler) -> None:
+        second_asked.set()
+        sequence_handler([])(handler)
+
+    extract = client.main_text
+
+    def slow_first_read(body: bytes, content_type: str | None, url: str | None = None) -> object:
+        if not waited:  # the first page is read only once the host has the second request
+            waited.append(second_asked.wait(10))
+        return extract(body, content_type, url)
+
+    monkeypatch.setattr(client, "main_text", slow_first_read)
+    urls = [http_server.route("/first", PAGE), http_server.route_handler("/second", second)]
+    with Fetcher(settings(concurrency=2, per_host=1), archive) as fetcher:
+        results = fetcher.fetch_all(urls)
+    assert waited == [True]
+    assert all(isinstance(result, Capture) for result in results.values())
+
+
+def test_per_host_limits_hold_across_hosts_fetched_together(
+    loopback_server_factory: ServerFactory, archive: Archive
+) -> None:
+    lock = threading.Lock()
+    in_flight: dict[str, int] = {}
+    peak: dict[str, int] = {}
+
+    def counting(host: str) -> Callable[[BaseHTTPRequestHandler], None]:
+        def handle(handler: BaseHTTPRequestHandler) -> None:
+            with lock:
+                in_flight[host] = in_flight.get(host, 0) + 1
+                peak[host] = max(peak.get(host, 0), in_flight[host])
+            time.sleep(0.05)
+            with lock:
+                in_flight[host] -= 1
+            sequence_handler([])(handler)
+
+        return handle
+
+    hosts = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
+    servers = [loopback_server_factory(host) for host in hosts]
+    urls = [
+        server.route_handler(f"/p{n}", counting(host))
+        for n in range(6)
+        for host, server in zip(hosts, servers, strict=True)
+    ]
+    with Fetcher(settings(allow_hosts=hosts, concurrency=6, per_host=2), archive) as fetcher:
+        results = fetcher.fetch_all(urls)
+    assert all(isinstance(result, Capture) for result in results.values())
+    assert peak == {host: 2 for host in hosts}

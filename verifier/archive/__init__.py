@@ -29,7 +29,13 @@ INTERFACE:
             the HTTP records.
         def repair(self) -> list[tuple[Path, int]]
             Cuts the torn tail a killed run left on its WARC file (only files no live run
-            holds locked); run automatically before an Archive first writes.
+            holds locked), indexes its whole fetches and gives the file its complete name;
+            run automatically before an Archive starts a file.
+        def sync(self) -> None
+            Stored fetches durable and indexed (also every 64 fetches or a second).
+        def complete(self) -> None
+            `sync`, then the file being written takes its complete name; the next store
+            starts another (the Fetcher ends each fetch pass with this).
         def export_wacz(self, destination: Path, *, force=False, protected=()) -> WaczSummary
             A WACZ 1.1.1 package (archive/, indexes/index.cdx.gz + index.idx, pages/pages.jsonl
             with the extracted text, datapackage.json with sha256 of each file) for
@@ -39,10 +45,13 @@ INTERFACE:
         def read_response(self, entry) -> (headers, body as transferred)
             For re-deriving text when the extractor changed (Fetcher does it).
         def entries(self) -> list[IndexEntry]; def warc_files(self) -> list[Path]
+        def unfinished_files(self) -> list[Path]   (open: being written, or a killed run's)
         def close(self) -> None   (also a context manager)
 
-Layout under root: warc/verifier-<time>-<pid>-<rand>.warc.gz (one file per Archive
-object, so concurrent runs never share a file) and index.jsonl (shared, locked appends).
+Layout under root: warc/verifier-<time>-<pid>-<rand>.warc.gz (one file per fetch pass of
+an Archive object, so concurrent runs never share a file; written as `.warc.gz.open` and
+renamed once complete, so a file with the final name is always whole: naming.py) and
+index.jsonl (shared, locked appends; entries name the final file from the start).
 Reading a damaged or missing record raises ArchiveError.
 """
 

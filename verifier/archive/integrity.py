@@ -1,9 +1,11 @@
 """Archive integrity: cut torn tails left by killed runs, and re-check every digest.
 
-A run killed mid-write can leave half a gzip member at the end of its WARC file. The
-index never points into it (index lines are written after the records are synced), so
-reads are unaffected, but standard tools stop at the tear. `repair_torn_tails` cuts such
-files back to their last complete member; it only touches files no live run holds locked.
+A run killed mid-write can leave half a gzip member at the end of its WARC file, which is
+then still under its open name (naming.py): no tool takes it for a complete file. The
+index never points into the tear (index lines are written after the records are synced),
+so reads are unaffected. `repair_torn_tails` cuts such files back to their last complete
+member (and a complete file damaged the same way, as older versions left them); it only
+touches files no live run holds locked.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from verifier.archive import naming
 from verifier.archive.index import Index, IndexEntry, read_index
+from verifier.archive.naming import final_path
 from verifier.archive.reindex import UNREADABLE_WARC, FetchGroups, scan_warc
-from verifier.files import open_regular
 
 _SCAN_CHUNK = 1 << 20
 _LISTED = 10
@@ -90,7 +93,8 @@ def repair_torn_tails(
             except BlockingIOError:
                 continue  # a live run is writing it
             size = handle.seek(0, io.SEEK_END)
-            start = min(indexed_end.get(path, 0), size)
+            # An open file's entries name it by its complete name.
+            start = min(indexed_end.get(final_path(path), 0), size)
             if start == size:
                 continue
             end = complete_prefix(path, start)
@@ -141,17 +145,22 @@ def verify_archive(root: Path, warc_files: Iterable[Path], index_path: Path) -> 
     return VerifyReport(files, records, len(entries), tuple(record_problems), tuple(index_problems))
 
 
-def index_damage(root: Path, warc_files: Sequence[Path], index: Index) -> list[str]:
+def index_damage(
+    root: Path, warc_files: Sequence[Path], unfinished: Sequence[Path], index: Index
+) -> list[str]:
     """What is wrong with the index, found without reading the WARC files: quick enough for
     every offline check, where a damaged index would make every source look unarchived.
-    Reads the index through `index`, whose entries the run then uses."""
+    Reads the index through `index`, whose entries the run then uses. Entries may name a
+    file still `unfinished` (being written, or left open by a killed run)."""
     index_path = index.path
     entries = index.entries()
     problems = _line_problems(index_path, index.bad_lines())
     if not entries and warc_files:
         state = "missing" if not index_path.exists() else "without a single entry"
         problems.append(f"{index_path.name} is {state}, yet there are {len(warc_files)} WARC files")
-    existing = {path.relative_to(root).as_posix() for path in warc_files}
+    existing = {
+        final_path(path).relative_to(root).as_posix() for path in [*warc_files, *unfinished]
+    }
     pointing_nowhere = sorted({e.warc_file for e in entries} - existing)
     problems.extend(
         f"{index_path.name} lists fetches in {name}, which is missing" for name in pointing_nowhere
@@ -167,26 +176,25 @@ def _line_problems(index_path: Path, bad_lines: Sequence[tuple[int, str]]) -> li
 
 
 def _check_entry(root: Path, entry: IndexEntry) -> list[str]:
-    path = root / entry.warc_file
     where = f"index entry for {entry.url} ({entry.fetched_at})"
-    if not path.exists():
+    if not naming.exists(root, entry.warc_file):
         return [f"{where}: {entry.warc_file} is missing"]
     found: list[str] = []
-    response = _record_at(path, entry.response_offset)
+    response = _record_at(root, entry.warc_file, entry.response_offset)
     if response is None or response[0] != "response":
         found.append(f"{where}: no response record at {entry.warc_file} @{entry.response_offset}")
     elif entry.payload_digest and response[1] != entry.payload_digest:
         found.append(f"{where}: payload digest differs from the response record's")
     if entry.text_offset is not None:
-        conversion = _record_at(path, entry.text_offset)
+        conversion = _record_at(root, entry.warc_file, entry.text_offset)
         if conversion is None or conversion[0] != "conversion":
             found.append(f"{where}: no text record at {entry.warc_file} @{entry.text_offset}")
     return found
 
 
-def _record_at(path: Path, offset: int) -> tuple[str, str | None] | None:
+def _record_at(root: Path, warc_file: str, offset: int) -> tuple[str, str | None] | None:
     try:
-        with open_regular(path) as handle:
+        with naming.open_warc(root, warc_file) as handle:
             handle.seek(offset)
             record = next(iter(ArchiveIterator(handle)))
             return record.rec_type, record.rec_headers.get_header("WARC-Payload-Digest")

@@ -173,9 +173,13 @@ def _without_fetch_record(
     return values
 
 
-def fetches_in(root: Path, path: Path) -> tuple[list[IndexEntry], str | None]:
-    """The fetches one WARC file records, and the damage that ended the scan early, if any."""
-    groups = FetchGroups(path.relative_to(root).as_posix())
+def fetches_in(
+    root: Path, path: Path, *, name: str | None = None
+) -> tuple[list[IndexEntry], str | None]:
+    """The fetches one WARC file records, and the damage that ended the scan early, if any.
+
+    `name` is the file the entries name, when `path` is not it (a file still open)."""
+    groups = FetchGroups(name if name is not None else path.relative_to(root).as_posix())
     damage = None
     try:
         for record in scan_warc(path):

@@ -22,11 +22,18 @@ from verifier.archive.integrity import (
     repair_torn_tails,
     verify_archive,
 )
+from verifier.archive.naming import (
+    COMPLETE_GLOB,
+    OPEN_GLOB,
+    final_path,
+    open_path,
+    open_warc,
+    sync_folder,
+)
 from verifier.archive.records import HttpExchange, exchange_records, warcinfo_bytes
 from verifier.archive.reindex import ReindexReport, fetches_in, rebuild_index
 from verifier.archive.wacz import WaczSummary, export_wacz
 from verifier.errors import SourceError
-from verifier.files import open_regular
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, FetchFailure, UnavailableReason
 
@@ -61,7 +68,8 @@ class Archive:
 
     Each Archive object writes its own WARC file (created on the first store and held
     under an exclusive lock), so two runs never append to the same file; both append to
-    the shared index under a lock.
+    the shared index under a lock. The file is written under its open name and renamed
+    when `complete` (the end of a fetch pass, or `close`) finishes it (naming.py).
 
     Stores are durable in groups: records are appended as they come, and every
     SYNC_EVERY_RECORDS fetches or SYNC_EVERY_SECONDS after a group's first (and on `sync`
@@ -109,7 +117,7 @@ class Archive:
         """The archived HTTP response headers and body (as transferred) of `entry`."""
         path = self.root / entry.warc_file
         try:
-            with open_regular(path) as handle:
+            with open_warc(self.root, entry.warc_file) as handle:
                 handle.seek(entry.response_offset)
                 record = next(iter(ArchiveIterator(handle)))
                 body: bytes = record.raw_stream.read()
@@ -137,8 +145,13 @@ class Archive:
         return self._index.entries()
 
     def warc_files(self) -> list[Path]:
+        """The complete WARC files (see naming.py)."""
         # Only regular files: a device or FIFO in their place would be read forever.
-        return sorted(p for p in (self.root / WARC_DIR).glob("*.warc.gz") if p.is_file())
+        return sorted(p for p in (self.root / WARC_DIR).glob(COMPLETE_GLOB) if p.is_file())
+
+    def unfinished_files(self) -> list[Path]:
+        """WARC files still being written, or left open by a run that was killed."""
+        return sorted(p for p in (self.root / WARC_DIR).glob(OPEN_GLOB) if p.is_file())
 
     # -- writing ---------------------------------------------------------------------
 
@@ -247,44 +260,61 @@ class Archive:
     def sync(self) -> None:
         """Make every stored fetch durable, then index it (see the class docstring)."""
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            if not self._unsynced:
-                return
-            assert self._writer is not None
-            self._writer.sync()
-            self._index.append_many(self._unsynced)
-            self._unsynced = []
+            self._sync_locked()
+
+    def complete(self) -> None:
+        """`sync`, then finish the WARC file being written: it takes its complete name, and
+        the next store starts another file (a fetch pass ends with this: each pass, or
+        each cluster partition, writes a file of its own)."""
+        with self._lock:
+            self._sync_locked()
+            if self._writer is not None:
+                self._writer.complete()
+                self._writer = None
+
+    def _sync_locked(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._unsynced:
+            return
+        assert self._writer is not None
+        self._writer.sync()
+        self._index.append_many(self._unsynced)
+        self._unsynced = []
 
     def verify(self) -> VerifyReport:
-        """Re-check every record's digests, and the index against the WARC files (read-only)."""
-        self.sync()
+        """Re-check every record's digests, and the index against the WARC files (read-only,
+        but for finishing this object's own file)."""
+        self.complete()
         return verify_archive(self.root, self.warc_files(), self.root / INDEX_FILE)
 
     def index_damage(self) -> list[str]:
         """What is wrong with the index, found without reading the WARC files (cheap)."""
-        self.sync()
-        return index_damage(self.root, self.warc_files(), self._index)
+        self.complete()
+        return index_damage(self.root, self.warc_files(), self.unfinished_files(), self._index)
 
     def reindex(self) -> ReindexReport:
-        """Rebuild the index from the WARC files (see reindex.py); torn tails cut first."""
-        self.sync()
+        """Rebuild the index from the WARC files (see reindex.py); torn tails cut and
+        killed runs' files finished first."""
+        self.complete()
         self.repair()
         return rebuild_index(self.root, self.warc_files(), self.root / INDEX_FILE)
 
     def repair(self) -> list[tuple[Path, int]]:
-        """Cut torn tails off WARC files left by killed runs (never a file in use), then
-        index the whole fetches a killed run had written but not yet indexed (its last
-        group's `sync` never came): nothing completed is lost, and the index lists every
-        fetch the WARC files hold.
+        """Cut torn tails off WARC files left by killed runs (never a file in use), index
+        the whole fetches a killed run had written but not yet indexed (its last group's
+        `sync` never came), and give its file the complete name: nothing completed is lost,
+        and the index lists every fetch the WARC files hold.
 
-        Runs before this Archive first writes; returns (file, bytes removed) pairs.
+        Runs before this Archive starts a file; returns (file, bytes removed) pairs.
         """
         if not (self.root / WARC_DIR).exists():
             return []
         entries = self._index.entries()
-        repaired = repair_torn_tails(self.warc_files(), entries, self.root)
+        repaired = repair_torn_tails(
+            [*self.warc_files(), *self.unfinished_files()], entries, self.root
+        )
         self._index_unindexed(entries)
         return repaired
 
@@ -296,27 +326,34 @@ class Archive:
                     indexed_end.get(entry.warc_file, 0), entry.group_end
                 )
         indexed = {(entry.warc_file, entry.response_offset) for entry in entries}
-        for path in self.warc_files():
-            relative = path.relative_to(self.root).as_posix()
+        for path in [*self.warc_files(), *self.unfinished_files()]:
+            final = final_path(path)
+            relative = final.relative_to(self.root).as_posix()
             with path.open("rb") as handle:
                 try:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     continue  # a live run is writing it, and will index it
                 # Only a file holding more than its indexed fetches is read through.
-                if handle.seek(0, os.SEEK_END) <= indexed_end.get(relative, 0):
-                    continue
-                found, _ = fetches_in(self.root, path)
-            missing = [e for e in found if (e.warc_file, e.response_offset) not in indexed]
-            if missing:
-                self._index.append_many(missing)
+                if handle.seek(0, os.SEEK_END) > indexed_end.get(relative, 0):
+                    found, _ = fetches_in(self.root, path, name=relative)
+                    missing = [e for e in found if (e.warc_file, e.response_offset) not in indexed]
+                    if missing:
+                        self._index.append_many(missing)
+                if path != final:
+                    # Indexed first, renamed last: a crash in between leaves entries that
+                    # read from the open name, and the next repair renames it.
+                    path.rename(final)
+                    sync_folder(final.parent)
 
     def export_wacz(
         self, destination: Path, *, force: bool = False, protected: Iterable[Path] = ()
     ) -> WaczSummary:
         """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb; an
-        existing file only with `force`, never one of `protected` (InputError)."""
-        self.sync()
+        existing file only with `force`, never one of `protected` (InputError). A killed
+        run's unfinished file is finished first, so the package holds what the index names."""
+        self.complete()
+        self.repair()
         return export_wacz(
             destination,
             self.warc_files(),
@@ -328,12 +365,9 @@ class Archive:
         )
 
     def close(self) -> None:
-        self.sync()
+        self.complete()
         with self._lock:
             self._closed = True
-            if self._writer is not None:
-                self._writer.close()
-                self._writer = None
 
     def __enter__(self) -> Archive:
         return self
@@ -354,7 +388,7 @@ class Archive:
         assert entry.text_offset is not None
         path = self.root / entry.warc_file
         try:
-            with open_regular(path) as handle:
+            with open_warc(self.root, entry.warc_file) as handle:
                 handle.seek(entry.text_offset)
                 record = next(iter(ArchiveIterator(handle)))
                 body: bytes = record.content_stream().read()
@@ -374,7 +408,8 @@ class Archive:
 
 
 class _WarcFileWriter:
-    """One WARC file owned by this process: appended in whole record groups, then synced."""
+    """One WARC file owned by this process: appended in whole record groups, then synced;
+    written under its open name until `complete` (see naming.py)."""
 
     def __init__(self, root: Path) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
@@ -382,7 +417,9 @@ class _WarcFileWriter:
         directory = root / WARC_DIR
         directory.mkdir(parents=True, exist_ok=True)
         self.relative_name = f"{WARC_DIR}/{name}"
-        self._handle: BinaryIO = open(directory / name, "xb")  # noqa: SIM115 - held for the run
+        self._final = directory / name
+        self._path = open_path(self._final)
+        self._handle: BinaryIO = open(self._path, "xb")  # noqa: SIM115 - held for the run
         # The lock tells other runs (and their repair) that this file is still being written;
         # blocking, because another run's repair may hold it for a moment.
         fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
@@ -402,8 +439,11 @@ class _WarcFileWriter:
     def sync(self) -> None:
         os.fsync(self._handle.fileno())
 
-    def close(self) -> None:
+    def complete(self) -> None:
+        """Durable, then renamed to the complete name (the lock is let go only after)."""
         self.sync()
+        self._path.rename(self._final)
+        sync_folder(self._final.parent)
         self._handle.close()
 
 

@@ -6,9 +6,10 @@ import http.cookiejar
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from queue import SimpleQueue
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -37,7 +38,7 @@ from verifier.fetch.policy import (
     retry_delay,
     status_failure,
 )
-from verifier.fetch.politeness import HostGate, interleave_by_host
+from verifier.fetch.politeness import HostGate, HostQueue
 from verifier.fetch.transport import GuardedTransport, deadline
 from verifier.fetch.urls import request_url
 from verifier.fetch.walls import wall
@@ -64,7 +65,6 @@ read back (the text is left empty: only `via` is shown)."""
 MAX_REDIRECTS = 10
 MAX_REDIRECT_BODY = 64 * 1024
 """A redirect's body is archived but never read past this."""
-LARGE_BODY_BYTES = 1_000_000
 _WAYBACK_REASONS = frozenset(
     {
         UnavailableReason.DEAD,
@@ -74,6 +74,7 @@ _WAYBACK_REASONS = frozenset(
     }
 )
 """Failures a Wayback copy can stand in for (a timeout or paywall is not retried there)."""
+LARGE_BODY_BYTES = 1_000_000
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 
 
@@ -213,17 +214,19 @@ class Fetcher:
         if not to_fetch:
             return
         workers = max(1, min(self.settings.concurrency, len(to_fetch)))
+        dates = accessed or {}
+        hosts = {url: urlsplit(request_url(url)).hostname or "" for url in to_fetch}
+        queue = HostQueue(to_fetch, hosts)
+        done: SimpleQueue[tuple[str, SourceResult] | BaseException] = SimpleQueue()
         pool = ThreadPoolExecutor(workers, thread_name_prefix="fetch")
         try:
-            dates = accessed or {}
-            hosts = {url: urlsplit(url).hostname or "" for url in to_fetch}
-            futures = {
-                pool.submit(self.fetch_live, url, dates.get(url)): url
-                for url in interleave_by_host(to_fetch, hosts)
-            }
-            for future in as_completed(futures):
-                url = futures[future]
-                result = future.result()
+            for _ in range(workers):
+                pool.submit(self._fetch_queued, queue, dates, done)
+            for _ in to_fetch:
+                item = done.get()
+                if isinstance(item, BaseException):
+                    raise item
+                url, result = item
                 if progress is not None:
                     progress(url, result)
                 yield url, result
@@ -231,10 +234,13 @@ class Fetcher:
             # Ctrl-C (or the caller stopping early): fetch nothing more, and do not wait for
             # the fetches under way (the caller ends the process once no record is
             # half-written).
+            self._hosts.close(queue)
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-        self.archive.sync()  # what this call fetched is on disk and indexed
+        # What this call fetched is on disk and indexed, in a WARC file of its own that now
+        # takes its complete name (a partition of a cluster's fetch is one such call).
+        self.archive.complete()
 
     def fetch(
         self,
@@ -258,11 +264,36 @@ class Fetcher:
             target = request_url(url)
         except InvalidURL as error:
             return error.unavailable(url)
-        with (
-            self._hosts.hold(urlsplit(target).hostname or ""),
-            deadline(self.settings.timeout) as until,
-        ):
-            result = self._fetch_with_retries(url, target, until)
+        host = urlsplit(target).hostname or ""
+        self._hosts.acquire(host)
+        return self._fetch_holding(url, target, host, accessed)
+
+    def _fetch_queued(
+        self,
+        queue: HostQueue,
+        dates: Mapping[str, str],
+        done: SimpleQueue[tuple[str, SourceResult] | BaseException],
+    ) -> None:
+        """A fetch thread: take the next URL whose host is free, until none is left."""
+        try:
+            while (claimed := self._hosts.claim(queue)) is not None:
+                url, host = claimed
+                done.put((url, self._fetch_holding(url, request_url(url), host, dates.get(url))))
+        except BaseException as error:  # a bug: the caller raises it
+            done.put(error)
+
+    def _fetch_holding(
+        self, url: str, target: str, host: str, accessed: str | None
+    ) -> SourceResult:
+        """`fetch_live` once this thread holds a slot on `host`: the slot is given back as
+        soon as the host has answered, so the next URL can go out while this page is read
+        and archived."""
+        with deadline(self.settings.timeout) as until:
+            try:
+                chain = self._attempt(url, target, until)
+            finally:
+                self._hosts.release(host)
+            result = chain if isinstance(chain, FetchFailure) else self._settle(url, chain, "live")
             if isinstance(result, FetchFailure) and result.reason in _WAYBACK_REASONS:
                 return self._from_wayback(result, accessed, until)
             return result

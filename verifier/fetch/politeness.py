@@ -1,9 +1,14 @@
 """Per-host concurrency and minimum interval, so many footnotes to one site do not hammer it.
 
-A URL holds a slot on its own host for its whole fetch (the wait for that slot is queueing,
-not the source's fault, so it does not count against the URL's deadline); a redirect hop
-to another host takes a slot there too, within the deadline. Slots are re-entrant per
-thread, so hops back to a held host never wait on themselves.
+A URL holds a slot on its own host while that host is talked to (every hop and retry,
+Retry-After waits included); the wait for that slot is queueing, not the source's fault,
+so it does not count against the URL's deadline. A redirect hop to another host takes a
+slot there too, within the deadline. Slots are re-entrant per thread, so hops back to a
+held host never wait on themselves. Reading the page afterwards needs no slot: the host is
+free for the next URL while this one is parsed and archived.
+
+The fetch threads take their next URL from a HostQueue: the first waiting URL whose host
+has a free slot, so a thread never sits blocked on one busy host while another host idles.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 
 
 class HostGate:
@@ -21,28 +27,57 @@ class HostGate:
         self._per_host = max(1, per_host)
         self._min_interval = max(0.0, min_interval)
         self._lock = threading.Lock()
-        self._slots: dict[str, threading.Semaphore] = {}
+        self._freed = threading.Condition(self._lock)
+        self._in_flight: dict[str, int] = {}
         self._next_start: dict[str, float] = {}
         self._held = threading.local()
 
     @contextlib.contextmanager
     def hold(self, host: str, *, give_up_at: float | None = None) -> Iterator[None]:
         """Hold one of `host`'s slots; raises TimeoutError if none frees up by `give_up_at`."""
-        held: set[str] = self._held.__dict__.setdefault("hosts", set())
-        if host in held:
+        if host in self._held_hosts():
             yield
             return
-        with self._lock:
-            semaphore = self._slots.setdefault(host, threading.Semaphore(self._per_host))
-        wait = None if give_up_at is None else max(0.0, give_up_at - time.monotonic())
-        if not semaphore.acquire(timeout=wait):
-            raise TimeoutError(f"waited too long for a free connection to {host}")
-        held.add(host)
+        self.acquire(host, give_up_at=give_up_at)
         try:
             yield
         finally:
-            held.discard(host)
-            semaphore.release()
+            self.release(host)
+
+    def acquire(self, host: str, *, give_up_at: float | None = None) -> None:
+        """Take one of `host`'s slots for this thread (see `hold`); `release` gives it back."""
+        wait = None if give_up_at is None else max(0.0, give_up_at - time.monotonic())
+        with self._freed:
+            if not self._freed.wait_for(lambda: self._free(host), timeout=wait):
+                raise TimeoutError(f"waited too long for a free connection to {host}")
+            self._take(host)
+
+    def release(self, host: str) -> None:
+        with self._freed:
+            self._held_hosts().discard(host)
+            self._in_flight[host] -= 1
+            if not self._in_flight[host]:
+                del self._in_flight[host]
+            self._freed.notify_all()
+
+    def claim(self, queue: HostQueue) -> tuple[str, str] | None:
+        """Wait for the first URL in `queue` whose host has a free slot, take that slot for
+        this thread and return (url, host); None once the queue is empty or closed."""
+        with self._freed:
+            while True:
+                claimed = queue.pop_first(self._free)
+                if claimed is not None:
+                    self._take(claimed[1])
+                    return claimed
+                if queue.exhausted:
+                    return None
+                self._freed.wait()
+
+    def close(self, queue: HostQueue) -> None:
+        """Hand out nothing more from `queue`; the threads waiting in `claim` get None."""
+        with self._freed:
+            queue.close()
+            self._freed.notify_all()
 
     def pace(self, host: str, *, give_up_at: float | None = None) -> None:
         """Sleep until `host` may get its next request (min_interval after the last one)."""
@@ -57,6 +92,49 @@ class HostGate:
         delay = start - time.monotonic()
         if delay > 0:
             time.sleep(delay)
+
+    def _free(self, host: str) -> bool:
+        return self._in_flight.get(host, 0) < self._per_host
+
+    def _take(self, host: str) -> None:
+        self._in_flight[host] = self._in_flight.get(host, 0) + 1
+        self._held_hosts().add(host)
+
+    def _held_hosts(self) -> set[str]:
+        held: set[str] = self._held.__dict__.setdefault("hosts", set())
+        return held
+
+
+class HostQueue:
+    """URLs waiting to be fetched, grouped by host, in round-robin order over the hosts
+    (see `interleave_by_host`). Not thread-safe on its own: HostGate.claim guards it."""
+
+    def __init__(self, urls: list[str], host_of: dict[str, str]) -> None:
+        self._waiting: dict[str, deque[str]] = {}
+        for url in urls:
+            self._waiting.setdefault(host_of[url], deque()).append(url)
+        self._closed = False
+
+    @property
+    def exhausted(self) -> bool:
+        return self._closed or not self._waiting
+
+    def pop_first(self, free: Callable[[str], bool]) -> tuple[str, str] | None:
+        """The next URL of the first host (in turn) that `free` allows, and its host."""
+        if self._closed:
+            return None
+        for host, urls in self._waiting.items():
+            if free(host):
+                url = urls.popleft()
+                # The host goes to the back of the turn: hosts take turns, as interleaved.
+                del self._waiting[host]
+                if urls:
+                    self._waiting[host] = urls
+                return url, host
+        return None
+
+    def close(self) -> None:
+        self._closed = True
 
 
 def interleave_by_host(urls: list[str], host_of: dict[str, str]) -> list[str]:
