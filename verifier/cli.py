@@ -147,9 +147,11 @@ class Context:
     def locations(self, ledger: Ledger) -> Locations:
         """Where findings are, as the forge names paths: relative to the repository root."""
         root = repository_root(self.base_dir)
+        # Only a hand-written claim is located by its line in claims.yaml.
+        hand_written = {claim.id for claim in ledger.claims if claim.article is None}
         return Locations(
             ledger=path_in_repository(self.ledger_path),
-            ledger_lines=ledger.field_lines("text"),
+            ledger_lines=ledger.field_lines("text", hand_written) if hand_written else {},
             root=root.as_posix() if root is not None else None,
         )
 
