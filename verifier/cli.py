@@ -440,11 +440,10 @@ def run(
     if dump is not None:
         return _run_dump(ctx, settings, dump, offline)
     scope = _scope(ctx, changed_since)
-    outcome = _extract(ctx, ledger, settings, articles, scope)
+    # Only the warnings are kept of the extraction: its claims are in the ledger now.
+    warnings = _extract(ctx, ledger, settings, articles, scope).warnings
     ledger.save()
-    return _check(
-        ctx, ledger, settings, scope, offline, OutputFormat(output_format), outcome.warnings
-    )
+    return _check(ctx, ledger, settings, scope, offline, OutputFormat(output_format), warnings)
 
 
 @cli.command()

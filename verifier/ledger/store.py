@@ -120,6 +120,12 @@ class _Entry:
         self._lines = lines
         self._text = ""
 
+    def hold(self, text: str, span: tuple[int, int, int]) -> None:
+        """Let the lines go: the entry is `span` of `text` (which holds them unchanged)."""
+        self._lines = None
+        self._text = text
+        self._span = span
+
     @property
     def line_count(self) -> int:
         return len(self._lines) if self._lines is not None else self._span[2]
@@ -581,9 +587,23 @@ class Ledger:
             # A claims.yaml that is a symbolic link (to a shared ledger, say) stays one: the
             # file it points to is replaced atomically, never the link.
             write_atomically(Path(os.path.realpath(self.path)), text)
-            cache.write(self.path, cache.content_key(text), self._payload())
+            payload = self._payload()
+            cache.write(self.path, cache.content_key(text), payload)
+            self._hold_as_text(text, payload["layout"])
         self._original = text
         self._dirty = False
+
+    def _hold_as_text(self, text: str, layout: Mapping[str, Any]) -> None:
+        """Keep the entries as spans of the text just written, as a load of it would: after
+        a run added 30,000 claims, their lines would otherwise stay split for the rest of
+        the run."""
+        bounds = [*layout["starts"], layout["block_end"]]
+        offsets = line_offsets(text, [layout["head_end"], *bounds])
+        self._head = split_lines(text[: offsets[0]])
+        self._tail = split_lines(text[offsets[-1] :])
+        for i, entry in enumerate(self._entries):
+            span = (offsets[i + 1], offsets[i + 2], bounds[i + 1] - bounds[i])
+            entry.hold(text, span)
 
     def _check_unchanged_on_disk(self) -> None:
         """Refuse to overwrite edits someone saved while this run was working."""
