@@ -120,6 +120,15 @@ class _Entry:
         self._lines = lines
         self._text = ""
 
+    @classmethod
+    def of_lines(cls, plain: dict[str, Any], lines: list[str]) -> _Entry:
+        """A new entry, held as one string (far smaller than a list of its lines) when its
+        lines split back into the same lines."""
+        text = "".join(lines)
+        if len(split_lines(text)) != len(lines):
+            return cls(plain, lines)
+        return cls(plain, text=text, span=(0, len(text), len(lines)))
+
     def hold(self, text: str, span: tuple[int, int, int]) -> None:
         """Let the lines go: the entry is `span` of `text` (which holds them unchanged)."""
         self._lines = None
@@ -359,11 +368,10 @@ class Ledger:
         if not self._entries:
             self._open_claims_list()
         if position == len(self._entries) and self._entries:
-            last = self._entries[-1].lines
-            if last and not last[-1].endswith("\n"):
-                last[-1] += self._newline
-        lines = self._with_newlines(entry_lines(plain, self._indent))
-        entry = _Entry(plain, lines)
+            last = self._entries[-1]
+            if last.text() and not last.text().endswith("\n"):
+                last.lines[-1] += self._newline
+        entry = _Entry.of_lines(plain, self._with_newlines(entry_lines(plain, self._indent)))
         self._ids().add(str(plain["id"]))
         appended = position == len(self._entries)
         self._entries.insert(position, entry)

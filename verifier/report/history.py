@@ -69,19 +69,22 @@ def previous_document(
     formatted by hand, say) is parsed whole, so the outcome is the same either way.
     """
     try:
-        return _claim_by_claim(handle, checked_articles)
-    except (_OtherLayout, UnicodeDecodeError, json.JSONDecodeError):
+        document = _claim_by_claim(handle, checked_articles)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        document = None
+    if document is None:
         handle.seek(0)
-        return _slimmed(json.loads(handle.read()), checked_articles)
+        document = _slimmed(json.loads(handle.read()), checked_articles)
+    return document
 
 
-class _OtherLayout(Exception):
-    """The file is not laid out a claim a line as `results_json` writes it."""
-
-
-def _claim_by_claim(handle: BinaryIO, checked_articles: Collection[str | None] | None) -> Any:
+def _claim_by_claim(
+    handle: BinaryIO, checked_articles: Collection[str | None] | None
+) -> dict[str, Any] | None:
+    """The document read a line at a time; None when it is not laid out as `results_json`
+    writes it (or a JSON error: the whole parse then decides)."""
     if handle.readline() != _CLAIMS_OPEN:
-        raise _OtherLayout
+        return None
     claims: list[Any] = []
     line = handle.readline()
     while line and not line.startswith(b"]"):
@@ -90,13 +93,13 @@ def _claim_by_claim(handle: BinaryIO, checked_articles: Collection[str | None] |
         claims.append(_slim(json.loads(body[:-1] if comma else body), checked_articles))
         line = handle.readline()
         if comma == line.startswith(b"]"):  # a comma between claims, none before the end
-            raise _OtherLayout
+            return None
     if not claims or not line:
-        raise _OtherLayout
+        return None
     tail = line[1:] + handle.read()
     rest = json.loads(b'{"claims": []' + tail)
-    if "claims" in json.loads(b'{"": 0' + tail):
-        raise _OtherLayout  # "claims" given twice: the whole parse decides which counts
+    if not isinstance(rest, dict) or "claims" in json.loads(b'{"": 0' + tail):
+        return None  # "claims" given twice: the whole parse decides which counts
     return {**rest, "claims": claims}
 
 
