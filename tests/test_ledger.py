@@ -409,3 +409,33 @@ def test_save_writes_through_a_symlinked_ledger_and_keeps_the_link(commented: Pa
     assert target.read_text(encoding="utf-8") == ledger.dumps() != before
     assert Ledger.load(target).claims == Ledger.load(commented).claims
     assert [p.name for p in commented.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# -- entries held as spans of the file's text ------------------------------------------------
+
+
+def test_a_saved_ledger_edits_on_exactly_as_a_fresh_load_of_it(commented: Path) -> None:
+    ledger = Ledger.load(commented)
+    ledger.merge(
+        Extraction(ARTICLE, (extracted(3, "9", "The pier was rebuilt in 1990.", "a.html"),))
+    )
+    ledger.save()
+    assert ledger.dumps() == commented.read_text(encoding="utf-8")  # now spans of that text
+    fresh = Ledger.load(commented)
+    for each in (ledger, fresh):
+        claim = each.claims[0]
+        each.accept(claim.id, "checked against the print edition")
+        each.merge(Extraction("other.md", (extracted(4, "2", "A second pier.", "b.html"),)))
+    assert ledger.dumps() == fresh.dumps()
+    assert ledger.field_lines("status") == fresh.field_lines("status")
+    ledger.save()
+    assert commented.read_text(encoding="utf-8") == fresh.dumps()
+
+
+def test_field_lines_of_some_claims_are_those_lines_of_every_claim(commented: Path) -> None:
+    ledger = Ledger.load(commented)
+    every = ledger.field_lines("text")
+    some = set(list(every)[::2])
+    assert some and ledger.field_lines("text", some) == {
+        claim_id: line for claim_id, line in every.items() if claim_id in some
+    }

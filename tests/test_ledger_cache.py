@@ -46,3 +46,20 @@ def test_a_damaged_cache_with_the_right_key_is_a_miss(
 
     assert [claim.id for claim in ledger.claims] == ["c-1"]
     assert ledger.claims[0].urls == ("https://example.org/ferry",)
+
+
+def test_the_cache_is_written_in_pieces_as_one_json_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    path = tmp_path / "claims.yaml"
+    path.write_text(LEDGER.replace("claims:\n", "articles: []\nclaims:\n"), encoding="utf-8")
+    payload = {"claims": [{"id": "c-1"}, {"id": "c-2", "text": "é"}], "articles": [], "x": None}
+    cache.write(path, "key", payload)
+    (cached,) = (tmp_path / "cache").glob("ledger-*.json")
+    latest = cache.read_latest(path)
+    assert latest is not None
+    document = {"key": "key", "version": latest["version"], **payload}
+    assert cached.read_text(encoding="utf-8") == json.dumps(
+        document, ensure_ascii=False, separators=(",", ":")
+    )

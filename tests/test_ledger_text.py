@@ -307,3 +307,13 @@ def test_unusual_line_separators_inside_a_claim_do_not_shift_entries(tmp_path: P
     )
     reloaded.save()
     assert [c.line for c in Ledger.load(path).claims] == [3, 4]
+
+
+def test_line_offsets_are_where_split_lines_starts_each_line() -> None:
+    text = "a: 1\r\nb: 2\u2028c: 3\n\n# note\rd: 4"
+    lines = ledger_text.split_lines(text)
+    numbers = range(len(lines) + 2)  # two past the end: the end of the text
+    starts = [len("".join(lines[:number])) for number in numbers]
+    assert ledger_text.line_offsets(text, numbers) == starts
+    assert ledger_text.line_offsets(text, [1, 3]) == [starts[1], starts[3]]
+    assert ledger_text.line_offsets("", [0, 1]) == [0, 0]

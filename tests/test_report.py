@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fixtures.report import samples
@@ -14,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from verifier.errors import InputError
 from verifier.model import Claim, ExtractionWarning, Finding, Flag, Status, Verdict
-from verifier.report import article_slug, history, results_document, write_reports
+from verifier.report import article_slug, history, results_document, results_json, write_reports
 from verifier.report.markdown import escape, highlight, snippet
 from verifier.report.pages import plan_pages
 from verifier.report.results import ordered as ordered_findings
@@ -419,3 +421,82 @@ def test_the_article_page_renders_to_its_golden_html_and_every_link_lands(tmp_pa
         elif not target.startswith("https://"):
             assert (tmp_path / target.split("#")[0]).is_file(), target
     assert html.count("<table>") == 2 and "<!-- Written by verifier" in html
+
+
+# -- results.json written a piece at a time; the previous one read a claim at a time ------
+
+
+def test_results_file_is_the_results_document_byte_for_byte(tmp_path: Path) -> None:
+    findings = samples.all_findings()
+    write_reports(findings, tmp_path, generated_at=GENERATED_AT)
+    expected = results_json(results_document(findings, generated_at=GENERATED_AT))
+    assert (tmp_path / "results.json").read_bytes() == expected.encode("utf-8")
+    write_reports([], tmp_path / "empty", generated_at=GENERATED_AT)
+    empty = results_json(results_document([], generated_at=GENERATED_AT))
+    assert (tmp_path / "empty" / "results.json").read_text(encoding="utf-8") == empty
+
+
+def _previous_document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(PREVIOUS.read_text(encoding="utf-8"))
+    return document
+
+
+@pytest.mark.parametrize("layout", ["a claim a line", "indented", "one line", "CRLF"])
+def test_the_previous_results_count_the_same_in_any_layout(tmp_path: Path, layout: str) -> None:
+    document = _previous_document()
+    text = {
+        "a claim a line": results_json(document),
+        "indented": json.dumps(document, indent=2),
+        "one line": json.dumps(document),
+        "CRLF": results_json(document).replace("\n", "\r\n"),
+    }[layout]
+    (tmp_path / "results.json").write_bytes(text.encode("utf-8"))
+    write_reports(samples.all_findings(), tmp_path, generated_at=GENERATED_AT)
+    index = (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert index == GOLDEN_SINCE.read_text(encoding="utf-8")
+
+
+def test_the_previous_results_keep_only_what_the_comparison_reads() -> None:
+    document = _previous_document()
+    findings = samples.all_findings()
+    slim = history.previous_document(io.BytesIO(results_json(document).encode("utf-8")))
+    assert slim["generated_at"] == document["generated_at"]
+    assert [entry["id"] for entry in slim["claims"]] == [e["id"] for e in document["claims"]]
+    assert all(
+        set(entry) <= {"id", "verdict", "accepted", "article", "line", "text"}
+        for entry in slim["claims"]
+    )
+    assert history.compare(slim, findings) == history.compare(document, findings)
+    # A --changed-since run carries the other articles' claims whole.
+    checked = {"examples/iwaya.md"}
+    kept = history.previous_document(io.BytesIO(results_json(document).encode()), checked)
+    for before, after in zip(document["claims"], kept["claims"], strict=True):
+        if before.get("article") not in checked:
+            assert after == before
+
+
+def test_previous_results_of_an_unexpected_shape_are_read_as_a_whole_parse_reads_them() -> None:
+    text = results_json(_previous_document())
+    twice = text[: -len("\n}\n")] + ',\n"claims": []\n}\n'  # the last "claims" wins
+    assert history.previous_document(io.BytesIO(twice.encode()))["claims"] == []
+    with pytest.raises(json.JSONDecodeError):
+        history.previous_document(io.BytesIO(text[:-40].encode()))
+
+
+def test_a_failure_while_writing_leaves_the_last_results_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import verifier.report as report_package
+
+    findings = samples.all_findings()
+    write_reports(findings, tmp_path, generated_at=GENERATED_AT)
+    before = (tmp_path / "results.json").read_bytes()
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(report_package, "render_article", broken)
+    with pytest.raises(RuntimeError):
+        write_reports(findings[1:], tmp_path, generated_at="2026-11-23T00:00:00Z")
+    assert (tmp_path / "results.json").read_bytes() == before
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]

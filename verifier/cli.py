@@ -147,9 +147,11 @@ class Context:
     def locations(self, ledger: Ledger) -> Locations:
         """Where findings are, as the forge names paths: relative to the repository root."""
         root = repository_root(self.base_dir)
+        # Only a hand-written claim is located by its line in claims.yaml.
+        hand_written = {claim.id for claim in ledger.claims if claim.article is None}
         return Locations(
             ledger=path_in_repository(self.ledger_path),
-            ledger_lines=ledger.field_lines("text"),
+            ledger_lines=ledger.field_lines("text", hand_written) if hand_written else {},
             root=root.as_posix() if root is not None else None,
         )
 
@@ -410,7 +412,9 @@ def check(
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
     ctx.check_folders(settings, reports=True)
     scope = _scope(ctx, changed_since)
-    return _check(ctx, ledger, settings, scope, offline, OutputFormat(output_format), ())
+    reading = LedgerReading.of(ctx, ledger, scope)
+    del ledger  # a check only reads it
+    return _check(ctx, reading, settings, scope, offline, OutputFormat(output_format), ())
 
 
 @cli.command()
@@ -438,11 +442,12 @@ def run(
     if dump is not None:
         return _run_dump(ctx, settings, dump, offline)
     scope = _scope(ctx, changed_since)
-    outcome = _extract(ctx, ledger, settings, articles, scope)
+    # Only the warnings are kept of the extraction: its claims are in the ledger now.
+    warnings = _extract(ctx, ledger, settings, articles, scope).warnings
     ledger.save()
-    return _check(
-        ctx, ledger, settings, scope, offline, OutputFormat(output_format), outcome.warnings
-    )
+    reading = LedgerReading.of(ctx, ledger, scope)
+    del ledger  # saved: the check only reads it
+    return _check(ctx, reading, settings, scope, offline, OutputFormat(output_format), warnings)
 
 
 @cli.command()
@@ -661,17 +666,34 @@ def _extract(
     return outcome
 
 
+@dataclass(frozen=True)
+class LedgerReading:
+    """What a check reads of the ledger: taken before the pass, so the ledger (every entry's
+    text and values) need not stay in memory beside the findings."""
+
+    claims: list[Claim]
+    unpinned: list[ExtractionWarning]
+    locations: Locations
+
+    @classmethod
+    def of(cls, ctx: Context, ledger: Ledger, scope: set[str | None] | None) -> LedgerReading:
+        return cls(
+            claims=pipeline.in_scope(ledger.claims, scope),
+            unpinned=unpinned_warnings(ledger, ctx.ledger_path.name),
+            locations=ctx.locations(ledger),
+        )
+
+
 def _check(
     ctx: Context,
-    ledger: Ledger,
+    reading: LedgerReading,
     settings: Settings,
     scope: set[str | None] | None,
     offline: bool,
     output_format: OutputFormat,
     warnings: Sequence[ExtractionWarning],
 ) -> int:
-    claims = pipeline.in_scope(ledger.claims, scope)
-    unpinned = unpinned_warnings(ledger, ctx.ledger_path.name)
+    claims, unpinned, locations = reading.claims, reading.unpinned, reading.locations
     for warning in unpinned:
         ctx.console.warn(warning)
     warnings = [*warnings, *unpinned]
@@ -685,7 +707,6 @@ def _check(
         generated_at=_now(),
         checked_articles=scope,
     )
-    locations = ctx.locations(ledger)
     document = render(findings, output_format, settings.policy, locations=locations)
     if document:
         click.echo(document)

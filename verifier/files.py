@@ -8,7 +8,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,8 +166,10 @@ def check_folder(path: Path, *, setting: str) -> None:
         )
 
 
-def write_atomically(path: Path, text: str, *, durable: bool = True) -> None:
+def write_atomically(path: Path, text: str | Iterable[str], *, durable: bool = True) -> None:
     """Write via a temporary file in the same folder and os.replace: never a half-written file.
+
+    `text` may come in pieces (an iterable of strings), so a large file need not be one string.
 
     `durable` also flushes to disk before the rename, so a power cut leaves the old or the
     new file; files that are regenerated every run can skip that cost. A Ctrl-C waits until
@@ -177,14 +179,18 @@ def write_atomically(path: Path, text: str, *, durable: bool = True) -> None:
         _write_atomically(path, text, durable=durable)
 
 
-def _write_atomically(path: Path, text: str, *, durable: bool) -> None:
+def _write_atomically(path: Path, text: str | Iterable[str], *, durable: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                for piece in text:
+                    handle.write(piece)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -138,14 +138,18 @@ def accept_with_pin(ledger: Ledger, claim_id: str, note: str, results_path: Path
 
 def unpinned_warnings(ledger: Ledger, display_path: str) -> list[ExtractionWarning]:
     """A warning naming the `status:` line of every acceptance without its pin."""
-    lines = ledger.field_lines("status")
+    unpinned = [
+        claim.id
+        for claim in ledger.claims
+        if claim.status is Status.ACCEPTED and not claim.accepted_for
+    ]
+    lines = ledger.field_lines("status", set(unpinned)) if unpinned else {}
     return [
         ExtractionWarning(
             display_path,
-            lines.get(claim.id, 0),
-            f"claim {claim.id} is accepted without `accepted_for`, so its finding still "
-            f"counts: accept it with `verifier accept {claim.id} --note ...`",
+            lines.get(claim_id, 0),
+            f"claim {claim_id} is accepted without `accepted_for`, so its finding still "
+            f"counts: accept it with `verifier accept {claim_id} --note ...`",
         )
-        for claim in ledger.claims
-        if claim.status is Status.ACCEPTED and not claim.accepted_for
+        for claim_id in unpinned
     ]

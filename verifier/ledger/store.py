@@ -19,7 +19,7 @@ import io
 import os
 import re
 from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,14 @@ from verifier.ledger.entries import (
     ruamel_value,
 )
 from verifier.ledger.ids import normalize_text, unique_claim_id
-from verifier.ledger.text import is_filler, plain, round_trip_yaml, shift_dash, split_lines
+from verifier.ledger.text import (
+    is_filler,
+    line_offsets,
+    plain,
+    round_trip_yaml,
+    shift_dash,
+    split_lines,
+)
 from verifier.model import Claim, Extraction, ExtractionWarning, Status
 from verifier.settings import DEFAULT_FAIL_ON, Settings
 
@@ -76,13 +83,74 @@ class MergeSummary:
 
 
 class _Entry:
-    """One claim: its plain values and the exact text it occupies in the file."""
+    """One claim: its plain values and the exact text it occupies in the file.
 
-    __slots__ = ("lines", "plain")
+    The text stays a span of the file's text until something reads or edits its lines: a
+    ledger of 30,000 claims held as a list of lines per claim cost several times the file's
+    size, and a check only reads the values.
+    """
 
-    def __init__(self, plain: dict[str, Any], lines: list[str]) -> None:
+    __slots__ = ("_lines", "_span", "_text", "plain")
+
+    def __init__(
+        self,
+        plain: dict[str, Any],
+        lines: list[str] | None = None,
+        *,
+        text: str = "",
+        span: tuple[int, int, int] = (0, 0, 0),
+    ) -> None:
         self.plain = plain
-        self.lines = lines
+        self._lines = lines
+        self._text = text
+        self._span = span
+        """(first character, end character, number of lines) in `_text`."""
+
+    @property
+    def lines(self) -> list[str]:
+        """The entry's lines, with their ends; the ledger edits this list in place."""
+        if self._lines is None:
+            start, end, _ = self._span
+            self._lines = split_lines(self._text[start:end])
+            self._text = ""
+        return self._lines
+
+    @lines.setter
+    def lines(self, lines: list[str]) -> None:
+        self._lines = lines
+        self._text = ""
+
+    @classmethod
+    def of_lines(cls, plain: dict[str, Any], lines: list[str]) -> _Entry:
+        """A new entry, held as one string (far smaller than a list of its lines) when its
+        lines split back into the same lines."""
+        text = "".join(lines)
+        if len(split_lines(text)) != len(lines):
+            return cls(plain, lines)
+        return cls(plain, text=text, span=(0, len(text), len(lines)))
+
+    def hold(self, text: str, span: tuple[int, int, int]) -> None:
+        """Let the lines go: the entry is `span` of `text` (which holds them unchanged)."""
+        self._lines = None
+        self._text = text
+        self._span = span
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines) if self._lines is not None else self._span[2]
+
+    def text(self) -> str:
+        if self._lines is not None:
+            return "".join(self._lines)
+        start, end, _ = self._span
+        return self._text[start:end]
+
+    def each_line(self) -> list[str]:
+        """The lines, without keeping them split when they were not already."""
+        if self._lines is not None:
+            return self._lines
+        start, end, _ = self._span
+        return split_lines(self._text[start:end])
 
 
 class Ledger:
@@ -165,22 +233,30 @@ class Ledger:
 
     @classmethod
     def _from_payload(cls, path: Path, text: str, payload: Mapping[str, Any]) -> Ledger:
-        lines = split_lines(text)
         layout = payload["layout"]
         starts: list[int] = list(layout["starts"])
-        bounds = [*starts, int(layout["block_end"])]
+        block_end = int(layout["block_end"])
+        head_end = int(layout["head_end"])
+        bounds = [*starts, block_end]
         claims = payload["claims"]
         if len(claims) != len(starts):
             raise ValueError("cache does not match its layout")
+        offsets = line_offsets(text, [head_end, *bounds])
+        block_start, block_stop = offsets[0], offsets[-1]
         entries = [
-            _Entry(dict(plain), lines[bounds[i] : bounds[i + 1]]) for i, plain in enumerate(claims)
+            _Entry(
+                dict(plain),
+                text=text,
+                span=(offsets[i + 1], offsets[i + 2], bounds[i + 1] - bounds[i]),
+            )
+            for i, plain in enumerate(claims)
         ]
         return cls(
             path,
             original=text,
-            head=lines[: int(layout["head_end"])],
+            head=split_lines(text[:block_start]),
             entries=entries,
-            tail=lines[int(layout["block_end"]) :],
+            tail=split_lines(text[block_stop:]),
             indent=Indent(*layout["indent"]),
             claims_line=layout["claims_line"],
             sections={"settings": payload["settings"], "fetch": payload["fetch"]},
@@ -230,17 +306,21 @@ class Ledger:
     def claim(self, claim_id: str) -> Claim | None:
         return next((c for c in self.claims if c.id == claim_id), None)
 
-    def field_lines(self, key: str) -> dict[str, int]:
+    def field_lines(self, key: str, claim_ids: Collection[str] | None = None) -> dict[str, int]:
         """Each claim's line (1-based) holding `key`, by id: where a warning points. A claim
-        without the key on a line of its own gives the line its entry starts on."""
+        without the key on a line of its own gives the line its entry starts on. With
+        `claim_ids`, only those claims' lines (the others' text is not read)."""
         found: dict[str, int] = {}
         pattern = re.compile(rf"^[ \t]*(?:-[ \t]+)?{re.escape(key)}[ \t]*:")
         line = len(self._head) + 1
         for entry in self._entries:
-            start = next((i for i, text in enumerate(entry.lines) if not is_filler(text)), 0)
-            at = next((i for i, text in enumerate(entry.lines) if pattern.match(text)), start)
-            found[str(entry.plain["id"])] = line + at
-            line += len(entry.lines)
+            claim_id = str(entry.plain["id"])
+            if claim_ids is None or claim_id in claim_ids:
+                lines = entry.each_line()
+                start = next((i for i, text in enumerate(lines) if not is_filler(text)), 0)
+                at = next((i for i, text in enumerate(lines) if pattern.match(text)), start)
+                found[claim_id] = line + at
+            line += entry.line_count
         return found
 
     # -- editing --------------------------------------------------------------------------
@@ -288,11 +368,10 @@ class Ledger:
         if not self._entries:
             self._open_claims_list()
         if position == len(self._entries) and self._entries:
-            last = self._entries[-1].lines
-            if last and not last[-1].endswith("\n"):
-                last[-1] += self._newline
-        lines = self._with_newlines(entry_lines(plain, self._indent))
-        entry = _Entry(plain, lines)
+            last = self._entries[-1]
+            if last.text() and not last.text().endswith("\n"):
+                last.lines[-1] += self._newline
+        entry = _Entry.of_lines(plain, self._with_newlines(entry_lines(plain, self._indent)))
         self._ids().add(str(plain["id"]))
         appended = position == len(self._entries)
         self._entries.insert(position, entry)
@@ -498,7 +577,9 @@ class Ledger:
         if pieces and self._entries and not pieces[-1].endswith("\n"):
             pieces[-1] += self._newline
         for entry in self._entries:
-            pieces.extend(entry.lines)
+            text = entry.text()
+            if text:
+                pieces.append(text)
         if self._tail and pieces and not pieces[-1].endswith("\n"):
             pieces[-1] += self._newline
         pieces.extend(self._tail)
@@ -514,9 +595,23 @@ class Ledger:
             # A claims.yaml that is a symbolic link (to a shared ledger, say) stays one: the
             # file it points to is replaced atomically, never the link.
             write_atomically(Path(os.path.realpath(self.path)), text)
-            cache.write(self.path, cache.content_key(text), self._payload())
+            payload = self._payload()
+            cache.write(self.path, cache.content_key(text), payload)
+            self._hold_as_text(text, payload["layout"])
         self._original = text
         self._dirty = False
+
+    def _hold_as_text(self, text: str, layout: Mapping[str, Any]) -> None:
+        """Keep the entries as spans of the text just written, as a load of it would: after
+        a run added 30,000 claims, their lines would otherwise stay split for the rest of
+        the run."""
+        bounds = [*layout["starts"], layout["block_end"]]
+        offsets = line_offsets(text, [layout["head_end"], *bounds])
+        self._head = split_lines(text[: offsets[0]])
+        self._tail = split_lines(text[offsets[-1] :])
+        for i, entry in enumerate(self._entries):
+            span = (offsets[i + 1], offsets[i + 2], bounds[i + 1] - bounds[i])
+            entry.hold(text, span)
 
     def _check_unchanged_on_disk(self) -> None:
         """Refuse to overwrite edits someone saved while this run was working."""
@@ -540,7 +635,7 @@ class Ledger:
         line = head_end
         for entry in self._entries:
             starts.append(line)
-            line += len(entry.lines)
+            line += entry.line_count
         return {
             "articles": list(self._articles),
             "settings": self._sections.get("settings"),
@@ -558,7 +653,6 @@ class Ledger:
                 "claims_line": self._claims_line,
             },
             "blocks": [
-                hashlib.sha1("".join(entry.lines).encode("utf-8")).hexdigest()
-                for entry in self._entries
+                hashlib.sha1(entry.text().encode("utf-8")).hexdigest() for entry in self._entries
             ],
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -71,6 +71,25 @@ _LINE = re.compile(
 def split_lines(text: str) -> list[str]:
     """Lines as ruamel.yaml counts them (it also breaks at U+0085, U+2028, U+2029), with ends."""
     return _LINE.findall(text)
+
+
+def line_offsets(text: str, numbers: Sequence[int]) -> list[int]:
+    """Where each of the lines `numbers` (0-based, ascending) starts in `text`, as a character
+    offset; a number past the last line gives len(text). Lines as `split_lines` counts them,
+    found without keeping them."""
+    offsets: list[int] = []
+    wanted = iter(numbers)
+    number = next(wanted, None)
+    for index, found in enumerate(_LINE.finditer(text)):
+        while number is not None and number == index:
+            offsets.append(found.start())
+            number = next(wanted, None)
+        if number is None:
+            return offsets
+    while number is not None:
+        offsets.append(len(text))
+        number = next(wanted, None)
+    return offsets
 
 
 def is_filler(line: str) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,15 @@ from verifier.report import history, pagekeys
 from verifier.report.markdown import render_article, render_index
 from verifier.report.ownership import check_writable
 from verifier.report.pages import article_slug, plan_pages
-from verifier.report.results import carried_findings, ordered, results_document
+from verifier.report.results import (
+    carried_findings,
+    claim_document,
+    document_tail,
+    ordered,
+    results_document,
+)
 from verifier.report.sources import has_page, render_source, source_page
+from verifier.report.streamed import StreamedFile
 
 __all__ = ["article_slug", "results_document", "results_json", "write_reports"]
 
@@ -75,12 +83,13 @@ def _write_reports(
 ) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     results_path = out_dir / RESULTS
-    previous = history.read_previous(results_path)
+    previous = history.read_previous(results_path, checked_articles)
     carried = (
         carried_findings(previous, set(checked_articles)) if checked_articles is not None else []
     )
     every_finding = [*findings, *carried]
     changes = history.compare(previous, every_finding)
+    del previous  # only the comparison was wanted of it
     pages = plan_pages(f.claim.article for f in every_finding)
     by_article: dict[str | None, list[Finding]] = {}
     for finding in findings:
@@ -101,25 +110,35 @@ def _write_reports(
         previous_keys,
     )
 
-    document = results_document(every_finding, generated_at=generated_at)
-    claim_lines = [_claim_line(entry) for entry in document["claims"]]
-    claim_json = {
-        id(finding): line for finding, line in zip(ordered(every_finding), claim_lines, strict=True)
-    }
     for name, capture in captures.items():
         key = pagekeys.source_key(capture)
         keys[name] = key
         if previous_keys.get(name) != key or not (out_dir / name).exists():
             (out_dir / name).parent.mkdir(exist_ok=True)
             _write_if_changed(out_dir / name, render_source(capture))
-    for article, article_findings in by_article.items():
-        page = pages[article]
-        key = pagekeys.page_key(article_findings, claim_json)
-        keys[page.file_name] = key
-        if previous_keys.get(page.file_name) == key and (out_dir / page.file_name).exists():
-            continue
-        text = render_article(page, article_findings, source_link=_source_link)
-        _write_if_changed(out_dir / page.file_name, text)
+    # results.json and the article pages an article at a time (in reading order each
+    # article's claims are consecutive), so no run holds every claim's JSON at once.
+    with StreamedFile(results_path) as results:
+        results.write('{"claims": ')
+        written = 0
+        for article, in_order in groupby(ordered(every_finding), key=_article_of):
+            article_findings = list(in_order)
+            claim_lines = [_claim_line(claim_document(f)) for f in article_findings]
+            results.write(("[\n" if not written else ",\n") + ",\n".join(claim_lines))
+            written += len(claim_lines)
+            if article not in by_article:
+                continue  # carried from the last run: its page stays as it is
+            page = pages[article]
+            claim_json = {
+                id(f): line for f, line in zip(article_findings, claim_lines, strict=True)
+            }
+            key = pagekeys.page_key(by_article[article], claim_json)
+            keys[page.file_name] = key
+            if previous_keys.get(page.file_name) == key and (out_dir / page.file_name).exists():
+                continue
+            text = render_article(page, by_article[article], source_link=_source_link)
+            _write_if_changed(out_dir / page.file_name, text)
+        results.write(("\n]" if written else "[]") + _tail(every_finding, generated_at))
     for stale in previous_keys.keys() - keys.keys():
         # Only files this tool wrote (they are in its manifest): an article left the ledger,
         # a source is no longer cited.
@@ -129,7 +148,6 @@ def _write_reports(
         every_finding, pages, generated_at=generated_at, warnings=warnings, changes=changes
     )
     _write_if_changed(out_dir / INDEX, index)
-    _write_if_changed(results_path, results_json(document, claim_lines))
 
 
 def _captures(finding: Finding) -> list[Capture]:
@@ -164,15 +182,29 @@ def results_json(document: Mapping[str, Any], claim_lines: Sequence[str] | None 
     Indented JSON would take Python's pure-Python encoder (seconds for 10,000 claims); each
     claim on its own compact line keeps the C encoder and stays readable line by line.
     `claim_lines` are the claims already serialised with `_claim_line`, if at hand.
+    (`write_reports` writes the same text a piece at a time.)
     """
     if claim_lines is None:
         claim_lines = [_claim_line(entry) for entry in document["claims"]]
     rest = {key: value for key, value in document.items() if key != "claims"}
-    tail = "".join(
+    body = "[\n" + ",\n".join(claim_lines) + "\n]" if claim_lines else "[]"
+    return '{"claims": ' + body + _tail_text(rest)
+
+
+def _tail(findings: Sequence[Finding], generated_at: str) -> str:
+    return _tail_text(document_tail(findings, generated_at=generated_at))
+
+
+def _tail_text(rest: Mapping[str, Any]) -> str:
+    """The document's keys after "claims", a line each, and its closing brace."""
+    fields = "".join(
         f',\n"{key}": {json.dumps(value, ensure_ascii=False)}' for key, value in rest.items()
     )
-    body = "[\n" + ",\n".join(claim_lines) + "\n]" if claim_lines else "[]"
-    return '{"claims": ' + body + tail + "\n}\n"
+    return fields + "\n}\n"
+
+
+def _article_of(finding: Finding) -> str | None:
+    return finding.claim.article
 
 
 def _write_if_changed(path: Path, text: str) -> None:

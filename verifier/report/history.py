@@ -8,12 +8,12 @@ are now supported, accepted, or gone from the ledger.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from verifier.files import read_regular
+from verifier.files import open_regular
 from verifier.ledger.acceptance import is_accepted
 from verifier.model import Finding, Verdict
 
@@ -38,16 +38,90 @@ class RunChanges:
     fixed: tuple[Change, ...]
 
 
-def read_previous(path: Path) -> dict[str, Any] | None:
-    """The previous results.json, or None when there is none or it is not ours to read."""
+def read_previous(
+    path: Path, checked_articles: Collection[str | None] | None = None
+) -> dict[str, Any] | None:
+    """The previous results.json, or None when there is none or it is not ours to read.
+
+    Only what `compare` reads is kept of each claim (`slim`), except for the claims of
+    articles outside `checked_articles` (a `--changed-since` run), which are carried whole
+    into this run's results. The file is read a claim (a line) at a time where it has the
+    layout `results_json` writes, so the previous run is never held whole: at 30,000 claims
+    that document alone would be the largest thing in memory.
+    """
     try:
-        document = json.loads(read_regular(path).decode("utf-8"))
+        with open_regular(path) as handle:
+            document = previous_document(handle, checked_articles)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         # A missing or damaged previous report only loses the comparison; this run rewrites it.
         return None
     if not isinstance(document, dict) or not isinstance(document.get("claims"), list):
         return None
     return document
+
+
+def previous_document(
+    handle: BinaryIO, checked_articles: Collection[str | None] | None = None
+) -> Any:
+    """The results document in `handle` (seekable), its claims slimmed (`read_previous`).
+
+    results.json has a claim a line between `{"claims": [` and `]`; any other layout (a file
+    formatted by hand, say) is parsed whole, so the outcome is the same either way.
+    """
+    try:
+        document = _claim_by_claim(handle, checked_articles)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        document = None
+    if document is None:
+        handle.seek(0)
+        document = _slimmed(json.loads(handle.read()), checked_articles)
+    return document
+
+
+def _claim_by_claim(
+    handle: BinaryIO, checked_articles: Collection[str | None] | None
+) -> dict[str, Any] | None:
+    """The document read a line at a time; None when it is not laid out as `results_json`
+    writes it (or a JSON error: the whole parse then decides)."""
+    if handle.readline() != _CLAIMS_OPEN:
+        return None
+    claims: list[Any] = []
+    line = handle.readline()
+    while line and not line.startswith(b"]"):
+        body = line.rstrip(b"\n")
+        comma = body.endswith(b",")
+        claims.append(_slim(json.loads(body[:-1] if comma else body), checked_articles))
+        line = handle.readline()
+        if comma == line.startswith(b"]"):  # a comma between claims, none before the end
+            return None
+    if not claims or not line:
+        return None
+    tail = line[1:] + handle.read()
+    rest = json.loads(b'{"claims": []' + tail)
+    if not isinstance(rest, dict) or "claims" in json.loads(b'{"": 0' + tail):
+        return None  # "claims" given twice: the whole parse decides which counts
+    return {**rest, "claims": claims}
+
+
+_CLAIMS_OPEN = b'{"claims": [\n'
+_COMPARED = ("id", "verdict", "accepted")
+_COMPARED_PROBLEM = (*_COMPARED, "article", "line", "text")
+
+
+def _slimmed(document: Any, checked_articles: Collection[str | None] | None) -> Any:
+    if isinstance(document, dict) and isinstance(document.get("claims"), list):
+        document["claims"] = [_slim(entry, checked_articles) for entry in document["claims"]]
+    return document
+
+
+def _slim(entry: Any, checked_articles: Collection[str | None] | None) -> Any:
+    """What `compare` reads of a claim entry (all of it when it is carried into this run)."""
+    if not isinstance(entry, dict):
+        return entry
+    if checked_articles is not None and entry.get("article") not in checked_articles:
+        return entry
+    keys = _COMPARED_PROBLEM if _was_problem(entry) else _COMPARED
+    return {key: entry[key] for key in keys if key in entry}
 
 
 def _was_problem(entry: Mapping[str, Any]) -> bool:

@@ -106,14 +106,22 @@ def results_document(
 ) -> dict[str, Any]:
     """The results.json document: {"claims": [...]} in reading order, plus a summary."""
     document: dict[str, Any] = {"claims": [claim_document(f) for f in ordered(findings)]}
-    document["summary"] = {
-        "claims": len(findings),
-        "verdicts": verdict_counts(findings),
-        "accepted": sum(1 for f in findings if is_accepted(f)),
+    document.update(document_tail(findings, generated_at=generated_at))
+    return document
+
+
+def document_tail(findings: Sequence[Finding], *, generated_at: str | None) -> dict[str, Any]:
+    """What the results document holds after its claims: the summary and when."""
+    tail: dict[str, Any] = {
+        "summary": {
+            "claims": len(findings),
+            "verdicts": verdict_counts(findings),
+            "accepted": sum(1 for f in findings if is_accepted(f)),
+        }
     }
     if generated_at is not None:
-        document["generated_at"] = generated_at
-    return document
+        tail["generated_at"] = generated_at
+    return tail
 
 
 # -- back from results.json ----------------------------------------------------------------
