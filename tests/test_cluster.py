@@ -11,6 +11,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -78,8 +79,16 @@ class CountingHost:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    with cluster.connect(cluster.ClusterSpec(workers=2)) as dask_client:
-        yield dask_client
+    # Dask's usual dashboard port is held, as when a user's own Dask runs beside ours: the
+    # cluster must start without a warning (the suite turns warnings into errors).
+    with socket.socket() as dashboard_port:
+        try:
+            dashboard_port.bind(("127.0.0.1", 8787))
+            dashboard_port.listen()
+        except OSError:
+            pass  # already held by another process: the same situation
+        with cluster.connect(cluster.ClusterSpec(workers=2)) as dask_client:
+            yield dask_client
 
 
 def build_claims(

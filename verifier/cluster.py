@@ -98,7 +98,9 @@ def connect(spec: ClusterSpec) -> Iterator[Client]:
                 n_workers=spec.workers,
                 threads_per_worker=1,  # the matcher is CPU-bound Python: processes, not threads
                 processes=True,
-                dashboard_address=None,
+                # Any free port: None still serves on 8787, and warns when that is taken
+                # (two runs at once, or a user's own Dask).
+                dashboard_address=":0",
                 silence_logs=logging.ERROR,
             )
         with local as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]

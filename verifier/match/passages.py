@@ -164,21 +164,15 @@ def _fold_character(match: re.Match[str]) -> str:
     return _fold_one(match.group())
 
 
-_DIGIT_PATTERNS: dict[str, re.Pattern[str]] = {}
 _INSIDE_NUMBER = frozenset("0123456789.,abcdefghijklmnopqrstuvwxyz")
 
 
 def _candidate_positions(search: str, norm: str) -> list[int]:
     """Starts of page words that could normalise to `norm` (checked by the caller)."""
     if norm[:1].isdigit():
-        pattern = _DIGIT_PATTERNS.get(norm)
-        if pattern is None:
-            # "1500000" is written "1,500,000" too; "26" also "26th". (A leading literal
-            # keeps the regex scan fast; the word-start test is done below.)
-            pattern = _DIGIT_PATTERNS[norm] = re.compile(",?".join(map(re.escape, norm)))
         positions = [
             match.start()
-            for match in pattern.finditer(search)
+            for match in _digits_pattern(norm).finditer(search)
             if match.start() == 0 or search[match.start() - 1] not in _INSIDE_NUMBER
         ]
     elif "." in norm:
@@ -192,6 +186,14 @@ def _candidate_positions(search: str, norm: str) -> list[int]:
     for alternative in SURFACES_OF.get(norm, ()):
         positions.extend(_word_starts(search, alternative))
     return positions
+
+
+@lru_cache(maxsize=4096)
+def _digits_pattern(norm: str) -> re.Pattern[str]:
+    """ "1500000" is written "1,500,000" too; "26" also "26th". (A leading literal keeps the
+    regex scan fast; the word-start test is the caller's.) Bounded: a long-lived worker
+    meets millions of distinct numbers."""
+    return re.compile(",?".join(map(re.escape, norm)))
 
 
 def _word_starts(search: str, prefix: str) -> list[int]:
