@@ -59,6 +59,12 @@ def test_run_fetches_archives_and_rechecks_offline(
     assert verdict == "unavailable"
     assert reason is not None and reason.startswith("dead")
     assert http_server.hits("/budget") == 1  # cited twice, fetched once, then read from the archive
+    # The reviewer reads what the matcher read: the archived page's text has its own page,
+    # linked from the claim's article page.
+    [source_page] = (tmp_path / "reports" / "sources").glob("*.md")
+    assert "Foreign Minister Takeshi Iwaya" in source_page.read_text(encoding="utf-8")
+    article_page = (tmp_path / "reports" / "article.md").read_text(encoding="utf-8")
+    assert f"sources/{source_page.name}" in article_page
 
     http_server.stop()
     offline = verifier("check", "--offline", cwd=tmp_path)

@@ -700,13 +700,15 @@ def _check(
     config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
     findings = _verify(ctx, config, claims)
     reports_dir = ctx.base_dir / settings.reports_dir
-    report.write_reports(
-        findings,
-        reports_dir,
-        warnings=warnings,
-        generated_at=_now(),
-        checked_articles=scope,
-    )
+    with Stages(config) as stages:
+        report.write_reports(
+            findings,
+            reports_dir,
+            warnings=warnings,
+            generated_at=_now(),
+            checked_articles=scope,
+            page_text=stages.captured_text,
+        )
     document = render(findings, output_format, settings.policy, locations=locations)
     if document:
         click.echo(document)

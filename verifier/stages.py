@@ -24,7 +24,7 @@ from verifier.fetch.client import Progress
 from verifier.fetch.local import LocalAccess, is_local
 from verifier.ledger import cache as ledger_cache
 from verifier.ledger.reuse import RESULTS_FILE, ResultCache
-from verifier.model import Assessment, Claim, FetchFailure, Finding, SourceResult
+from verifier.model import Assessment, Capture, Claim, FetchFailure, Finding, SourceResult
 from verifier.settings import Settings
 
 if TYPE_CHECKING:
@@ -106,6 +106,16 @@ class Stages:
                 if self.config.offline or is_local(url):
                     self.progress(url, result)
         return {url: known[url] if url in known else read[url] for url in locations}
+
+    def captured_text(self, capture: Capture) -> str:
+        """The text the pass read of `capture` (whose text the pass dropped after scoring),
+        read again from the archive; "" when the archive no longer has that capture."""
+        if capture.text:
+            return capture.text
+        archived = self.fetcher.fetch(capture.url, offline=True)
+        if isinstance(archived, Capture) and archived.payload_digest == capture.payload_digest:
+            return archived.text
+        return ""
 
     def assess(self, claim: str, source: str) -> Assessment:
         """The matcher, results reused from the cache, each page prepared once per batch."""

@@ -1,6 +1,7 @@
 """Findings -> reports/index.md, reports/<article>.md and reports/results.json; CI outputs.
 
-write_reports(findings, out_dir, *, warnings=(), generated_at, checked_articles=None)
+write_reports(findings, out_dir, *, warnings=(), generated_at, checked_articles=None,
+              page_text=None)
     -> None                                   also sources/<key>.md: each web source's
                                               captured text; never over a file it did not
                                               write (InputError)
@@ -21,7 +22,7 @@ history.compare(previous, findings) -> RunChanges | None  new / fixed since last
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,15 @@ def write_reports(
     warnings: Sequence[ExtractionWarning] = (),
     generated_at: str,
     checked_articles: Collection[str | None] | None = None,
+    page_text: Callable[[Capture], str] | None = None,
 ) -> None:
     """Write every report file atomically; pages whose text is unchanged are not rewritten.
 
     The previous results.json, read before it is replaced, gives the index its "new since
     last run" and "fixed since last run". Each source read from the web gets a page of the
-    text captured from it (sources.py), linked from the claims that cite it. Before writing
+    text captured from it (sources.py), linked from the claims that cite it; `page_text`
+    gives that text when the findings' captures no longer hold it (the pass drops it after
+    scoring), and is called only for pages to be (re)written. Before writing
     anything, every file about to be replaced must be one verifier wrote (ownership.py):
     InputError otherwise. With `checked_articles` (a `--changed-since` run), `findings`
     cover only those articles (None standing for hand-written claims): the other articles
@@ -71,7 +75,13 @@ def write_reports(
     """
     # Held back from Ctrl-C as a whole, so reports/ is never half this run's, half the last's.
     with uninterrupted(), paused_garbage_collection():
-        _write_reports(findings, out_dir, warnings, generated_at, checked_articles)
+        _write_reports(
+            findings, out_dir, warnings, generated_at, checked_articles, page_text or _own_text
+        )
+
+
+def _own_text(capture: Capture) -> str:
+    return capture.text
 
 
 def _write_reports(
@@ -80,6 +90,7 @@ def _write_reports(
     warnings: Sequence[ExtractionWarning],
     generated_at: str,
     checked_articles: Collection[str | None] | None,
+    page_text: Callable[[Capture], str],
 ) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     results_path = out_dir / RESULTS
@@ -115,7 +126,7 @@ def _write_reports(
         keys[name] = key
         if previous_keys.get(name) != key or not (out_dir / name).exists():
             (out_dir / name).parent.mkdir(exist_ok=True)
-            _write_if_changed(out_dir / name, render_source(capture))
+            _write_if_changed(out_dir / name, render_source(capture, page_text(capture)))
     # results.json and the article pages an article at a time (in reading order each
     # article's claims are consecutive), so no run holds every claim's JSON at once.
     with StreamedFile(results_path) as results:
@@ -159,13 +170,8 @@ def _captures(finding: Finding) -> list[Capture]:
 
 
 def _source_pages(finding: Finding) -> list[str]:
-    """The captured-text pages a finding links to, also for one rebuilt from results.json
-    (its captures keep URL and digest, not their text)."""
-    return [
-        source_page(check.source)
-        for check in finding.checks
-        if isinstance(check.source, Capture) and check.source.warc_file is not None
-    ]
+    """The captured-text pages a finding links to."""
+    return [source_page(capture) for capture in _captures(finding)]
 
 
 def _source_link(capture: Capture) -> str | None:

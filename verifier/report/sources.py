@@ -31,11 +31,13 @@ def source_page(capture: Capture) -> str:
 
 
 def has_page(capture: Capture) -> bool:
-    """Only archived web captures get a page: a local source is a file in the repository."""
-    return capture.warc_file is not None and bool(capture.text)
+    """Only archived web captures get a page: a local source is a file in the repository.
+    (Not whether the capture still holds its text: the pass drops it after scoring.)"""
+    return capture.warc_file is not None
 
 
-def render_source(capture: Capture) -> str:
+def render_source(capture: Capture, text: str) -> str:
+    """The page of `capture`, showing `text`: what the matcher read of it."""
     title = capture.title or capture.url
     facts = [
         link(capture.url, capture.url) if is_web_url(capture.url) else code(capture.url),
@@ -56,7 +58,9 @@ def render_source(capture: Capture) -> str:
         "The main text as the matcher read it:",
         "",
     ]
-    for paragraph in capture.text.split("\n"):
+    if not text:
+        lines += ["*The archived text could not be read: run `verifier archive verify`.*", ""]
+    for paragraph in text.split("\n"):
         if paragraph.strip():
             lines += [safe_block_start(escape(paragraph)), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
