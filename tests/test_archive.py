@@ -6,8 +6,10 @@ import gzip
 import io
 import threading
 import zlib
+from functools import partial
 from pathlib import Path
 
+from fixtures.exchanges import exchange as exchange_of
 from warcio.archiveiterator import ArchiveIterator
 
 from verifier.archive import Archive, HttpExchange
@@ -16,21 +18,8 @@ from verifier.model import Capture, FetchFailure, UnavailableReason
 BODY = b"<html><body><p>Foreign Minister Takeshi Iwaya spoke.</p></body></html>"
 
 
-def exchange(
-    url: str = "https://news.test/a", status: int = 200, body: bytes = BODY
-) -> HttpExchange:
-    return HttpExchange(
-        url=url,
-        method="GET",
-        request_headers=(("Host", "news.test"), ("User-Agent", "verifier-test")),
-        status_code=status,
-        reason="OK" if status == 200 else "Not Found",
-        http_version="HTTP/1.1",
-        response_headers=(("Content-Type", "text/html; charset=utf-8"),),
-        body=body,
-        fetched_at="2026-11-21T10:00:00.000+00:00",
-        peer_address="93.184.216.34",
-    )
+# Every stored response carries the server's address, as a live fetch's does.
+exchange = partial(exchange_of, body=BODY, peer_address="93.184.216.34")
 
 
 def records(path: Path) -> list[tuple[str, str | None, bytes]]:

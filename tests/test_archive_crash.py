@@ -16,9 +16,10 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from conftest import LoopbackServer
+from fixtures.exchanges import exchange
 from warcio.archiveiterator import ArchiveIterator
 
-from verifier.archive import Archive, HttpExchange
+from verifier.archive import Archive
 from verifier.archive.integrity import complete_prefix
 from verifier.fetch import Fetcher
 from verifier.model import Capture
@@ -143,23 +144,9 @@ def test_two_runs_at_once_on_one_archive(http_server: LoopbackServer, tmp_path: 
         assert capture is not None and f"on {n} March" in capture.text
 
 
-def exchange(body: bytes) -> HttpExchange:
-    return HttpExchange(
-        url="https://news.test/a",
-        method="GET",
-        request_headers=(("Host", "news.test"),),
-        status_code=200,
-        reason="OK",
-        http_version="HTTP/1.1",
-        response_headers=(("Content-Type", "text/html"),),
-        body=body,
-        fetched_at="2026-11-21T10:00:00+00:00",
-    )
-
-
 def test_a_torn_tail_is_cut_before_the_next_write(tmp_path: Path) -> None:
     with Archive(tmp_path) as first:
-        first.store("https://news.test/a", [exchange(b"<p>kept</p>")], text="kept")
+        first.store("https://news.test/a", [exchange(body=b"<p>kept</p>")], text="kept")
     (warc,) = first.warc_files()
     intact = warc.stat().st_size
     with warc.open("ab") as handle:
@@ -169,7 +156,7 @@ def test_a_torn_tail_is_cut_before_the_next_write(tmp_path: Path) -> None:
     assert complete_prefix(warc) == intact
     assert warcio_check([warc]) != 0  # standard tools stop at the tear
     with Archive(tmp_path) as second:
-        second.store("https://news.test/b", [exchange(b"<p>new</p>")], text="new")
+        second.store("https://news.test/b", [exchange(body=b"<p>new</p>")], text="new")
     assert warc.stat().st_size == intact
     report = Archive(tmp_path).verify()
     assert report.ok, report.problems
@@ -179,7 +166,9 @@ def test_a_torn_tail_is_cut_before_the_next_write(tmp_path: Path) -> None:
 
 def test_verify_finds_a_changed_record(tmp_path: Path) -> None:
     with Archive(tmp_path) as archive:
-        archive.store("https://news.test/a", [exchange(b"<p>original body</p>")], text="original")
+        archive.store(
+            "https://news.test/a", [exchange(body=b"<p>original body</p>")], text="original"
+        )
     (warc,) = archive.warc_files()
     (entry,) = archive.entries()
     data = warc.read_bytes()
@@ -194,7 +183,7 @@ def test_verify_finds_a_changed_record(tmp_path: Path) -> None:
 
 def test_verify_finds_a_missing_file(tmp_path: Path) -> None:
     with Archive(tmp_path) as archive:
-        archive.store("https://news.test/a", [exchange(b"<p>x</p>")], text="x")
+        archive.store("https://news.test/a", [exchange(body=b"<p>x</p>")], text="x")
     archive.warc_files()[0].unlink()
     report = Archive(tmp_path).verify()
     assert not report.ok and report.entries == 1
@@ -247,7 +236,7 @@ def test_a_killed_runs_unfinished_file_is_never_taken_as_whole_and_the_next_run_
         False,
     ]
     with Archive(tmp_path) as next_run:
-        next_run.store("https://news.test/3", [exchange(b"<p>page 3</p>")], text="page 3")
+        next_run.store("https://news.test/3", [exchange(body=b"<p>page 3</p>")], text="page 3")
     final = Archive(tmp_path)
     assert final.unfinished_files() == [] and len(final.warc_files()) == 2
     assert warcio_check(final.warc_files()) == 0

@@ -12,42 +12,28 @@ from pathlib import Path
 
 import pytest
 from fixtures.entry_point import verifier
+from fixtures.exchanges import exchange
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from verifier.archive import Archive, HttpExchange
+from verifier.archive import Archive
 from verifier.archive.index import read_index
 from verifier.model import FetchFailure, UnavailableReason
 
 PAGE = b"<html><body><p>Foreign Minister Takeshi Iwaya spoke in Seoul.</p></body></html>"
 
 
-def exchange(url: str, status: int = 200, location: str | None = None) -> HttpExchange:
-    headers = [("Content-Type", "text/html; charset=utf-8")]
-    if location:
-        headers.append(("Location", location))
-    return HttpExchange(
-        url=url,
-        method="GET",
-        request_headers=(("Host", "news.test"),),
-        status_code=status,
-        reason={200: "OK", 301: "Moved Permanently", 404: "Not Found"}[status],
-        http_version="HTTP/1.1",
-        response_headers=tuple(headers),
-        body=PAGE if status == 200 else b"",
-        fetched_at="2026-11-21T10:00:00+00:00",
-    )
-
-
 def fill(root: Path) -> Archive:
     """Fetches of every shape: readable, redirected, dead, a Wayback copy, a cited fragment."""
     with Archive(root) as archive:
-        archive.store("https://news.test/a", [exchange("https://news.test/a")], text="Iwaya A.")
+        archive.store(
+            "https://news.test/a", [exchange("https://news.test/a", body=PAGE)], text="Iwaya A."
+        )
         archive.store(
             "https://news.test/old#section",
             [
                 exchange("https://news.test/old", 301, location="https://news.test/new"),
-                exchange("https://news.test/new"),
+                exchange("https://news.test/new", body=PAGE),
             ],
             text="Iwaya moved.",
             title="Moved\npage",
@@ -61,7 +47,7 @@ def fill(root: Path) -> Archive:
         )
         archive.store(
             "https://dead.test/story",
-            [exchange("https://web.archive.org/web/2024/https://dead.test/story")],
+            [exchange("https://web.archive.org/web/2024/https://dead.test/story", body=PAGE)],
             text="Iwaya, from the Wayback copy.",
             via="wayback",
         )

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import LoopbackServer
+from fixtures.exchanges import exchange
 from fixtures.fetch.make_pdf import minimal_pdf
 from warcio.archiveiterator import ArchiveIterator
 
-from verifier.archive import Archive
+from verifier.archive import Archive, HttpExchange
 from verifier.fetch import Fetcher, read_source, read_text
 from verifier.model import Capture, FetchFailure, UnavailableReason
 from verifier.settings import FetchSettings, Settings
@@ -344,25 +345,15 @@ def test_read_text_takes_paths_from_the_working_directory_and_writes_nothing(
 def test_text_from_an_older_extractor_is_rederived_from_the_archived_response(
     archive: Archive,
 ) -> None:
-    from verifier.archive import HttpExchange
     from verifier.text import EXTRACTOR_VERSION
 
-    def exchange(url: str) -> HttpExchange:
-        return HttpExchange(
-            url=url,
-            method="GET",
-            request_headers=(("Host", "news.test"),),
-            status_code=200,
-            reason="OK",
-            http_version="HTTP/1.1",
-            response_headers=(("Content-Type", "text/html"), ("Content-Encoding", "gzip")),
-            body=gzip.compress(PAGE.encode()),
-            fetched_at="2026-11-21T10:00:00+00:00",
-        )
+    def gzipped(url: str) -> HttpExchange:
+        gzip_encoded = (("Content-Encoding", "gzip"),)
+        return exchange(url, body=gzip.compress(PAGE.encode()), extra_headers=gzip_encoded)
 
     old, current = "https://news.test/old", "https://news.test/current"
-    archive.store(old, [exchange(old)], text="stale text", extractor="0")
-    archive.store(current, [exchange(current)], text="as archived", extractor=EXTRACTOR_VERSION)
+    archive.store(old, [gzipped(old)], text="stale text", extractor="0")
+    archive.store(current, [gzipped(current)], text="as archived", extractor=EXTRACTOR_VERSION)
     with Fetcher(LOCAL, archive) as fetcher:
         results = fetcher.fetch_all([old, current], offline=True)
     rederived, kept = results[old], results[current]

@@ -6,8 +6,10 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from fixtures.exchanges import exchange
+
 from verifier import pipeline
-from verifier.archive import Archive, HttpExchange
+from verifier.archive import Archive
 from verifier.kvstore import KeyValueStore
 from verifier.match import SourcePool, assess
 from verifier.model import Assessment, Capture, Claim, SourceResult, Verdict
@@ -87,20 +89,6 @@ def test_a_store_never_opened_creates_no_file(tmp_path: Path) -> None:
     assert store.get("rows", "a") is None
     store.close()
     assert not (tmp_path / "sub").exists()
-
-
-def exchange(url: str) -> HttpExchange:
-    return HttpExchange(
-        url=url,
-        method="GET",
-        request_headers=(("Host", "news.test"),),
-        status_code=200,
-        reason="OK",
-        http_version="HTTP/1.1",
-        response_headers=(("Content-Type", "text/html"),),
-        body=b"<p>Iwaya spoke.</p>",
-        fetched_at="2026-11-21T10:00:00+00:00",
-    )
 
 
 def test_stored_fetches_are_indexed_in_groups_and_readable_before(tmp_path: Path) -> None:
