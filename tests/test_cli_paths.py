@@ -158,3 +158,24 @@ def test_text_writes_nothing_where_it_runs_nor_in_the_project(repository: Path) 
     new = set(repository.rglob("*")) - set(before)
     # Loading claims.yaml may leave its parse cache beside it; nothing else appears.
     assert {path.relative_to(repository).parts[:2] for path in new} <= {("docs", ".verifier-cache")}
+
+
+def test_an_article_warning_under_github_actions_is_an_annotation_on_its_line(
+    repository: Path,
+) -> None:
+    broken = repository / "docs" / "articles" / "pier,%1.md"  # property-escaping in its name
+    broken.write_text(
+        "The pier opened in 1931.[^a]\nIt was rebuilt in 1990.[^z]\n\n"
+        "[^a]: [History](sources/history.html)\n",
+        encoding="utf-8",
+    )
+    completed = verifier("extract", cwd=repository / "docs", env={"GITHUB_ACTIONS": "true"})
+
+    assert completed.returncode == 0, completed.stderr
+    obeyed = [line for line in runner_lines(completed.stderr) if runner_would_obey(line)]
+    assert obeyed == [
+        "::warning file=docs/articles/pier%2C%251.md,line=2,title=verifier"
+        "::marker [^z] has no note"
+    ]
+    plain = verifier("extract", cwd=repository / "docs", env={"GITHUB_ACTIONS": ""})
+    assert "articles/pier,%1.md:2: warning: marker [^z] has no note" in plain.stderr

@@ -50,7 +50,7 @@ from verifier.model import (
 )
 from verifier.progress import ProgressLine
 from verifier.report.formats import OutputFormat, render
-from verifier.report.github import github_outputs, running_in_github_actions
+from verifier.report.github import github_outputs, running_in_github_actions, warning_annotation
 from verifier.report.inert import inert, json_reference, one_line
 from verifier.report.locations import Locations
 from verifier.report.results import verdict_tally
@@ -97,8 +97,14 @@ class Console:
         if self.verbosity > 0:
             say(message)
 
-    def warn(self, warning: ExtractionWarning) -> None:
-        if self.verbosity >= 0:
+    def warn(self, warning: ExtractionWarning, *, file: str | None = None) -> None:
+        """`file`: the warning's file as the forge names it; under GitHub Actions the
+        warning is then an annotation on that line."""
+        if self.verbosity < 0:
+            return
+        if file is not None and running_in_github_actions(os.environ):
+            click.echo(warning_annotation(warning, file), err=True)
+        else:
             say(one_line(f"{warning.article}:{warning.line}: warning: {warning.message}"))
 
     def progress(self, total: int, label: str) -> Callable[[str, SourceResult], None] | None:
@@ -143,6 +149,12 @@ class Console:
 class Context:
     ledger_path: Path = Path("claims.yaml")
     console: Console = field(default_factory=Console)
+
+    def warn(self, warning: ExtractionWarning) -> None:
+        """A warning about an article or claims.yaml (`warning.article` is relative to the
+        ledger's folder, or absolute)."""
+        file = path_in_repository(self.base_dir / warning.article)
+        self.console.warn(warning, file=file)
 
     def locations(self, ledger: Ledger) -> Locations:
         """Where findings are, as the forge names paths: relative to the repository root."""
@@ -654,9 +666,9 @@ def _extract(
     outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
     for extraction in outcome.extractions:
         for warning in ledger.merge(extraction).warnings:
-            ctx.console.warn(warning)
+            ctx.warn(warning)
     for warning in outcome.warnings:
-        ctx.console.warn(warning)
+        ctx.warn(warning)
     source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
     from_articles = sum(1 for claim in ledger.claims if claim.article is not None)
     problems = empty_run_problems(selection, from_articles, source=source)
@@ -695,7 +707,7 @@ def _check(
 ) -> int:
     claims, unpinned, locations = reading.claims, reading.unpinned, reading.locations
     for warning in unpinned:
-        ctx.console.warn(warning)
+        ctx.warn(warning)
     warnings = [*warnings, *unpinned]
     config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
     findings = _verify(ctx, config, claims)

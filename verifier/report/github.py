@@ -14,7 +14,7 @@ from pathlib import Path
 
 from verifier.gate import fails
 from verifier.ledger.acceptance import is_accepted
-from verifier.model import Finding, Verdict
+from verifier.model import ExtractionWarning, Finding, Verdict
 from verifier.report.locations import Locations
 from verifier.report.markdown import (
     escape,
@@ -42,6 +42,13 @@ def escape_data(text: str) -> str:
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def warning_annotation(warning: ExtractionWarning, file: str) -> str:
+    """`::warning` on the line of an article (or of claims.yaml) the run could not read
+    cleanly: a marker without a note, a claim whose text was edited, ..."""
+    properties = f"file={escape_property(file)},line={warning.line},title=verifier"
+    return f"::warning {properties}::{escape_data(warning.message)}"
 
 
 def _message(finding: Finding) -> str:
