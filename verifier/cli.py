@@ -384,6 +384,7 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
             refresh=refresh,
             progress=ctx.console.progress(len(urls), "fetching"),
             accessed=pipeline.access_dates(ledger.claims, locate),
+            settle=True,  # nothing reads the pages after: say here which are unavailable
         )
     for failure in failed.values():
         ctx.console.detail(f"unavailable: {failure.url}: {failure.describe()}")

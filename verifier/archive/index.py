@@ -46,6 +46,12 @@ class IndexEntry:
     def readable(self) -> bool:
         return self.failure_reason is None and self.text_offset is not None
 
+    @property
+    def pending(self) -> bool:
+        """A response archived with its text not derived yet (neither text nor failure):
+        the reader derives it (fetch/derive.py)."""
+        return self.failure_reason is None and self.text_offset is None
+
 
 class Index:
     """Reads and appends index lines; re-reads only what other writers appended since."""
