@@ -26,6 +26,7 @@ from verifier.fetch.content import (
 )
 from verifier.fetch.derive import DERIVED_TEXT_FILE, DerivedTexts, classify
 from verifier.fetch.guard import AddressPolicy, BlockedDestination
+from verifier.fetch.handoff import Handoff
 from verifier.fetch.local import (
     LOCAL_TEXT_FILE,
     LocalAccess,
@@ -116,6 +117,7 @@ class Fetcher:
         # a reader that must leave the archive's folder as it found it) so each is derived
         # once (derive.py).
         self.derived = DerivedTexts(archive.root / DERIVED_TEXT_FILE, writable=keep_derived)
+        self._handoff = Handoff()
         self.local_texts = LocalTextCache(archive.root / LOCAL_TEXT_FILE)
         self._local = LocalReader(
             local or LocalAccess.for_project(archive.root.parent, settings), self.local_texts
@@ -407,6 +409,7 @@ class Fetcher:
         self._client.close()
         self.local_texts.close()
         self.derived.close()
+        self._handoff.clear()
         self.archive.sync()
 
     def __enter__(self) -> Fetcher:
@@ -549,7 +552,8 @@ class Fetcher:
         known = self.derived.get(entry)
         if known is not None:
             return known
-        headers, raw = self.archive.read_response(entry)
+        kept = self._handoff.take((entry.url, entry.fetched_at, entry.payload_digest))
+        headers, raw = kept if kept is not None else self.archive.read_response(entry)
         derived = classify(
             entry.url,
             entry.final_url,
@@ -689,7 +693,11 @@ class Fetcher:
         if failure is not None:
             return self.archive.store(url, chain.exchanges, text=None, failure=failure, via=via)
         if not derive:
-            return self.archive.store(url, chain.exchanges, text=None, via=via, pending=True)
+            stored = self.archive.store(url, chain.exchanges, text=None, via=via, pending=True)
+            if isinstance(stored, Capture):
+                key = (url, stored.fetched_at, stored.payload_digest)
+                self._handoff.put(key, final.response_headers, final.body)
+            return stored
         page = classify(
             url,
             final.url,
