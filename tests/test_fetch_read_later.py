@@ -153,3 +153,27 @@ def test_a_page_archived_unread_whose_record_is_damaged_reads_as_damaged(
     with Archive(tmp_path) as archive, Fetcher(settings(), archive) as offline:
         result = offline.fetch(article, offline=True)
     assert isinstance(result, FetchFailure) and result.reason is UnavailableReason.UNREADABLE
+
+
+def test_a_wacz_export_pages_the_text_of_captures_archived_unread(
+    http_server: LoopbackServer, tmp_path: Path
+) -> None:
+    import json
+    import zipfile
+
+    article = http_server.route("/article", ARTICLE)
+    paywalled = http_server.route("/paywalled", PAYWALL)
+    with Archive(tmp_path / "eager") as archive, Fetcher(settings(), archive) as fetcher:
+        fetcher.fetch_all([article, paywalled])
+        archive.export_wacz(tmp_path / "eager.wacz")
+    with Archive(tmp_path / "later") as archive, Fetcher(settings(), archive) as fetcher:
+        fetcher.archive_all([article, paywalled])
+        archive.export_wacz(tmp_path / "later.wacz", unread=fetcher.page_of)
+
+    def pages(wacz: Path) -> list[dict[str, str]]:
+        with zipfile.ZipFile(wacz) as package:
+            lines = package.read("pages/pages.jsonl").decode().splitlines()[1:]
+        return [{k: v for k, v in json.loads(line).items() if k != "ts"} for line in lines]
+
+    assert pages(tmp_path / "later.wacz") == pages(tmp_path / "eager.wacz")
+    assert [page["url"] for page in pages(tmp_path / "later.wacz")] == [article]

@@ -7,7 +7,7 @@ import os
 import secrets
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -364,18 +364,31 @@ class Archive:
                     sync_folder(final.parent)
 
     def export_wacz(
-        self, destination: Path, *, force: bool = False, protected: Iterable[Path] = ()
+        self,
+        destination: Path,
+        *,
+        force: bool = False,
+        protected: Iterable[Path] = (),
+        unread: Callable[[IndexEntry], tuple[str, str | None] | None] | None = None,
     ) -> WaczSummary:
         """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb; an
         existing file only with `force`, never one of `protected` (InputError). A killed
-        run's unfinished file is finished first, so the package holds what the index names."""
+        run's unfinished file is finished first, so the package holds what the index names.
+        `unread(entry)`: the text and title of a capture archived unread (`pending`), or
+        None when it is not a page; without it such captures get no page in pages.jsonl."""
         self.complete()
         self.repair()
+
+        def read_page(entry: IndexEntry) -> tuple[str, str | None] | None:
+            if entry.pending:
+                return unread(entry) if unread is not None else None
+            return self._read_text(entry), entry.title
+
         return export_wacz(
             destination,
             self.warc_files(),
             self._index.entries(),
-            self._read_text,
+            read_page,
             SOFTWARE,
             force=force,
             protected=protected,

@@ -546,6 +546,16 @@ class Fetcher:
             return self.archive.capture(entry, text, entry.title)  # still the best reading
         return unread
 
+    def page_of(self, entry: IndexEntry) -> tuple[str, str | None] | None:
+        """The text and title of a capture archived unread (derived, and remembered, if
+        not yet), or None when it is not a page (a wall, unreadable, a damaged record):
+        for the WACZ export's pages.jsonl."""
+        try:
+            derived = self._derive(entry, walls=True)
+        except SourceError:
+            return None
+        return (derived.text, derived.title) if isinstance(derived, PageText) else None
+
     def _derive(self, entry: IndexEntry, *, walls: bool) -> PageText | FetchFailure:
         """What `entry`'s archived response reads as today, derived once and remembered.
         Raises ArchiveError when the response record cannot be read."""
