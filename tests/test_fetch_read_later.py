@@ -6,11 +6,15 @@ of its claims' sources) must give exactly what reading each page as it was fetch
 
 from __future__ import annotations
 
+import json
+import signal
 from pathlib import Path
 
 import pytest
 from conftest import LoopbackServer, ServerFactory
+from fixtures.entry_point import verifier
 from test_fetch_wayback import FakeWayback
+from test_interrupts import CLAIMS, COMMENT, assert_whole, start_run, wait_for, warcio_check
 
 from verifier.archive import Archive
 from verifier.fetch import Fetcher
@@ -158,7 +162,6 @@ def test_a_page_archived_unread_whose_record_is_damaged_reads_as_damaged(
 def test_a_wacz_export_pages_the_text_of_captures_archived_unread(
     http_server: LoopbackServer, tmp_path: Path
 ) -> None:
-    import json
     import zipfile
 
     article = http_server.route("/article", ARTICLE)
@@ -177,3 +180,44 @@ def test_a_wacz_export_pages_the_text_of_captures_archived_unread(
 
     assert pages(tmp_path / "later.wacz") == pages(tmp_path / "eager.wacz")
     assert [page["url"] for page in pages(tmp_path / "later.wacz")] == [article]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_stopped_while_the_pages_are_read_the_run_resumes_without_fetching_again(
+    http_server: LoopbackServer, tmp_path: Path, signum: int
+) -> None:
+    """Every page archived unread, the run stopped while reading them: the next run reads
+    them from the archive (no page fetched twice) and finishes with every claim."""
+    filler = "<p>Harbour traffic notes from the port office, kept for the record.</p>" * 3000
+    sentences, notes = [], []
+    for n in range(CLAIMS):
+        page = (
+            f"<html><body><article><p>The harbour office recorded page{n} ships in port on "
+            f"Monday.</p>{filler}</article></body></html>"
+        )
+        url = http_server.route(f"/page{n}", page, headers={"Content-Type": "text/html"})
+        sentences.append(f"The harbour office recorded page{n} ships in port on Monday.[^{n}]")
+        notes.append(f"[^{n}]: <{url}>")
+    (tmp_path / "article.md").write_text(" ".join(sentences) + "\n\n" + "\n".join(notes) + "\n")
+    (tmp_path / "claims.yaml").write_text(
+        f"{COMMENT}\narticles: [article.md]\n"
+        "fetch:\n  allow_hosts: [127.0.0.1]\n  wayback: null\n  retries: 0\n"
+    )
+    child = start_run(tmp_path)
+    # The fetch pass is over once its file is complete and indexed: the pages are being read.
+    wait_for(lambda: len(Archive(tmp_path / "archive").entries()) == CLAIMS)
+    child.send_signal(signum)
+    _, stderr = child.communicate(timeout=30)
+    assert child.returncode in (0, 130, -signal.SIGKILL), stderr
+    assert "Traceback" not in stderr
+    assert_whole(tmp_path, killed=signum == signal.SIGKILL)
+    assert not (tmp_path / "reports" / "results.json").exists()  # stopped before the end
+
+    completed = verifier("run", cwd=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads((tmp_path / "reports" / "results.json").read_text())
+    assert len(document["claims"]) == CLAIMS
+    assert {claim["verdict"] for claim in document["claims"]} <= {"supported", "partial"}
+    assert all(http_server.hits(f"/page{n}") == 1 for n in range(CLAIMS))
+    assert verifier("archive", "verify", cwd=tmp_path).returncode == 0
+    assert warcio_check(tmp_path).returncode == 0
