@@ -148,6 +148,7 @@ def archive_partition(
 ) -> dict[str, FetchFailure]:
     """Archive one partition of network sources (all of a host's URLs: see cluster.py)."""
     with Stages(config) as stages:
+        stages.fetcher.handoff.stop()  # the claim batches read these pages, elsewhere
         return stages.archive_sources(locations, accessed)
 
 

@@ -117,7 +117,8 @@ class Fetcher:
         # a reader that must leave the archive's folder as it found it) so each is derived
         # once (derive.py).
         self.derived = DerivedTexts(archive.root / DERIVED_TEXT_FILE, writable=keep_derived)
-        self._handoff = Handoff()
+        self.handoff = Handoff()
+        """Bodies this pass archived unread, for the read that follows (handoff.py)."""
         self.local_texts = LocalTextCache(archive.root / LOCAL_TEXT_FILE)
         self._local = LocalReader(
             local or LocalAccess.for_project(archive.root.parent, settings), self.local_texts
@@ -409,7 +410,7 @@ class Fetcher:
         self._client.close()
         self.local_texts.close()
         self.derived.close()
-        self._handoff.clear()
+        self.handoff.clear()
         self.archive.sync()
 
     def __enter__(self) -> Fetcher:
@@ -562,7 +563,7 @@ class Fetcher:
         known = self.derived.get(entry)
         if known is not None:
             return known
-        kept = self._handoff.take((entry.url, entry.fetched_at, entry.payload_digest))
+        kept = self.handoff.take((entry.url, entry.fetched_at, entry.payload_digest))
         headers, raw = kept if kept is not None else self.archive.read_response(entry)
         derived = classify(
             entry.url,
@@ -706,7 +707,7 @@ class Fetcher:
             stored = self.archive.store(url, chain.exchanges, text=None, via=via, pending=True)
             if isinstance(stored, Capture):
                 key = (url, stored.fetched_at, stored.payload_digest)
-                self._handoff.put(key, final.response_headers, final.body)
+                self.handoff.put(key, final.response_headers, final.body)
             return stored
         page = classify(
             url,

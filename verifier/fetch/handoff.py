@@ -43,6 +43,12 @@ class Handoff:
                 self._held -= len(kept[1])
             return kept
 
+    def stop(self) -> None:
+        """Keep nothing more: nobody in this process reads these pages (a cluster's fetch
+        partition, whose pages the claim batches read elsewhere)."""
+        with self._lock:
+            self._limit = 0
+
     def clear(self) -> None:
         with self._lock:
             self._bodies.clear()
