@@ -276,14 +276,18 @@ class Archive:
 
     def sync(self) -> None:
         """Make every stored fetch durable, then index it (see the class docstring)."""
-        with self._lock:
+        # Whole, like a store: a Ctrl-C between the index write and forgetting the group
+        # would index it twice.
+        with uninterrupted(), self._lock:
             self._sync_locked()
 
     def complete(self) -> None:
         """`sync`, then finish the WARC file being written: it takes its complete name, and
         the next store starts another file (a fetch pass ends with this: each pass, or
         each cluster partition, writes a file of its own)."""
-        with self._lock:
+        # Whole: a Ctrl-C after the rename but before the writer is let go had the
+        # archive's close rename the file again, and fail (it has its final name already).
+        with uninterrupted(), self._lock:
             self._sync_locked()
             if self._writer is not None:
                 self._writer.complete()
