@@ -19,8 +19,9 @@
    a file on its own.
 5. fetch: 20 loopback hosts (127.0.0.2-21), each answer 100 ms late, 20 URLs each: the
    archive phase's requests per second as a share of the bound the politeness settings
-   allow (min(concurrency, hosts x per_host) / latency; target >= 0.9); and one slow host
-   among fast ones, with fewer fetch threads than hosts.
+   allow (min(concurrency, hosts x per_host) / latency; target >= 0.9), then the time the
+   pass's read takes (pages are archived unread, their text derived on first read); and
+   one slow host among fast ones, with fewer fetch threads than hosts.
 
 Timings on a shared machine are noisy: re-run on a quiet one. `--quick` shrinks every
 corpus (for trying the script, not for the figures).
@@ -57,7 +58,7 @@ from verifier.match import SourcePool  # noqa: E402
 from verifier.match.matcher import analyse  # noqa: E402
 from verifier.match.records import score_records  # noqa: E402
 from verifier.match.source import Source  # noqa: E402
-from verifier.model import Claim  # noqa: E402
+from verifier.model import Claim, FetchFailure  # noqa: E402
 from verifier.settings import FetchSettings, Settings  # noqa: E402
 from verifier.stages import StageConfig, Stages  # noqa: E402
 from verifier.text import main_text  # noqa: E402
@@ -429,6 +430,10 @@ def fetch_section(hosts: int, per_host_urls: int, delay: float, page_bytes: int)
             failures = fetcher.archive_all(urls)
             seconds = time.perf_counter() - started
             after = resource.getrusage(resource.RUSAGE_SELF)
+            # Then the read the pass does next: each page's text is derived on first read.
+            started = time.perf_counter()
+            read = fetcher.fetch_all(urls, offline=True, settle_unread=True)
+            reading = time.perf_counter() - started
         rate = len(urls) / seconds
         cpu = (after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime) / len(urls)
         print(
@@ -442,6 +447,11 @@ def fetch_section(hosts: int, per_host_urls: int, delay: float, page_bytes: int)
         print(
             f"   CPU of this process: {cpu * 1000:.1f} ms per URL, so at most "
             f"{1 / cpu:.0f} URLs/s on one core"
+        )
+        unread = sum(1 for result in read.values() if isinstance(result, FetchFailure))
+        print(
+            f"   then the pass's read of the {len(read)} pages (texts derived on first read): "
+            f"{reading:.2f} s, {unread} unavailable; {seconds + reading:.2f} s fetch and read"
         )
     finally:
         shutil.rmtree(root)

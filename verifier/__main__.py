@@ -26,7 +26,14 @@ def main() -> None:
     from verifier.cli import main as run_command_line
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    run_command_line()
+    try:
+        run_command_line()
+    finally:
+        # The command is done (it exits through here, with its code): a Ctrl-C or SIGTERM
+        # from now on changes nothing, and must not end the process by the signal while
+        # it shuts down, which would make the exit status the signal's.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

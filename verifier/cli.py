@@ -36,6 +36,7 @@ from verifier.cluster import ClusterSpec
 from verifier.dump import passes, shards
 from verifier.errors import InputError, LedgerError, RecordError, VerifierError
 from verifier.extract import extract_article
+from verifier.fetch import Fetcher
 from verifier.files import check_folder, open_input, read_lines, write_atomically
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
@@ -396,6 +397,7 @@ def fetch(ctx: Context, refresh: bool, timeout: float | None) -> int:
             refresh=refresh,
             progress=ctx.console.progress(len(urls), "fetching"),
             accessed=pipeline.access_dates(ledger.claims, locate),
+            settle=True,  # nothing reads the pages after: say here which are unavailable
         )
     for failure in failed.values():
         ctx.console.detail(f"unavailable: {failure.url}: {failure.describe()}")
@@ -606,8 +608,12 @@ def archive_export(ctx: Context, destination: Path, force: bool) -> int:
     if ctx.ledger_path.exists():
         ledger = ctx.load_ledger()
         protected += [ctx.base_dir / c.article for c in ledger.claims if c.article is not None]
-    with _open_archive(ctx) as store:
-        summary = store.export_wacz(destination, force=force, protected=protected)
+    settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else Settings()
+    # The Fetcher only derives the text of captures archived unread: no network.
+    with _open_archive(ctx) as store, Fetcher(settings.fetch, store) as reader:
+        summary = store.export_wacz(
+            destination, force=force, protected=protected, unread=reader.page_of
+        )
     ctx.console.info(summary.describe())
     return EXIT_OK
 

@@ -97,10 +97,15 @@ class Stages:
         self, locations: Sequence[str], accessed: Mapping[str, str]
     ) -> dict[str, SourceResult]:
         """The pipeline's fetch stage after the archive phase: archived and local sources
-        only, never the network (every network source is archived or failed by now)."""
+        only (every network source is archived or failed by now). A page the archive phase
+        archived unread is read here, in whichever process reads its claims' batch (a
+        cluster's workers share that work); when it turns out to be a wall, its Wayback
+        copy is the only network this reaches, as the fetch would have tried it."""
         known = {url: self.failures[url] for url in locations if url in self.failures}
         rest = [url for url in locations if url not in known]
-        read = self.fetcher.fetch_all(rest, offline=True, accessed=accessed)
+        read = self.fetcher.fetch_all(
+            rest, offline=True, accessed=accessed, settle_unread=not self.config.offline
+        )
         if self.progress is not None:
             for url, result in read.items():
                 if self.config.offline or is_local(url):
@@ -153,6 +158,7 @@ def archive_partition(
 ) -> dict[str, FetchFailure]:
     """Archive one partition of network sources (all of a host's URLs: see cluster.py)."""
     with Stages(config) as stages:
+        stages.fetcher.handoff.stop()  # the claim batches read these pages, elsewhere
         return stages.archive_sources(locations, accessed)
 
 

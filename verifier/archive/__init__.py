@@ -10,7 +10,10 @@ INTERFACE:
         def lookup_failure(self, url: str) -> FetchFailure | None
             Newest archived response of `url` that was not readable (a 404, binary...).
         def store(self, url, exchanges: Sequence[HttpExchange], *, text: str | None,
-                  title=None, failure=None, via="live", extractor="") -> Capture | FetchFailure
+                  title=None, failure=None, via="live", extractor="", pending=False
+                  ) -> Capture | FetchFailure
+            `pending`: a 200 archived unread (no conversion record; IndexEntry.pending),
+            its text derived by the reader (fetch/derive.py).
             Append warcinfo (once per file), request + response for every hop, the
             extracted text as a conversion record and the fetch's metadata record, one
             gzip member each, synced before the index line is written: a killed run
@@ -41,6 +44,8 @@ INTERFACE:
             with the extracted text, datapackage.json with sha256 of each file) for
             ReplayWeb.page and pywb. InputError for a name not ending in .wacz, a missing
             folder, an existing file without `force`, or any path in `protected`.
+        def newest_first(self, url) -> list[IndexEntry]; capture(entry, text, title)
+        def read_text(self, entry) -> str
         def newest_entry(self, url) -> IndexEntry | None
         def read_response(self, entry) -> (headers, body as transferred)
             For re-deriving text when the extractor changed (Fetcher does it).

@@ -13,7 +13,7 @@ import json
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import MISSING, asdict, dataclass
+from dataclasses import MISSING, dataclass
 from pathlib import Path
 
 
@@ -45,6 +45,12 @@ class IndexEntry:
     @property
     def readable(self) -> bool:
         return self.failure_reason is None and self.text_offset is not None
+
+    @property
+    def pending(self) -> bool:
+        """A response archived with its text not derived yet (neither text nor failure):
+        the reader derives it (fetch/derive.py)."""
+        return self.failure_reason is None and self.text_offset is None
 
 
 class Index:
@@ -81,8 +87,10 @@ class Index:
 
     def append_many(self, entries: Sequence[IndexEntry]) -> None:
         """Append the entries' lines in one write and one fsync."""
+        # vars(), not asdict(): every field is a plain value, and asdict's deep copy of
+        # each entry cost the fetch threads as much as writing the line.
         line = b"".join(
-            (json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n").encode()
+            (json.dumps(vars(entry), ensure_ascii=False, sort_keys=True) + "\n").encode()
             for entry in entries
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ import os
 import secrets
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -96,18 +96,35 @@ class Archive:
         entry = self._newest(url, readable=True)
         if entry is None:
             return None
+        return self.capture(entry, self._read_text(entry), entry.title)
+
+    def capture(self, entry: IndexEntry, text: str, title: str | None) -> Capture:
+        """`entry` read as a Capture (via="archive") with the text given: its archived
+        text, or the text derived from its response when it has none yet."""
         return Capture(
-            url=url,
+            url=entry.url,
             final_url=entry.final_url,
             status_code=entry.status_code,
             fetched_at=entry.fetched_at,
             content_type=entry.content_type,
             payload_digest=entry.payload_digest,
-            text=self._read_text(entry),
-            title=entry.title,
+            text=text,
+            title=title,
             via="archive",
             warc_file=entry.warc_file,
         )
+
+    def newest_first(self, url: str) -> list[IndexEntry]:
+        """Every entry of `url` as cited, newest first (among equal times the later line);
+        for a reader that derives the text of entries still `pending`."""
+        with self._lock:
+            own = [e for e in self._unsynced if e.url == url]
+        ordered = sorted([*self._index.for_url(url), *own], key=lambda e: e.fetched_at)
+        return ordered[::-1]
+
+    def read_text(self, entry: IndexEntry) -> str:
+        """The archived text of a readable entry (ArchiveError when damaged)."""
+        return self._read_text(entry)
 
     def newest_entry(self, url: str) -> IndexEntry | None:
         """The index entry `lookup` reads (newest readable capture of `url`)."""
@@ -135,10 +152,8 @@ class Archive:
         entry = self._newest(url, readable=False)
         if entry is None or entry.failure_reason is None:
             return None
-        detail = entry.failure_detail or f"HTTP {entry.status_code}"
-        return FetchFailure(
-            url, UnavailableReason(entry.failure_reason), f"{detail} (archived {entry.fetched_at})"
-        )
+        reason = UnavailableReason(entry.failure_reason)
+        return archived_failure(entry, reason, entry.failure_detail)
 
     def entries(self) -> list[IndexEntry]:
         self.sync()
@@ -165,17 +180,20 @@ class Archive:
         failure: FetchFailure | None = None,
         via: str = "live",
         extractor: str = "",
+        pending: bool = False,
     ) -> Capture | FetchFailure:
         """Write the exchanges (every redirect hop) and the extracted text; index them.
 
         Give `text` for a readable source, or `failure` for a response that was archived
         but cannot be read (a 404, a binary file). Returns the Capture (via `via`) or the
         failure, so the fetcher hands back exactly what a later offline lookup will give.
+        `pending` (neither text nor failure): a 200 response whose text is derived when it
+        is first read; the Capture returned has no text.
         """
         if not exchanges:
             raise ValueError("store() needs at least one exchange")
-        if (text is None) == (failure is None):
-            raise ValueError("store() takes exactly one of text and failure")
+        if (text is not None) + (failure is not None) + pending != 1:
+            raise ValueError("store() takes exactly one of text, failure and pending")
         final = exchanges[-1]
         # The records go in whole, and their index line joins the group `sync` writes: an
         # interrupt never leaves half a record (and closing the archive indexes the group).
@@ -243,7 +261,6 @@ class Archive:
             self.sync()
         if failure is not None:
             return failure
-        assert text is not None
         return Capture(
             url=url,
             final_url=final.url,
@@ -251,7 +268,7 @@ class Archive:
             fetched_at=final.fetched_at,
             content_type=content_type,
             payload_digest=entry.payload_digest,
-            text=text,
+            text=text or "",
             title=title,
             via=via,
             warc_file=entry.warc_file,
@@ -259,14 +276,18 @@ class Archive:
 
     def sync(self) -> None:
         """Make every stored fetch durable, then index it (see the class docstring)."""
-        with self._lock:
+        # Whole, like a store: a Ctrl-C between the index write and forgetting the group
+        # would index it twice.
+        with uninterrupted(), self._lock:
             self._sync_locked()
 
     def complete(self) -> None:
         """`sync`, then finish the WARC file being written: it takes its complete name, and
         the next store starts another file (a fetch pass ends with this: each pass, or
         each cluster partition, writes a file of its own)."""
-        with self._lock:
+        # Whole: a Ctrl-C after the rename but before the writer is let go had the
+        # archive's close rename the file again, and fail (it has its final name already).
+        with uninterrupted(), self._lock:
             self._sync_locked()
             if self._writer is not None:
                 self._writer.complete()
@@ -347,18 +368,31 @@ class Archive:
                     sync_folder(final.parent)
 
     def export_wacz(
-        self, destination: Path, *, force: bool = False, protected: Iterable[Path] = ()
+        self,
+        destination: Path,
+        *,
+        force: bool = False,
+        protected: Iterable[Path] = (),
+        unread: Callable[[IndexEntry], tuple[str, str | None] | None] | None = None,
     ) -> WaczSummary:
         """Package the archive as a WACZ (see wacz.py) for ReplayWeb.page or pywb; an
         existing file only with `force`, never one of `protected` (InputError). A killed
-        run's unfinished file is finished first, so the package holds what the index names."""
+        run's unfinished file is finished first, so the package holds what the index names.
+        `unread(entry)`: the text and title of a capture archived unread (`pending`), or
+        None when it is not a page; without it such captures get no page in pages.jsonl."""
         self.complete()
         self.repair()
+
+        def read_page(entry: IndexEntry) -> tuple[str, str | None] | None:
+            if entry.pending:
+                return unread(entry) if unread is not None else None
+            return self._read_text(entry), entry.title
+
         return export_wacz(
             destination,
             self.warc_files(),
             self._index.entries(),
-            self._read_text,
+            read_page,
             SOFTWARE,
             force=force,
             protected=protected,
@@ -380,7 +414,11 @@ class Archive:
     def _newest(self, url: str, *, readable: bool) -> IndexEntry | None:
         with self._lock:
             own = [e for e in self._unsynced if e.url == url]
-        matching = [e for e in [*self._index.for_url(url), *own] if e.readable == readable]
+        matching = [
+            e
+            for e in [*self._index.for_url(url), *own]
+            if (e.readable if readable else e.failure_reason is not None)
+        ]
         # A stable sort keeps index order among equal times: the later line wins.
         return sorted(matching, key=lambda e: e.fetched_at)[-1] if matching else None
 
@@ -445,6 +483,13 @@ class _WarcFileWriter:
         self._path.rename(self._final)
         sync_folder(self._final.parent)
         self._handle.close()
+
+
+def archived_failure(entry: IndexEntry, reason: UnavailableReason, detail: str) -> FetchFailure:
+    """How an offline read reports an archived response that cannot be read: with the
+    time it was fetched (the failure may be stale)."""
+    detail = detail or f"HTTP {entry.status_code}"
+    return FetchFailure(entry.url, reason, f"{detail} (archived {entry.fetched_at})")
 
 
 def _first_record_id(records: bytes) -> str | None:

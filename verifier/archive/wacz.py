@@ -108,18 +108,19 @@ def export_wacz(
     destination: Path,
     warc_files: list[Path],
     entries: list[IndexEntry],
-    read_text: Callable[[IndexEntry], str],
+    read_page: Callable[[IndexEntry], tuple[str, str | None] | None],
     software: str,
     *,
     force: bool = False,
     protected: Iterable[Path] = (),
 ) -> WaczSummary:
-    """Write the WACZ at `destination`; `read_text(entry)` gives an entry's extracted text.
+    """Write the WACZ at `destination`; `read_page(entry)` gives an entry's extracted text
+    and title, or None when it has none (an unreadable response, a wall).
 
     `check_destination(destination, force=force, protected=protected)` first."""
     check_destination(destination, force=force, protected=protected)
     index_blocks, block_lines, lines = _index(warc_files)
-    pages = _pages_jsonl(entries, read_text)
+    pages = _pages_jsonl(entries, read_page)
     resources: list[dict[str, Any]] = []
     partial = destination.with_name(destination.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as package:
@@ -175,20 +176,30 @@ def _count_lines(blocks: bytes) -> int:
     return gzip.decompress(blocks).count(b"\n") if blocks else 0
 
 
-def _pages_jsonl(entries: list[IndexEntry], read_text: Callable[[IndexEntry], str]) -> str:
-    newest: dict[str, IndexEntry] = {}
+def _pages_jsonl(
+    entries: list[IndexEntry], read_page: Callable[[IndexEntry], tuple[str, str | None] | None]
+) -> str:
+    """One page per cited URL: its newest capture that reads as a page (a capture archived
+    unread counts once its text is derived, unless that shows it is a wall)."""
+    by_url: dict[str, list[IndexEntry]] = {}
     for entry in entries:
-        if entry.readable and (
-            entry.url not in newest or entry.fetched_at > newest[entry.url].fetched_at
-        ):
-            newest[entry.url] = entry
+        if entry.readable or entry.pending:
+            by_url.setdefault(entry.url, []).append(entry)
     lines = [json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"})]
-    for url, entry in sorted(newest.items()):
+    for url, captures in sorted(by_url.items()):
+        # Newest first; among equal times the later line, as reads choose.
+        for entry in sorted(captures, key=lambda e: e.fetched_at, reverse=True):
+            read = read_page(entry)
+            if read is not None:
+                break
+        else:
+            continue
+        text, title = read
         page = {
             "url": entry.final_url,
             "ts": entry.fetched_at,
-            "title": entry.title or url,
-            "text": read_text(entry),
+            "title": title or url,
+            "text": text,
         }
         if entry.final_url != url:
             page["cited_url"] = url

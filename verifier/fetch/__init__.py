@@ -29,10 +29,16 @@ INTERFACE:
         def each_result(self, urls, *, offline=False, refresh=False, progress=None,
                         accessed=None) -> Iterator[tuple[str, SourceResult]]
             fetch_all's results as each is settled, none held.
-        def archive_all(self, urls, *, refresh=False, progress=None, accessed=None
-                        ) -> dict[str, FetchFailure]
+        def archive_all(self, urls, *, refresh=False, progress=None, accessed=None,
+                        settle=False) -> dict[str, FetchFailure]
             Fetch and archive what is not archived yet (a killed run's unindexed whole
             fetches are indexed first); only the failures come back, no text is held.
+            A page that answered is archived unread: its text and wall check (soft 404,
+            paywall) are derived when it is first read (derive.py), and remembered in
+            archive_dir/derived-text.sqlite. `settle`: derive them after the fetches, so
+            the failures include walls (`verifier fetch`). Reading such a page in the
+            same pass: fetch_all(urls, offline=True, settle_unread=True) gives the failure
+            the fetch would have given (Wayback fallback included).
 
     read_text(target: str, *, project_dir: Path, settings: Settings | None = None,
               offline: bool = False) -> PageText | FetchFailure

@@ -14,7 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from verifier.archive import Archive, ArchiveError, HttpExchange
+from verifier.archive import Archive, ArchiveError, HttpExchange, IndexEntry
+from verifier.archive.store import archived_failure
 from verifier.errors import InvalidURL, SourceError
 from verifier.fetch.content import (
     ACCEPT_ENCODING,
@@ -23,7 +24,9 @@ from verifier.fetch.content import (
     UnsupportedEncoding,
     decode_content,
 )
+from verifier.fetch.derive import DERIVED_TEXT_FILE, DerivedTexts, classify
 from verifier.fetch.guard import AddressPolicy, BlockedDestination
+from verifier.fetch.handoff import Handoff
 from verifier.fetch.local import (
     LOCAL_TEXT_FILE,
     LocalAccess,
@@ -41,11 +44,10 @@ from verifier.fetch.policy import (
 from verifier.fetch.politeness import HostGate, HostQueue
 from verifier.fetch.transport import GuardedTransport, deadline
 from verifier.fetch.urls import request_url
-from verifier.fetch.walls import wall
 from verifier.fetch.wayback import MAX_ANSWER_BYTES, availability_url, snapshot_from_answer
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.settings import FetchSettings
-from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
+from verifier.text import EXTRACTOR_VERSION, PageText, main_text
 from verifier.urls import split_url
 
 Progress = Callable[[str, SourceResult], None]
@@ -102,10 +104,21 @@ class Fetcher:
     """
 
     def __init__(
-        self, settings: FetchSettings, archive: Archive, *, local: LocalAccess | None = None
+        self,
+        settings: FetchSettings,
+        archive: Archive,
+        *,
+        local: LocalAccess | None = None,
+        keep_derived: bool = True,
     ) -> None:
         self.settings = settings
         self.archive = archive
+        # Texts derived from archived responses, remembered (unless `keep_derived` is False:
+        # a reader that must leave the archive's folder as it found it) so each is derived
+        # once (derive.py).
+        self.derived = DerivedTexts(archive.root / DERIVED_TEXT_FILE, writable=keep_derived)
+        self.handoff = Handoff()
+        """Bodies this pass archived unread, for the read that follows (handoff.py)."""
         self.local_texts = LocalTextCache(archive.root / LOCAL_TEXT_FILE)
         self._local = LocalReader(
             local or LocalAccess.for_project(archive.root.parent, settings), self.local_texts
@@ -142,16 +155,23 @@ class Fetcher:
         refresh: bool = False,
         progress: Progress | None = None,
         accessed: Mapping[str, str] | None = None,
+        settle_unread: bool = False,
     ) -> dict[str, SourceResult]:
         """A result for every URL given (duplicates fetched once), in the order given.
 
         `accessed` maps a URL to its citation's access date ("2024-11-03", "3 November
-        2024"): the Wayback fallback asks for the copy nearest that date.
+        2024"): the Wayback fallback asks for the copy nearest that date. `settle_unread`:
+        see `each_result`.
         """
         unique = list(dict.fromkeys(urls))
         results = dict(
             self.each_result(
-                unique, offline=offline, refresh=refresh, progress=progress, accessed=accessed
+                unique,
+                offline=offline,
+                refresh=refresh,
+                progress=progress,
+                accessed=accessed,
+                settle_unread=settle_unread,
             )
         )
         return {url: results[url] for url in unique}
@@ -163,6 +183,7 @@ class Fetcher:
         refresh: bool = False,
         progress: Progress | None = None,
         accessed: Mapping[str, str] | None = None,
+        settle: bool = False,
     ) -> dict[str, FetchFailure]:
         """Fetch and archive every URL not archived yet; only the failures are returned.
 
@@ -171,6 +192,12 @@ class Fetcher:
         the pass then reads them back a batch at a time, offline. A failure that was not
         archived (a timeout, a refused connection) exists only in what this returns.
         `refresh` fetches archived URLs again. file: URLs are read (their text cached).
+
+        A page that answered is archived unread (`pending`): its text, and whether it is a
+        wall, are derived when the pass reads it (`fetch_all(..., settle_unread=True)`),
+        so the fetch threads only wait on the network. `settle`: read the pages fetched
+        here once every fetch is done, so the failures returned include walls and
+        unreadable pages (for `verifier fetch`, which reads nothing after).
         """
         failures: dict[str, FetchFailure] = {}
         pending: list[str] = []
@@ -181,10 +208,21 @@ class Fetcher:
                     progress(url, _ALREADY_ARCHIVED)
             else:
                 pending.append(url)
-        results = self.each_result(pending, refresh=refresh, progress=progress, accessed=accessed)
+        results = self.each_result(
+            pending, refresh=refresh, progress=progress, accessed=accessed, derive=False
+        )
+        unread: list[str] = []
         for url, result in results:
             if isinstance(result, FetchFailure):
                 failures[url] = result
+            elif result.via == "live" and not result.text:
+                unread.append(url)
+        if settle:
+            for url, result in self.each_result(
+                unread, offline=True, accessed=accessed, settle_unread=True
+            ):
+                if isinstance(result, FetchFailure):
+                    failures[url] = result
         return failures
 
     def each_result(
@@ -195,34 +233,54 @@ class Fetcher:
         refresh: bool = False,
         progress: Progress | None = None,
         accessed: Mapping[str, str] | None = None,
+        derive: bool = True,
+        settle_unread: bool = False,
     ) -> Iterator[tuple[str, SourceResult]]:
         """(url, result) for each of `urls` (distinct), as each is settled: `fetch_all`
-        without holding the results."""
-        to_fetch: list[str] = []
+        without holding the results.
+
+        `derive=False`: a page that answered is archived unread (see `archive_all`) and
+        comes back as a Capture without text. `settle_unread` (with `offline`): the read
+        that follows such a fetch in the same pass, so a page archived unread that turns
+        out to be a wall or unreadable gives the failure its fetch would have given, after
+        trying its Wayback copy as the fetch would have (the only network this reaches).
+        """
+        dates = accessed or {}
+        queue = HostQueue([], {}, open=True)
+        done: SimpleQueue[tuple[str, SourceResult] | BaseException] = SimpleQueue()
+        pool: ThreadPoolExecutor | None = None
+        fetching = 0
         self._local.preload(url for url in urls if is_local(url))
         try:
             for url in urls:
-                settled = self._without_network(url, offline=offline, refresh=refresh)
-                if settled is None:
-                    to_fetch.append(url)
-                else:
+                settled = self._without_network(
+                    url,
+                    offline=offline,
+                    refresh=refresh,
+                    settle_unread=settle_unread,
+                    accessed=dates.get(url),
+                )
+                if settled is not None:
                     if progress is not None:
                         progress(url, settled)
                     yield url, settled
+                    continue
+                if pool is None:
+                    # Started on the first URL to fetch, so requests go out while the rest
+                    # are checked against the archive.
+                    pool = self._start_fetching(len(urls), queue, dates, done, derive)
+                self._hosts.add(queue, url, urlsplit(request_url(url)).hostname or "")
+                fetching += 1
+        except BaseException:
+            self._stop_fetching(pool, queue)
+            raise
         finally:
+            self._hosts.seal(queue)
             self._local.release()
-        if not to_fetch:
+        if pool is None:
             return
-        workers = max(1, min(self.settings.concurrency, len(to_fetch)))
-        dates = accessed or {}
-        hosts = {url: urlsplit(request_url(url)).hostname or "" for url in to_fetch}
-        queue = HostQueue(to_fetch, hosts)
-        done: SimpleQueue[tuple[str, SourceResult] | BaseException] = SimpleQueue()
-        pool = ThreadPoolExecutor(workers, thread_name_prefix="fetch")
         try:
-            for _ in range(workers):
-                pool.submit(self._fetch_queued, queue, dates, done)
-            for _ in to_fetch:
+            for _ in range(fetching):
                 item = done.get()
                 if isinstance(item, BaseException):
                     raise item
@@ -231,16 +289,40 @@ class Fetcher:
                     progress(url, result)
                 yield url, result
         except BaseException:
-            # Ctrl-C (or the caller stopping early): fetch nothing more, and do not wait for
-            # the fetches under way (the caller ends the process once no record is
-            # half-written).
-            self._hosts.close(queue)
-            pool.shutdown(wait=False, cancel_futures=True)
+            self._stop_fetching(pool, queue)
             raise
         pool.shutdown()
         # What this call fetched is on disk and indexed, in a WARC file of its own that now
         # takes its complete name (a partition of a cluster's fetch is one such call).
         self.archive.complete()
+
+    def _start_fetching(
+        self,
+        most: int,
+        queue: HostQueue,
+        dates: Mapping[str, str],
+        done: SimpleQueue[tuple[str, SourceResult] | BaseException],
+        derive: bool,
+    ) -> ThreadPoolExecutor:
+        """Fetch threads taking URLs from `queue` (up to `most` of them) until it is sealed
+        and empty, each result put on `done`."""
+        workers = max(1, min(self.settings.concurrency, most))
+        # Twice as many threads as requests in flight: a thread gives its network slot back
+        # as soon as its host has answered, and a spare thread sends the next request while
+        # this one archives the answer (concurrency bounds the requests, not the threads).
+        network = threading.BoundedSemaphore(workers)
+        threads = min(2 * workers, most)
+        pool = ThreadPoolExecutor(threads, thread_name_prefix="fetch")
+        for _ in range(threads):
+            pool.submit(self._fetch_queued, queue, dates, done, derive, network)
+        return pool
+
+    def _stop_fetching(self, pool: ThreadPoolExecutor | None, queue: HostQueue) -> None:
+        """Ctrl-C (or the caller stopping early): fetch nothing more, and do not wait for
+        the fetches under way (the caller ends the process once no record is half-written)."""
+        self._hosts.close(queue)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def fetch(
         self,
@@ -250,7 +332,9 @@ class Fetcher:
         refresh: bool = False,
         accessed: str | None = None,
     ) -> SourceResult:
-        settled = self._without_network(url, offline=offline, refresh=refresh)
+        settled = self._without_network(
+            url, offline=offline, refresh=refresh, settle_unread=False, accessed=accessed
+        )
         return settled if settled is not None else self.fetch_live(url, accessed)
 
     def fetch_live(self, url: str, accessed: str | None = None) -> SourceResult:
@@ -273,34 +357,60 @@ class Fetcher:
         queue: HostQueue,
         dates: Mapping[str, str],
         done: SimpleQueue[tuple[str, SourceResult] | BaseException],
+        derive: bool,
+        network: threading.BoundedSemaphore,
     ) -> None:
-        """A fetch thread: take the next URL whose host is free, until none is left."""
+        """A fetch thread: take a network slot, then the next URL whose host is free, until
+        none is left."""
         try:
-            while (claimed := self._hosts.claim(queue)) is not None:
+            while True:
+                network.acquire()
+                claimed = self._hosts.claim(queue)
+                if claimed is None:
+                    network.release()
+                    return
                 url, host = claimed
-                done.put((url, self._fetch_holding(url, request_url(url), host, dates.get(url))))
+                target = request_url(url)
+                result = self._fetch_holding(url, target, host, dates.get(url), derive, network)
+                done.put((url, result))
         except BaseException as error:  # a bug: the caller raises it
             done.put(error)
 
     def _fetch_holding(
-        self, url: str, target: str, host: str, accessed: str | None
+        self,
+        url: str,
+        target: str,
+        host: str,
+        accessed: str | None,
+        derive: bool = True,
+        network: threading.BoundedSemaphore | None = None,
     ) -> SourceResult:
-        """`fetch_live` once this thread holds a slot on `host`: the slot is given back as
-        soon as the host has answered, so the next URL can go out while this page is read
-        and archived."""
+        """`fetch_live` once this thread holds a slot on `host` (and `network`, a slot among
+        the requests in flight): both are given back as soon as the host has answered, so
+        the next URL can go out while this page is read and archived."""
         with deadline(self.settings.timeout) as until:
             try:
                 chain = self._attempt(url, target, until)
             finally:
                 self._hosts.release(host)
-            result = chain if isinstance(chain, FetchFailure) else self._settle(url, chain, "live")
+                if network is not None:
+                    network.release()
+            if isinstance(chain, FetchFailure):
+                result: SourceResult = chain
+            else:
+                result = self._settle(url, chain, "live", derive=derive)
             if isinstance(result, FetchFailure) and result.reason in _WAYBACK_REASONS:
-                return self._from_wayback(result, accessed, until)
+                if network is None:
+                    return self._from_wayback(result, accessed, until)
+                with network:  # the Wayback lookup is a request in flight too
+                    return self._from_wayback(result, accessed, until)
             return result
 
     def close(self) -> None:
         self._client.close()
         self.local_texts.close()
+        self.derived.close()
+        self.handoff.clear()
         self.archive.sync()
 
     def __enter__(self) -> Fetcher:
@@ -312,10 +422,24 @@ class Fetcher:
     # -- internals -------------------------------------------------------------------
 
     def _archived(self, url: str) -> bool:
-        """Whether `url` has a readable archived copy (one an online read would not refetch)."""
-        return self.archive.newest_entry(url) is not None
+        """Whether `url` has a readable archived copy (one an online read would not refetch):
+        a page archived unread counts unless its text, once derived, was found not to be."""
+        for entry in self.archive.newest_first(url):
+            if entry.readable:
+                return True
+            if entry.pending and not isinstance(self.derived.get(entry), FetchFailure):
+                return True
+        return False
 
-    def _without_network(self, url: str, *, offline: bool, refresh: bool) -> SourceResult | None:
+    def _without_network(
+        self,
+        url: str,
+        *,
+        offline: bool,
+        refresh: bool,
+        settle_unread: bool,
+        accessed: str | None,
+    ) -> SourceResult | None:
         if is_local(url):
             return self._local.read(url)
         try:
@@ -326,11 +450,13 @@ class Fetcher:
             return error.unavailable(url)
         if scheme not in {"http", "https"}:
             return FetchFailure(url, UnavailableReason.BLOCKED, f"scheme {scheme!r} is not fetched")
+        unread: tuple[IndexEntry, FetchFailure] | None = None
         if not refresh or offline:
             try:
-                archived = self.archive.lookup(url)
-                if archived is not None:
-                    return self._current_text(archived)
+                archived = self._read_archived(url)
+                if isinstance(archived, Capture):
+                    return archived
+                unread = archived
             except ArchiveError as error:
                 if offline:
                     return FetchFailure(
@@ -338,6 +464,11 @@ class Fetcher:
                     )
                 # Online, a damaged copy is simply fetched again.
         if offline:
+            if unread is not None:
+                entry, failure = unread
+                if settle_unread:
+                    return self._settled_later(entry, failure, accessed)
+                return archived_failure(entry, failure.reason, failure.detail)
             recorded = self.archive.lookup_failure(url)
             if recorded is not None:
                 return recorded
@@ -382,19 +513,79 @@ class Fetcher:
             )
         return copy
 
-    def _current_text(self, archived: Capture) -> Capture:
-        """`archived`, its text re-derived from the archived response when an older
-        extractor wrote it, so the matcher always reads what today's extractor reads."""
-        entry = self.archive.newest_entry(archived.url)
-        if entry is None or entry.extractor == EXTRACTOR_VERSION:
-            return archived
+    def _read_archived(self, url: str) -> Capture | tuple[IndexEntry, FetchFailure] | None:
+        """The newest readable archived capture of `url`, its text as today's extractor
+        reads it; else the newest page archived unread whose derived text showed it is not
+        the source (a wall, an unreadable body), with that failure; else None.
+
+        One path derives the text of both kinds of record that need it: a page archived
+        unread (text and walls derived on first read) and a capture an older extractor
+        wrote (its text re-derived; its archived text stands if that fails).
+        """
+        unread: tuple[IndexEntry, FetchFailure] | None = None
+        newer_failure = False
+        for entry in self.archive.newest_first(url):
+            if entry.failure_reason is not None:
+                newer_failure = True
+                continue
+            if entry.pending:
+                derived = self._derive(entry, walls=True)
+                if isinstance(derived, PageText):
+                    return self.archive.capture(entry, derived.text, derived.title)
+                if unread is None and not newer_failure:
+                    unread = entry, derived
+                continue
+            text = self.archive.read_text(entry)
+            if entry.extractor == EXTRACTOR_VERSION:
+                return self.archive.capture(entry, text, entry.title)
+            try:
+                page = self._derive(entry, walls=False)
+            except SourceError:  # a damaged response record
+                page = None
+            if isinstance(page, PageText):
+                return self.archive.capture(entry, page.text, page.title or entry.title)
+            return self.archive.capture(entry, text, entry.title)  # still the best reading
+        return unread
+
+    def page_of(self, entry: IndexEntry) -> tuple[str, str | None] | None:
+        """The text and title of a capture archived unread (derived, and remembered, if
+        not yet), or None when it is not a page (a wall, unreadable, a damaged record):
+        for the WACZ export's pages.jsonl."""
         try:
-            headers, raw = self.archive.read_response(entry)
-            body = decode_content(raw, header(headers, "content-encoding"), self.settings.max_bytes)
-            page = self._extract(body, header(headers, "content-type"), entry.final_url)
-        except SourceError:  # damaged record, bad encoding, unreadable body
-            return archived  # the text archived with it is still the best reading
-        return replace(archived, text=page.text, title=page.title or archived.title)
+            derived = self._derive(entry, walls=True)
+        except SourceError:
+            return None
+        return (derived.text, derived.title) if isinstance(derived, PageText) else None
+
+    def _derive(self, entry: IndexEntry, *, walls: bool) -> PageText | FetchFailure:
+        """What `entry`'s archived response reads as today, derived once and remembered.
+        Raises ArchiveError when the response record cannot be read."""
+        known = self.derived.get(entry)
+        if known is not None:
+            return known
+        kept = self.handoff.take((entry.url, entry.fetched_at, entry.payload_digest))
+        headers, raw = kept if kept is not None else self.archive.read_response(entry)
+        derived = classify(
+            entry.url,
+            entry.final_url,
+            headers,
+            raw,
+            self.settings.max_bytes,
+            self._extract,
+            walls=walls,
+        )
+        self.derived.put(entry, derived)
+        return derived
+
+    def _settled_later(
+        self, entry: IndexEntry, failure: FetchFailure, accessed: str | None
+    ) -> SourceResult:
+        """A page archived unread in this pass that is not the source: the failure its
+        fetch would have given, after the Wayback fallback that fetch would have tried."""
+        if entry.via != "live" or failure.reason not in _WAYBACK_REASONS:
+            return failure
+        with deadline(self.settings.timeout) as until:
+            return self._from_wayback(failure, accessed, until)
 
     def _fetch_with_retries(
         self, url: str, target: str, until: float, *, via: str = "live"
@@ -502,34 +693,32 @@ class Fetcher:
                 peer_address=peer,
             )
 
-    def _settle(self, url: str, chain: _Chain, via: str) -> Capture | FetchFailure:
-        """Classify the final response, extract its text, archive everything."""
+    def _settle(
+        self, url: str, chain: _Chain, via: str, *, derive: bool = True
+    ) -> Capture | FetchFailure:
+        """Classify the final response, extract its text, archive everything; without
+        `derive`, a 200 is archived unread (`pending`) and its text derived when read."""
         final = chain.final
         status = final.status_code
         failure = status_failure(url, final.status_code, final.reason)
         if failure is not None:
             return self.archive.store(url, chain.exchanges, text=None, failure=failure, via=via)
-        content_type = header(final.response_headers, "content-type")
-        try:
-            body = decode_content(
-                final.body,
-                header(final.response_headers, "content-encoding"),
-                self.settings.max_bytes,
-            )
-            page = self._extract(body, content_type, final.url)
-        except BodyTooLarge as error:
-            failure = FetchFailure(url, UnavailableReason.TOO_LARGE, str(error))
-        except (UnsupportedEncoding, CorruptEncoding) as error:
-            failure = FetchFailure(
-                url, UnavailableReason.UNREADABLE, f"cannot decode body: {error}"
-            )
-        except UnreadableContent as error:
-            failure = FetchFailure(url, error.reason, error.detail)
-        if failure is None:
-            markup = body.decode("utf-8", "replace") if b"isAccessibleForFree" in body else None
-            failure = wall(url, final.url, page.text, page.title, markup)
-        if failure is not None:
-            return self.archive.store(url, chain.exchanges, text=None, failure=failure, via=via)
+        if not derive:
+            stored = self.archive.store(url, chain.exchanges, text=None, via=via, pending=True)
+            if isinstance(stored, Capture):
+                key = (url, stored.fetched_at, stored.payload_digest)
+                self.handoff.put(key, final.response_headers, final.body)
+            return stored
+        page = classify(
+            url,
+            final.url,
+            final.response_headers,
+            final.body,
+            self.settings.max_bytes,
+            self._extract,
+        )
+        if isinstance(page, FetchFailure):
+            return self.archive.store(url, chain.exchanges, text=None, failure=page, via=via)
         assert status < 300
         return self.archive.store(
             url,

@@ -73,6 +73,18 @@ class HostGate:
                     return None
                 self._freed.wait()
 
+    def add(self, queue: HostQueue, url: str, host: str) -> None:
+        """Queue one more URL (on a queue made `open`) for the threads waiting in `claim`."""
+        with self._freed:
+            queue.add(url, host)
+            self._freed.notify_all()
+
+    def seal(self, queue: HostQueue) -> None:
+        """No more URLs are coming: the threads go once the queue is empty."""
+        with self._freed:
+            queue.seal()
+            self._freed.notify_all()
+
     def close(self, queue: HostQueue) -> None:
         """Hand out nothing more from `queue`; the threads waiting in `claim` get None."""
         with self._freed:
@@ -107,17 +119,28 @@ class HostGate:
 
 class HostQueue:
     """URLs waiting to be fetched, grouped by host, in round-robin order over the hosts
-    (see `interleave_by_host`). Not thread-safe on its own: HostGate.claim guards it."""
+    (see `interleave_by_host`). Not thread-safe on its own: HostGate guards it.
 
-    def __init__(self, urls: list[str], host_of: dict[str, str]) -> None:
+    An `open` queue takes more URLs (HostGate.add) until it is sealed (HostGate.seal): the
+    fetch threads start on the first URLs while the caller is still checking the rest.
+    """
+
+    def __init__(self, urls: list[str], host_of: dict[str, str], *, open: bool = False) -> None:
         self._waiting: dict[str, deque[str]] = {}
         for url in urls:
-            self._waiting.setdefault(host_of[url], deque()).append(url)
+            self.add(url, host_of[url])
         self._closed = False
+        self._sealed = not open
 
     @property
     def exhausted(self) -> bool:
-        return self._closed or not self._waiting
+        return self._closed or (self._sealed and not self._waiting)
+
+    def add(self, url: str, host: str) -> None:
+        self._waiting.setdefault(host, deque()).append(url)
+
+    def seal(self) -> None:
+        self._sealed = True
 
     def pop_first(self, free: Callable[[str], bool]) -> tuple[str, str] | None:
         """The next URL of the first host (in turn) that `free` allows, and its host."""

@@ -36,7 +36,7 @@ def read_text(
         # Offline, the Fetcher only reads the archive: no record, no index line, no cache.
         with (
             Archive(project_dir / settings.archive_dir) as archive,
-            Fetcher(settings.fetch, archive, local=anywhere) as reader,
+            Fetcher(settings.fetch, archive, local=anywhere, keep_derived=False) as reader,
         ):
             archived = reader.fetch(url, offline=True)
         if isinstance(archived, Capture) or offline:
