@@ -43,6 +43,7 @@ from verifier.ledger.config import layered_settings, unknown_environment_variabl
 from verifier.model import (
     Capture,
     Claim,
+    Extraction,
     ExtractionWarning,
     FetchFailure,
     Finding,
@@ -62,6 +63,7 @@ from verifier.repository import (
     repository_root,
 )
 from verifier.settings import Settings
+from verifier.spill import Spill, spill_folder
 from verifier.stages import StageConfig, Stages
 
 EXIT_OK = 0
@@ -148,7 +150,7 @@ class Context:
         """Where findings are, as the forge names paths: relative to the repository root."""
         root = repository_root(self.base_dir)
         # Only a hand-written claim is located by its line in claims.yaml.
-        hand_written = {claim.id for claim in ledger.claims if claim.article is None}
+        hand_written = {claim.id for claim in ledger.each_claim() if claim.article is None}
         return Locations(
             ledger=path_in_repository(self.ledger_path),
             ledger_lines=ledger.field_lines("text", hand_written) if hand_written else {},
@@ -350,7 +352,7 @@ def extract(ctx: Context, articles: tuple[str, ...], dump: Path | None, output_f
     if output_format == "json":
         ledger = ctx.load_ledger(create=True)
         outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
-        names = {e.article for e in outcome.extractions}
+        names = set(outcome.articles)
         _print_json([_claim_json(c) for c in ledger.claims if c.article in names])
         return EXIT_OK
     with ctx.run_lock():
@@ -358,7 +360,7 @@ def extract(ctx: Context, articles: tuple[str, ...], dump: Path | None, output_f
         outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
         ledger.save()
     ctx.console.info(
-        f"{outcome.claim_count} claims in {len(outcome.extractions)} article(s); "
+        f"{outcome.claim_count} claims in {len(outcome.articles)} article(s); "
         f"ledger: {ctx.ledger_path}"
     )
     return EXIT_OK
@@ -651,14 +653,21 @@ def _extract(
     paths = selection.paths
     if scope is not None:
         paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
-    outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
-    for extraction in outcome.extractions:
-        for warning in ledger.merge(extraction).warnings:
-            ctx.console.warn(warning)
+    merge_warnings: list[ExtractionWarning] = []
+
+    def merge(extraction: Extraction) -> None:
+        merge_warnings.extend(ledger.merge(extraction).warnings)
+
+    # Each article is merged as soon as it is extracted; the warnings are printed after the
+    # last one, as when every article was extracted first (an unreadable article stops the
+    # run before any of them is printed, and nothing is saved).
+    outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article, merge)
+    for warning in merge_warnings:
+        ctx.console.warn(warning)
     for warning in outcome.warnings:
         ctx.console.warn(warning)
     source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
-    from_articles = sum(1 for claim in ledger.claims if claim.article is not None)
+    from_articles = sum(1 for claim in ledger.each_claim() if claim.article is not None)
     problems = empty_run_problems(selection, from_articles, source=source)
     for problem in problems:
         ctx.console.info(f"warning: {problem}")
@@ -669,16 +678,18 @@ def _extract(
 @dataclass(frozen=True)
 class LedgerReading:
     """What a check reads of the ledger: taken before the pass, so the ledger (every entry's
-    text and values) need not stay in memory beside the findings."""
+    text and values) need not stay in memory beside the findings. The claims are spilled
+    to disk (`Spill`): the pass reads them a batch at a time."""
 
-    claims: list[Claim]
+    claims: Spill[Claim]
     unpinned: list[ExtractionWarning]
     locations: Locations
 
     @classmethod
     def of(cls, ctx: Context, ledger: Ledger, scope: set[str | None] | None) -> LedgerReading:
+        in_scope = (c for c in ledger.each_claim() if scope is None or c.article in scope)
         return cls(
-            claims=pipeline.in_scope(ledger.claims, scope),
+            claims=Spill.of(in_scope, spill_folder(ctx.ledger_path)),
             unpinned=unpinned_warnings(ledger, ctx.ledger_path.name),
             locations=ctx.locations(ledger),
         )
@@ -698,7 +709,21 @@ def _check(
         ctx.console.warn(warning)
     warnings = [*warnings, *unpinned]
     config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
-    findings = _verify(ctx, config, claims)
+    with claims, _verify(ctx, config, claims) as findings:
+        return _report(ctx, findings, settings, scope, output_format, warnings, locations)
+
+
+def _report(
+    ctx: Context,
+    findings: Sequence[Finding],
+    settings: Settings,
+    scope: set[str | None] | None,
+    output_format: OutputFormat,
+    warnings: Sequence[ExtractionWarning],
+    locations: Locations,
+) -> int:
+    """Reports, the printed document and annotations, and the gate, read from `findings`
+    (spilled to disk: each use reads them again, one at a time)."""
     reports_dir = ctx.base_dir / settings.reports_dir
     report.write_reports(
         findings,
@@ -726,16 +751,23 @@ def _check(
     return EXIT_OK
 
 
-def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> list[Finding]:
-    """The single-process pass, or the same stages on a Dask cluster (settings.cluster)."""
+def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> Spill[Finding]:
+    """The single-process pass, or the same stages on a Dask cluster (settings.cluster);
+    the findings spilled to disk as they are made."""
     if config.offline:
         with Archive(config.archive_dir) as store:
             _refuse_a_damaged_index(store)
+    folder = spill_folder(ctx.ledger_path)
     if config.settings.cluster:
         with _cluster_client(ctx, config) as client:
-            return _verify_on_cluster(ctx, client, config, claims)
-    with Stages(config) as stages:
-        findings = _verify_here(ctx, stages, claims)
+            return Spill.of(_verify_on_cluster(ctx, client, config, claims), folder)
+    findings: Spill[Finding] = Spill(folder, len(claims))
+    try:
+        with Stages(config) as stages:
+            _verify_here(ctx, stages, claims, into=findings)
+    except BaseException:
+        findings.close()
+        raise
     ctx.console.detail(f"matcher: {stages.results.misses} scored, {stages.results.hits} reused")
     return findings
 
@@ -759,7 +791,9 @@ def _verify_on_cluster(
     )
 
 
-def _verify_here(ctx: Context, stages: Stages, claims: Sequence[Claim]) -> list[Finding]:
+def _verify_here(
+    ctx: Context, stages: Stages, claims: Sequence[Claim], into: Spill[Finding] | None = None
+) -> Sequence[Finding]:
     locate = stages.locate
     urls = pipeline.locations(claims, locate)
     stages.progress = ctx.console.progress(
@@ -772,6 +806,7 @@ def _verify_here(ctx: Context, stages: Stages, claims: Sequence[Claim]) -> list[
         assess=stages.assess,
         locate=locate,
         progress=ctx.console.counter(len(claims), "checking"),
+        into=into,
     )
 
 
@@ -799,7 +834,7 @@ def _run_dump(ctx: Context, settings: Settings, dump: Path, offline: bool) -> in
         ctx.console.info(_dump_extract_line(extracted, folder))
         with Stages(config) as stages:
             summary = passes.check_dump(
-                folder, lambda claims: _verify_here(ctx, stages, claims), settings.policy
+                folder, lambda claims: list(_verify_here(ctx, stages, claims)), settings.policy
             )
     reports_dir = ctx.base_dir / settings.reports_dir
     index = passes.render_index(summary, f"{DUMP_DIR}/{shards.MANIFEST}", _now())

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -28,6 +35,7 @@ from verifier.model import (
     UnavailableReason,
     Verdict,
 )
+from verifier.spill import Spill
 
 ExtractFn = Callable[[Path, str], Extraction]
 AssessFn = Callable[[str, str], Assessment]
@@ -37,15 +45,13 @@ FetchFn = Callable[[Sequence[str], Mapping[str, str]], dict[str, SourceResult]]
 
 @dataclass(frozen=True)
 class ExtractOutcome:
-    extractions: tuple[Extraction, ...]
+    """What is kept of an extraction once each article's claims went to the ledger: the
+    articles, how many claims they had, and the warnings (the claims are not held: at
+    30,000 claims they were a large share of a run's memory)."""
 
-    @property
-    def warnings(self) -> tuple[ExtractionWarning, ...]:
-        return tuple(w for e in self.extractions for w in e.warnings)
-
-    @property
-    def claim_count(self) -> int:
-        return sum(len(e.claims) for e in self.extractions)
+    articles: tuple[str, ...]
+    claim_count: int
+    warnings: tuple[ExtractionWarning, ...]
 
 
 def display_path(path: Path, base_dir: Path) -> str:
@@ -69,11 +75,10 @@ def _rebase_citation(citation: Citation, article_dir: Path, base_dir: Path) -> C
     return replace(citation, url=display_path(article_dir / url, base_dir))
 
 
-def extract_articles(
+def extract_each(
     articles: Sequence[Path], base_dir: Path, extract: ExtractFn
-) -> ExtractOutcome:
-    """Extract every article's claims, local links rebased onto the ledger's folder."""
-    extractions = []
+) -> Iterator[Extraction]:
+    """Each article's claims in turn, local links rebased onto the ledger's folder."""
     for article in articles:
         extraction = extract(article, display_path(article, base_dir))
         claims = tuple(
@@ -85,8 +90,26 @@ def extract_articles(
             )
             for claim in extraction.claims
         )
-        extractions.append(replace(extraction, claims=claims))
-    return ExtractOutcome(tuple(extractions))
+        yield replace(extraction, claims=claims)
+
+
+def extract_articles(
+    articles: Sequence[Path],
+    base_dir: Path,
+    extract: ExtractFn,
+    merge: Callable[[Extraction], object],
+) -> ExtractOutcome:
+    """Extract every article and hand each extraction to `merge` before the next article is
+    read, so only one article's claims are held at a time."""
+    names: list[str] = []
+    count = 0
+    warnings: list[ExtractionWarning] = []
+    for extraction in extract_each(articles, base_dir, extract):
+        merge(extraction)
+        names.append(extraction.article)
+        count += len(extraction.claims)
+        warnings.extend(extraction.warnings)
+    return ExtractOutcome(tuple(names), count, tuple(warnings))
 
 
 class SourceLocator:
@@ -159,22 +182,29 @@ def verify(
     locate: SourceLocator,
     progress: Callable[[], None] | None = None,
     batch_size: int = BATCH_CLAIMS,
-) -> list[Finding]:
+    into: Spill[Finding] | None = None,
+) -> Sequence[Finding]:
     """Judge each claim against its sources, a batch at a time; findings in claim order.
 
     Each batch's sources are read, its claims scored, and the texts let go before the next
     batch, so memory stays flat however many claims there are (`check_batch`). Claims
     citing the same source go to the same batch where they fit (`claim_batches`), so a
     page is read and prepared once per pass, not once per claim.
+
+    With `into` (a `Spill` of len(claims) slots), each finding goes to its claim's slot as
+    its batch is done and `into` is returned: the findings are then never all in memory.
     """
-    findings: list[Finding | None] = [None] * len(claims)
+    slots: list[Finding | None] = [None] * len(claims) if into is None else []
+    put = slots.__setitem__ if into is None else into.__setitem__
     for batch in claim_batches(claims, locate, batch_size):
         checked = check_batch(
             [claims[i] for i in batch], fetch=fetch, assess=assess, locate=locate, progress=progress
         )
         for index, finding in zip(batch, checked, strict=True):
-            findings[index] = finding
-    return [finding for finding in findings if finding is not None]
+            put(index, finding)
+    if into is not None:
+        return into
+    return [finding for finding in slots if finding is not None]
 
 
 def claim_batches(

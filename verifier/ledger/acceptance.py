@@ -140,7 +140,7 @@ def unpinned_warnings(ledger: Ledger, display_path: str) -> list[ExtractionWarni
     """A warning naming the `status:` line of every acceptance without its pin."""
     unpinned = [
         claim.id
-        for claim in ledger.claims
+        for claim in ledger.each_claim()
         if claim.status is Status.ACCEPTED and not claim.accepted_for
     ]
     lines = ledger.field_lines("status", set(unpinned)) if unpinned else {}

@@ -8,7 +8,7 @@ are now supported, accepted, or gone from the ledger.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -132,17 +132,30 @@ def _is_problem(finding: Finding) -> bool:
     return finding.verdict is not Verdict.SUPPORTED and not is_accepted(finding)
 
 
-def compare(previous: Mapping[str, Any] | None, findings: Sequence[Finding]) -> RunChanges | None:
+def compare(previous: Mapping[str, Any] | None, findings: Iterable[Finding]) -> RunChanges | None:
+    """New and fixed problems, in one pass over `findings` that keeps only what last run's
+    problems are now (the findings may be on disk, read one at a time)."""
     if previous is None:
         return None
     before: dict[str, Mapping[str, Any]] = {}
     for entry in previous.get("claims", []):
         if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
             before[entry["id"]] = entry
-    current = {finding.claim.id: finding for finding in findings}
+    were_problems = {claim_id for claim_id, old in before.items() if _was_problem(old)}
+    # For each of last run's problems still in the ledger: what it is now (None: still a
+    # problem). The last finding of an id counts, as in a dict built from them all.
+    now_of: dict[str, str | None] = {}
 
     new: list[Change] = []
     for finding in findings:
+        if finding.claim.id in were_problems:
+            now_of[finding.claim.id] = (
+                None
+                if _is_problem(finding)
+                else "accepted"
+                if is_accepted(finding)
+                else finding.verdict.value
+            )
         if not _is_problem(finding):
             continue
         old = before.get(finding.claim.id)
@@ -161,15 +174,14 @@ def compare(previous: Mapping[str, Any] | None, findings: Sequence[Finding]) -> 
         )
     fixed: list[Change] = []
     for claim_id, old in before.items():
-        if not _was_problem(old):
+        if claim_id not in were_problems:
             continue
-        found = current.get(claim_id)
-        if found is not None and _is_problem(found):
-            continue
-        if found is None:
-            now = "removed"
+        if claim_id in now_of:
+            now = now_of[claim_id]
+            if now is None:
+                continue
         else:
-            now = "accepted" if is_accepted(found) else found.verdict.value
+            now = "removed"
         fixed.append(
             Change(
                 claim_id,

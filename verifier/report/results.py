@@ -25,17 +25,15 @@ SCORE_DIGITS = 4
 VERDICTS_WORST_FIRST: tuple[Verdict, ...] = tuple(sorted(Verdict, key=lambda v: -v.severity))
 
 
-def ordered(findings: Sequence[Finding]) -> list[Finding]:
+def ordered(findings: Iterable[Finding]) -> list[Finding]:
     """Reading order: by article (hand-written claims last), then line, then id."""
-    return sorted(
-        findings,
-        key=lambda f: (
-            f.claim.article is None,
-            f.claim.article or "",
-            f.claim.line or 0,
-            f.claim.id,
-        ),
-    )
+    return sorted(findings, key=reading_key)
+
+
+def reading_key(finding: Finding) -> tuple[bool, str, int, str]:
+    """What `ordered` sorts by (the sort is stable: equal keys keep their order)."""
+    claim = finding.claim
+    return (claim.article is None, claim.article or "", claim.line or 0, claim.id)
 
 
 def flag_document(flag: Flag) -> dict[str, Any]:
