@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -132,11 +132,11 @@ def _json_pieces(document: Mapping[str, Any]) -> Iterator[str]:
     parse of 30,000 claims as one string, and its bytes, were the peak of a run's memory."""
     for index, (name, value) in enumerate(document.items()):
         yield ("{" if index == 0 else ",") + _compact(name) + ":"
-        if isinstance(value, list):
-            yield "[" + ",".join(_compact(member) for member in value[:1])
-            for member in value[1:]:
-                yield "," + _compact(member)
-            yield "]"
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            # A list, or the ledger's entries' values, unpacked one at a time as read.
+            for position, member in enumerate(value):
+                yield ("[" if position == 0 else ",") + _compact(member)
+            yield "]" if value else "[]"
         else:
             yield _compact(value)
     yield "}" if document else "{}"
