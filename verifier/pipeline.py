@@ -127,6 +127,8 @@ class SourceLocator:
     def __call__(self, url: str) -> str:
         location = self._known.get(url)
         if location is None:
+            if len(self._known) >= _KNOWN_LIMIT:
+                self._known.clear()
             location = self._known[url] = self._locate(url)
         return location
 
@@ -139,6 +141,11 @@ class SourceLocator:
             return "file://" + quote(absolute)  # what Path.as_uri gives, a third of the cost
         return Path(absolute).as_uri()
 
+
+_KNOWN_LIMIT = 8_192
+"""URLs a locator remembers: the pass maps each URL a few times in a row (a batch's sources,
+then its claims), and 30,000 claims each citing their own page made the map itself
+megabytes; mapping one again costs microseconds."""
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
