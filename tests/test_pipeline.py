@@ -159,3 +159,23 @@ def test_each_article_is_merged_before_the_next_is_read(tmp_path: Path) -> None:
     assert outcome.articles == ("a.md", "b.md")
     assert outcome.claim_count == 4
     assert [w.article for w in outcome.warnings] == ["a.md", "b.md"]
+
+
+def test_locations_and_dates_in_one_read_match_the_two_functions(tmp_path: Path) -> None:
+    claims = [
+        Claim(
+            id=f"c{n}",
+            text="t",
+            urls=(f"s/{n % 3}.html", "https://a.example/x"),
+            citations=(
+                Citation(f"s/{n % 3}.html", accessed=f"{n} May 2024"),
+                Citation("https://a.example/x", accessed=None),
+            ),
+        )
+        for n in range(7)
+    ]
+    locate = pipeline.SourceLocator(tmp_path)
+    urls, dates = pipeline.locations_and_dates(claims, locate)
+    assert urls == pipeline.locations(claims, locate)
+    assert dates == pipeline.access_dates(claims, locate)
+    assert dates[locate("s/1.html")] == "1 May 2024"

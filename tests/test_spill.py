@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
 from fixtures.report import samples
 
+from verifier import gate
+from verifier.model import Finding, Verdict
 from verifier.report import write_reports
+from verifier.report.facts import Facts, Findings, SpilledFindings
 from verifier.report.views import Joined
+from verifier.settings import Policy
 from verifier.spill import Spill
 
 
@@ -82,3 +87,53 @@ def test_joined_reads_two_sequences_as_one() -> None:
     assert joined[1:] == [2, 3]
     with pytest.raises(IndexError):
         joined[3]
+
+
+def spilled(findings: list[Finding], folder: Path) -> SpilledFindings:
+    spill = SpilledFindings(Spill(folder, len(findings)))
+    for index in reversed(range(len(findings))):
+        spill[index] = findings[index]
+    return spill
+
+
+def test_spilled_findings_keep_facts_that_agree_with_the_findings(tmp_path: Path) -> None:
+    findings = samples.all_findings()
+    with spilled(findings, tmp_path) as spill:
+        assert list(spill.facts) == [Facts.of(f) for f in findings]
+        assert Findings.of(spill) is spill
+        assert list(spill) == findings
+
+
+def test_the_gate_over_spilled_findings_is_the_gate_over_a_list(tmp_path: Path) -> None:
+    findings = samples.all_findings()
+    for policy in (
+        Policy(),
+        Policy(fail_on=(Verdict.CONTRADICTED,), min_score=0.9),
+        Policy(fail_on=(Verdict.UNAVAILABLE, Verdict.UNSUPPORTED, Verdict.PARTIAL)),
+    ):
+        with spilled(findings, tmp_path) as spill:
+            assert gate.evaluate(spill, policy) == gate.evaluate(findings, policy)
+
+
+def test_reports_over_a_second_run_from_a_spill_match_a_list(tmp_path: Path) -> None:
+    """With last run's results to compare with (new and fixed problems in the index)."""
+    first = samples.all_findings()
+    second = [
+        dataclasses.replace(f, verdict=Verdict.SUPPORTED, score=0.99)
+        if f.verdict is Verdict.CONTRADICTED
+        else dataclasses.replace(f, verdict=Verdict.CONTRADICTED, score=0.1)
+        if f.verdict is Verdict.SUPPORTED
+        else f
+        for f in first
+    ]
+    for name in ("listed", "spilled"):
+        write_reports(first, tmp_path / name, generated_at="2026-11-21T00:00:00Z")
+    write_reports(second, tmp_path / "listed", generated_at="2026-11-22T00:00:00Z")
+    with spilled(second, tmp_path) as spill:
+        write_reports(spill, tmp_path / "spilled", generated_at="2026-11-22T00:00:00Z")
+    index = (tmp_path / "listed" / "index.md").read_text(encoding="utf-8")
+    assert "## Since last run" in index
+    for path in sorted((tmp_path / "listed").rglob("*")):
+        if path.is_file():
+            name = path.relative_to(tmp_path / "listed")
+            assert (tmp_path / "spilled" / name).read_bytes() == path.read_bytes(), name

@@ -50,6 +50,7 @@ from verifier.model import (
     SourceResult,
 )
 from verifier.progress import ProgressLine
+from verifier.report.facts import Findings, SpilledFindings
 from verifier.report.formats import OutputFormat, render
 from verifier.report.github import github_outputs, running_in_github_actions
 from verifier.report.inert import inert, json_reference, one_line
@@ -715,15 +716,16 @@ def _check(
 
 def _report(
     ctx: Context,
-    findings: Sequence[Finding],
+    findings: Findings,
     settings: Settings,
     scope: set[str | None] | None,
     output_format: OutputFormat,
     warnings: Sequence[ExtractionWarning],
     locations: Locations,
 ) -> int:
-    """Reports, the printed document and annotations, and the gate, read from `findings`
-    (spilled to disk: each use reads them again, one at a time)."""
+    """Reports, the printed document and annotations, and the gate, from `findings` (on
+    disk after a pass in this process: their facts are at hand, each finding is read back
+    where it is needed)."""
     reports_dir = ctx.base_dir / settings.reports_dir
     report.write_reports(
         findings,
@@ -751,20 +753,19 @@ def _report(
     return EXIT_OK
 
 
-def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> Spill[Finding]:
-    """The single-process pass, or the same stages on a Dask cluster (settings.cluster);
-    the findings spilled to disk as they are made."""
+def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> Findings:
+    """The single-process pass, its findings spilled to disk as they are made; or the same
+    stages on a Dask cluster (settings.cluster), its findings in memory."""
     if config.offline:
         with Archive(config.archive_dir) as store:
             _refuse_a_damaged_index(store)
-    folder = spill_folder(ctx.ledger_path)
     if config.settings.cluster:
         with _cluster_client(ctx, config) as client:
-            return Spill.of(_verify_on_cluster(ctx, client, config, claims), folder)
-    findings: Spill[Finding] = Spill(folder, len(claims))
+            return Findings.of(_verify_on_cluster(ctx, client, config, claims))
+    findings = SpilledFindings(Spill(spill_folder(ctx.ledger_path), len(claims)))
     try:
         with Stages(config) as stages:
-            _verify_here(ctx, stages, claims, into=findings)
+            _archive_and_verify(ctx, stages, claims, findings.__setitem__)
     except BaseException:
         findings.close()
         raise
@@ -791,22 +792,31 @@ def _verify_on_cluster(
     )
 
 
-def _verify_here(
-    ctx: Context, stages: Stages, claims: Sequence[Claim], into: Spill[Finding] | None = None
-) -> Sequence[Finding]:
+def _verify_here(ctx: Context, stages: Stages, claims: Sequence[Claim]) -> list[Finding]:
+    findings: list[Finding | None] = [None] * len(claims)
+    _archive_and_verify(ctx, stages, claims, findings.__setitem__)
+    return [finding for finding in findings if finding is not None]
+
+
+def _archive_and_verify(
+    ctx: Context, stages: Stages, claims: Sequence[Claim], put: Callable[[int, Finding], None]
+) -> None:
+    """Archive the claims' network sources, then check them a batch at a time, each finding
+    handed to `put` with its claim's index."""
     locate = stages.locate
-    urls = pipeline.locations(claims, locate)
+    urls, accessed = pipeline.locations_and_dates(claims, locate)
     stages.progress = ctx.console.progress(
         len(urls), "reading" if stages.config.offline else "fetching"
     )
-    stages.archive_sources(urls, pipeline.access_dates(claims, locate), stages.progress)
-    return pipeline.verify(
+    stages.archive_sources(urls, accessed, stages.progress)
+    del urls, accessed
+    pipeline.verify_into(
         claims,
+        put,
         fetch=stages.read,
         assess=stages.assess,
         locate=locate,
         progress=ctx.console.counter(len(claims), "checking"),
-        into=into,
     )
 
 
@@ -834,7 +844,7 @@ def _run_dump(ctx: Context, settings: Settings, dump: Path, offline: bool) -> in
         ctx.console.info(_dump_extract_line(extracted, folder))
         with Stages(config) as stages:
             summary = passes.check_dump(
-                folder, lambda claims: list(_verify_here(ctx, stages, claims)), settings.policy
+                folder, lambda claims: _verify_here(ctx, stages, claims), settings.policy
             )
     reports_dir = ctx.base_dir / settings.reports_dir
     index = passes.render_index(summary, f"{DUMP_DIR}/{shards.MANIFEST}", _now())
@@ -858,8 +868,8 @@ def _dump_extract_line(summary: passes.ExtractSummary, folder: Path) -> str:
     )
 
 
-def _summary(findings: Sequence[Finding], reports_dir: Path) -> str:
-    counts = verdict_tally(findings)
+def _summary(findings: Findings, reports_dir: Path) -> str:
+    counts = verdict_tally(findings.facts)
     parts = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
     return f"{len(findings)} claims: {parts or 'none'}; report: {reports_dir / 'index.md'}"
 

@@ -35,7 +35,6 @@ from verifier.model import (
     UnavailableReason,
     Verdict,
 )
-from verifier.spill import Spill
 
 ExtractFn = Callable[[Path, str], Extraction]
 AssessFn = Callable[[str, str], Assessment]
@@ -168,6 +167,21 @@ def access_dates(claims: Iterable[Claim], locate: SourceLocator) -> dict[str, st
     return dates
 
 
+def locations_and_dates(
+    claims: Iterable[Claim], locate: SourceLocator
+) -> tuple[list[str], dict[str, str]]:
+    """`locations` and `access_dates` from one read of each claim (they may be on disk)."""
+    seen: dict[str, None] = {}
+    dates: dict[str, str] = {}
+    for claim in claims:
+        for url in claim.urls:
+            seen[locate(url)] = None
+        for citation in claim.citations:
+            if citation.url and citation.accessed:
+                dates.setdefault(locate(citation.url), citation.accessed)
+    return list(seen), dates
+
+
 def locations(claims: Iterable[Claim], locate: SourceLocator) -> list[str]:
     """Every distinct source location the claims cite, in first-cited order."""
     seen: dict[str, None] = {}
@@ -189,29 +203,45 @@ def verify(
     locate: SourceLocator,
     progress: Callable[[], None] | None = None,
     batch_size: int = BATCH_CLAIMS,
-    into: Spill[Finding] | None = None,
-) -> Sequence[Finding]:
+) -> list[Finding]:
     """Judge each claim against its sources, a batch at a time; findings in claim order.
 
     Each batch's sources are read, its claims scored, and the texts let go before the next
     batch, so memory stays flat however many claims there are (`check_batch`). Claims
     citing the same source go to the same batch where they fit (`claim_batches`), so a
     page is read and prepared once per pass, not once per claim.
-
-    With `into` (a `Spill` of len(claims) slots), each finding goes to its claim's slot as
-    its batch is done and `into` is returned: the findings are then never all in memory.
     """
-    slots: list[Finding | None] = [None] * len(claims) if into is None else []
-    put = slots.__setitem__ if into is None else into.__setitem__
+    slots: list[Finding | None] = [None] * len(claims)
+    verify_into(
+        claims,
+        slots.__setitem__,
+        fetch=fetch,
+        assess=assess,
+        locate=locate,
+        progress=progress,
+        batch_size=batch_size,
+    )
+    return [finding for finding in slots if finding is not None]
+
+
+def verify_into(
+    claims: Sequence[Claim],
+    put: Callable[[int, Finding], None],
+    *,
+    fetch: FetchFn,
+    assess: AssessFn,
+    locate: SourceLocator,
+    progress: Callable[[], None] | None = None,
+    batch_size: int = BATCH_CLAIMS,
+) -> None:
+    """`verify`, handing each finding to `put` with its claim's index as its batch is done
+    (to a spill on disk: the findings are then never all in memory)."""
     for batch in claim_batches(claims, locate, batch_size):
         checked = check_batch(
             [claims[i] for i in batch], fetch=fetch, assess=assess, locate=locate, progress=progress
         )
         for index, finding in zip(batch, checked, strict=True):
             put(index, finding)
-    if into is not None:
-        return into
-    return [finding for finding in slots if finding is not None]
 
 
 def claim_batches(
@@ -219,10 +249,9 @@ def claim_batches(
 ) -> list[list[int]]:
     """Claim indexes in batches of at most `batch_size`, claims citing the same first
     source side by side (the sort is stable: otherwise in ledger order)."""
-    order = sorted(
-        range(len(claims)),
-        key=lambda i: locate(claims[i].urls[0]) if claims[i].urls else "",
-    )
+    # One read of each claim (they may be on disk), not one per comparison key.
+    keys = [locate(claim.urls[0]) if claim.urls else "" for claim in claims]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
     size = max(1, batch_size)
     return [order[start : start + size] for start in range(0, len(order), size)]
 

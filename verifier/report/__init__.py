@@ -31,19 +31,18 @@ from verifier.files import read_regular, write_atomically
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, ExtractionWarning, Finding
 from verifier.report import history, pagekeys
+from verifier.report.facts import Facts, Findings, has_page
 from verifier.report.markdown import render_article, render_index
 from verifier.report.ownership import check_writable
 from verifier.report.pages import article_slug, plan_pages
 from verifier.report.results import (
+    VERDICTS_WORST_FIRST,
     carried_findings,
     claim_document,
-    document_tail,
-    reading_key,
     results_document,
 )
-from verifier.report.sources import has_page, render_source, source_page
+from verifier.report.sources import render_source, source_page
 from verifier.report.streamed import StreamedFile
-from verifier.report.views import Joined
 
 __all__ = ["article_slug", "results_document", "results_json", "write_reports"]
 
@@ -90,16 +89,16 @@ def _write_reports(
     carried = (
         carried_findings(previous, set(checked_articles)) if checked_articles is not None else []
     )
-    every_finding = Joined(findings, carried)
+    current = Findings.of(findings)
+    every_finding = current.joined(Findings.of(carried))
     changes = history.compare(previous, every_finding)
     del previous  # only the comparison was wanted of it
-    pages = plan_pages(f.claim.article for f in every_finding)
+    pages = plan_pages(facts.article for facts in every_finding.facts)
     # The articles checked this run, in the order their first finding comes.
-    checked: dict[str | None, None] = {}
+    checked = dict.fromkeys(facts.article for facts in current.facts)
     captures: dict[str, Capture] = {}
-    for finding in findings:
-        checked.setdefault(finding.claim.article, None)
-        for capture in _captures(finding):
+    for position, facts in enumerate(current.facts):
+        for capture in _captures(current[position]) if facts.pages else ():
             captures[source_page(capture)] = capture  # the last capture of a page, as before
     previous_keys = pagekeys.read_manifest(out_dir)
     keys: dict[str, str] = {INDEX: "", RESULTS: ""}
@@ -126,7 +125,7 @@ def _write_reports(
     with StreamedFile(results_path) as results:
         results.write('{"claims": ')
         written = 0
-        for article, indexes in _article_groups(every_finding):
+        for article, indexes in _article_groups(every_finding.facts):
             # An article's findings in reading order, and in the order they were checked
             # (its page's order), as the same objects.
             read = {index: every_finding[index] for index in indexes}
@@ -159,21 +158,11 @@ def _write_reports(
     _write_if_changed(out_dir / INDEX, index)
 
 
-def _article_groups(findings: Sequence[Finding]) -> Iterator[tuple[str | None, list[int]]]:
+def _article_groups(facts: Sequence[Facts]) -> Iterator[tuple[str | None, list[int]]]:
     """Each article with the indexes of its findings in reading order (as `ordered` sorts
-    them), articles in reading order: one pass, keeping a small key per finding."""
-    same: dict[str, str] = {}  # one string per article, not one per finding
-    articles: list[str | None] = []
-    keys: list[tuple[bool, str, int, str]] = []
-    for finding in findings:
-        article = finding.claim.article
-        if article is not None:
-            article = same.setdefault(article, article)
-        articles.append(article)
-        keys.append(reading_key(finding))
-    order = sorted(range(len(keys)), key=keys.__getitem__)  # stable, as `ordered` is
-    del keys
-    for article, indexes in groupby(order, key=articles.__getitem__):
+    them), articles in reading order."""
+    order = sorted(range(len(facts)), key=lambda index: facts[index].reading_key())  # stable
+    for article, indexes in groupby(order, key=lambda index: facts[index].article):
         yield article, list(indexes)
 
 
@@ -218,8 +207,20 @@ def results_json(document: Mapping[str, Any], claim_lines: Sequence[str] | None 
     return '{"claims": ' + body + _tail_text(rest)
 
 
-def _tail(findings: Sequence[Finding], generated_at: str) -> str:
-    return _tail_text(document_tail(findings, generated_at=generated_at))
+def _tail(findings: Findings, generated_at: str) -> str:
+    """`document_tail` of the findings, counted from their facts."""
+    verdicts = {verdict.value: 0 for verdict in VERDICTS_WORST_FIRST}
+    for facts in findings.facts:
+        verdicts[facts.verdict.value] += 1
+    tail: dict[str, Any] = {
+        "summary": {
+            "claims": len(findings),
+            "verdicts": verdicts,
+            "accepted": sum(1 for facts in findings.facts if facts.accepted),
+        },
+        "generated_at": generated_at,
+    }
+    return _tail_text(tail)
 
 
 def _tail_text(rest: Mapping[str, Any]) -> str:

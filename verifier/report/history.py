@@ -8,14 +8,14 @@ are now supported, accepted, or gone from the ledger.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from verifier.files import open_regular
-from verifier.ledger.acceptance import is_accepted
 from verifier.model import Finding, Verdict
+from verifier.report.facts import Facts, Findings
 
 
 @dataclass(frozen=True)
@@ -128,13 +128,13 @@ def _was_problem(entry: Mapping[str, Any]) -> bool:
     return entry.get("verdict") != Verdict.SUPPORTED.value and not entry.get("accepted", False)
 
 
-def _is_problem(finding: Finding) -> bool:
-    return finding.verdict is not Verdict.SUPPORTED and not is_accepted(finding)
+def _is_problem(facts: Facts) -> bool:
+    return facts.verdict is not Verdict.SUPPORTED and not facts.accepted
 
 
-def compare(previous: Mapping[str, Any] | None, findings: Iterable[Finding]) -> RunChanges | None:
-    """New and fixed problems, in one pass over `findings` that keeps only what last run's
-    problems are now (the findings may be on disk, read one at a time)."""
+def compare(previous: Mapping[str, Any] | None, findings: Sequence[Finding]) -> RunChanges | None:
+    """New and fixed problems, from the findings' facts (`Findings`): a finding itself is
+    read only for the text of a new problem (the findings may be on disk)."""
     if previous is None:
         return None
     before: dict[str, Mapping[str, Any]] = {}
@@ -147,28 +147,25 @@ def compare(previous: Mapping[str, Any] | None, findings: Iterable[Finding]) -> 
     now_of: dict[str, str | None] = {}
 
     new: list[Change] = []
-    for finding in findings:
-        if finding.claim.id in were_problems:
-            now_of[finding.claim.id] = (
-                None
-                if _is_problem(finding)
-                else "accepted"
-                if is_accepted(finding)
-                else finding.verdict.value
+    findings = Findings.of(findings)
+    for index, facts in enumerate(findings.facts):
+        problem = _is_problem(facts)
+        if facts.id in were_problems:
+            now_of[facts.id] = (
+                None if problem else "accepted" if facts.accepted else facts.verdict.value
             )
-        if not _is_problem(finding):
+        if not problem:
             continue
-        old = before.get(finding.claim.id)
-        if old is not None and _was_problem(old) and old.get("verdict") == finding.verdict.value:
+        old = before.get(facts.id)
+        if old is not None and _was_problem(old) and old.get("verdict") == facts.verdict.value:
             continue
-        claim = finding.claim
         new.append(
             Change(
-                claim.id,
-                claim.article,
-                claim.line,
-                claim.text,
-                finding.verdict.value,
+                facts.id,
+                facts.article,
+                facts.line,
+                findings[index].claim.text,
+                facts.verdict.value,
                 str(old["verdict"]) if old is not None else None,
             )
         )

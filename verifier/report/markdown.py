@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 from verifier.ledger.acceptance import Acceptance, acceptance, is_accepted
 from verifier.model import Capture, Citation, Evidence, ExtractionWarning, Finding, Verdict
+from verifier.report.facts import Facts, Findings
 from verifier.report.history import RunChanges
-from verifier.report.results import VERDICTS_WORST_FIRST, ordered, reading_key, verdict_tally
+from verifier.report.results import VERDICTS_WORST_FIRST, ordered, verdict_tally
 
 INDEX_ROWS = 100
 """At most this many rows per index table; the article pages hold the rest."""
@@ -229,9 +230,9 @@ _Rank = tuple[int, float, bool, str, int, str, int]
 
 @dataclass
 class _IndexFacts:
-    """What the index shows of the findings, gathered in one pass that keeps a few numbers
-    per article and a sort key per finding listed (open problems, accepted findings), so
-    the findings need not all be in memory (they may be read from disk one at a time)."""
+    """What the index shows of the findings, from their facts: a few numbers per article
+    and a sort key per finding listed (open problems, accepted findings), so the findings
+    need not all be in memory (they may be on disk, read back by index)."""
 
     claims: int = 0
     verdicts: dict[Verdict, int] = field(default_factory=lambda: verdict_tally(()))
@@ -245,7 +246,7 @@ class _IndexFacts:
     """Of the ids `wanted`, those with a finding."""
 
     @classmethod
-    def of(cls, findings: Iterable[Finding], wanted: Collection[str]) -> _IndexFacts:
+    def of(cls, findings: Iterable[Facts], wanted: Collection[str]) -> _IndexFacts:
         facts = cls()
         for index, finding in enumerate(findings):
             facts._add(index, finding, wanted)
@@ -253,27 +254,26 @@ class _IndexFacts:
         facts.accepted.sort()
         return facts
 
-    def _add(self, index: int, finding: Finding, wanted: Collection[str]) -> None:
-        claim, verdict = finding.claim, finding.verdict
-        quiet = is_accepted(finding)
+    def _add(self, index: int, finding: Facts, wanted: Collection[str]) -> None:
+        verdict, quiet = finding.verdict, finding.accepted
         self.claims += 1
         self.verdicts[verdict] += 1
-        if claim.article is None:
+        if finding.article is None:
             self.hand_written += 1
         if quiet:
             self.accepted_count += 1
-        tally = self.articles.get(claim.article)
+        tally = self.articles.get(finding.article)
         if tally is None:
-            tally = self.articles[claim.article] = _ArticleTally()
+            tally = self.articles[finding.article] = _ArticleTally()
         tally.claims += 1
         tally.verdicts[verdict] += 1
         if not quiet:
             tally.worst_open = max(tally.worst_open, verdict.severity)
-        if claim.id in wanted:
-            self.present.add(claim.id)
+        if finding.id in wanted:
+            self.present.add(finding.id)
         if quiet or verdict is not Verdict.SUPPORTED:
             score = finding.score if verdict is not Verdict.UNAVAILABLE else 0
-            rank = (-verdict.severity, score, *reading_key(finding), index)
+            rank = (-verdict.severity, score, *finding.reading_key(), index)
             (self.accepted if quiet else self.attention).append(rank)
 
     def scope_line(self) -> str:
@@ -300,7 +300,8 @@ def render_index(
     """The index page, from one pass over `findings` and a read of the few it lists (the
     first INDEX_ROWS open problems and every accepted finding) by their index."""
     wanted = {c.id for c in (*changes.new, *changes.fixed)} if changes is not None else set()
-    facts = _IndexFacts.of(findings, wanted)
+    findings = Findings.of(findings)
+    facts = _IndexFacts.of(findings.facts, wanted)
     lines = [
         GENERATED_MARKER,
         "# Citation report",

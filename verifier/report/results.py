@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import (
@@ -86,8 +86,14 @@ def claim_document(finding: Finding) -> dict[str, Any]:
     }
 
 
-def verdict_tally(findings: Iterable[Finding]) -> dict[Verdict, int]:
-    """Findings per verdict, every verdict present (worst first), so callers need no defaults."""
+class _Judged(Protocol):
+    @property
+    def verdict(self) -> Verdict: ...
+
+
+def verdict_tally(findings: Iterable[_Judged]) -> dict[Verdict, int]:
+    """Findings (or their facts) per verdict, every verdict present (worst first), so
+    callers need no defaults."""
     counts = dict.fromkeys(VERDICTS_WORST_FIRST, 0)
     for finding in findings:
         counts[finding.verdict] += 1

@@ -30,11 +30,6 @@ def source_page(capture: Capture) -> str:
     return f"{SOURCES_DIR}/{key}.md"
 
 
-def has_page(capture: Capture) -> bool:
-    """Only archived web captures get a page: a local source is a file in the repository."""
-    return capture.warc_file is not None and bool(capture.text)
-
-
 def render_source(capture: Capture) -> str:
     title = capture.title or capture.url
     facts = [
