@@ -161,7 +161,7 @@ def test_each_article_is_merged_before_the_next_is_read(tmp_path: Path) -> None:
     assert [w.article for w in outcome.warnings] == ["a.md", "b.md"]
 
 
-def test_locations_and_dates_in_one_read_match_the_two_functions(tmp_path: Path) -> None:
+def test_a_survey_in_one_read_matches_locations_dates_and_batches(tmp_path: Path) -> None:
     claims = [
         Claim(
             id=f"c{n}",
@@ -174,8 +174,12 @@ def test_locations_and_dates_in_one_read_match_the_two_functions(tmp_path: Path)
         )
         for n in range(7)
     ]
+    claims.append(Claim(id="bare", text="t", urls=()))
     locate = pipeline.SourceLocator(tmp_path)
-    urls, dates = pipeline.locations_and_dates(claims, locate)
-    assert urls == pipeline.locations(claims, locate)
-    assert dates == pipeline.access_dates(claims, locate)
-    assert dates[locate("s/1.html")] == "1 May 2024"
+    survey = pipeline.survey(claims, locate)
+    assert survey.locations == pipeline.locations(claims, locate)
+    assert survey.accessed == pipeline.access_dates(claims, locate)
+    assert survey.accessed[locate("s/1.html")] == "1 May 2024"
+    batches = pipeline.claim_batches(claims, locate, 3)
+    assert pipeline.claim_batches(claims, locate, 3, survey.first) == batches
+    assert batches[0][0] == 7  # no source sorts first

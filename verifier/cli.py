@@ -48,6 +48,7 @@ from verifier.model import (
     FetchFailure,
     Finding,
     SourceResult,
+    Status,
 )
 from verifier.progress import ProgressLine
 from verifier.report.facts import Findings, SpilledFindings
@@ -147,11 +148,13 @@ class Context:
     ledger_path: Path = Path("claims.yaml")
     console: Console = field(default_factory=Console)
 
-    def locations(self, ledger: Ledger) -> Locations:
-        """Where findings are, as the forge names paths: relative to the repository root."""
+    def locations(self, ledger: Ledger, hand_written: set[str] | None = None) -> Locations:
+        """Where findings are, as the forge names paths: relative to the repository root.
+        `hand_written`: the ids of the claims without an article, when already known."""
         root = repository_root(self.base_dir)
         # Only a hand-written claim is located by its line in claims.yaml.
-        hand_written = {claim.id for claim in ledger.each_claim() if claim.article is None}
+        if hand_written is None:
+            hand_written = {c.id for c in ledger.each_claim() if c.article is None}
         return Locations(
             ledger=path_in_repository(self.ledger_path),
             ledger_lines=ledger.field_lines("text", hand_written) if hand_written else {},
@@ -688,12 +691,26 @@ class LedgerReading:
 
     @classmethod
     def of(cls, ctx: Context, ledger: Ledger, scope: set[str | None] | None) -> LedgerReading:
-        in_scope = (c for c in ledger.each_claim() if scope is None or c.article in scope)
-        return cls(
-            claims=Spill.of(in_scope, spill_folder(ctx.ledger_path)),
-            unpinned=unpinned_warnings(ledger, ctx.ledger_path.name),
-            locations=ctx.locations(ledger),
-        )
+        # One read of the ledger's claims (each is made from its entry's values) for all three.
+        claims: Spill[Claim] = Spill(spill_folder(ctx.ledger_path))
+        accepted: list[Claim] = []
+        hand_written: set[str] = set()
+        try:
+            for claim in ledger.each_claim():
+                if claim.status is Status.ACCEPTED:
+                    accepted.append(claim)
+                if claim.article is None:
+                    hand_written.add(claim.id)
+                if scope is None or claim.article in scope:
+                    claims.append(claim)
+            return cls(
+                claims=claims,
+                unpinned=unpinned_warnings(ledger, ctx.ledger_path.name, accepted),
+                locations=ctx.locations(ledger, hand_written),
+            )
+        except BaseException:
+            claims.close()
+            raise
 
 
 def _check(
@@ -804,12 +821,13 @@ def _archive_and_verify(
     """Archive the claims' network sources, then check them a batch at a time, each finding
     handed to `put` with its claim's index."""
     locate = stages.locate
-    urls, accessed = pipeline.locations_and_dates(claims, locate)
+    survey = pipeline.survey(claims, locate)
     stages.progress = ctx.console.progress(
-        len(urls), "reading" if stages.config.offline else "fetching"
+        len(survey.locations), "reading" if stages.config.offline else "fetching"
     )
-    stages.archive_sources(urls, accessed, stages.progress)
-    del urls, accessed
+    stages.archive_sources(survey.locations, survey.accessed, stages.progress)
+    first = survey.first
+    del survey  # only the batch order is wanted of it now
     pipeline.verify_into(
         claims,
         put,
@@ -817,6 +835,7 @@ def _archive_and_verify(
         assess=stages.assess,
         locate=locate,
         progress=ctx.console.counter(len(claims), "checking"),
+        first=first,
     )
 
 

@@ -167,19 +167,31 @@ def access_dates(claims: Iterable[Claim], locate: SourceLocator) -> dict[str, st
     return dates
 
 
-def locations_and_dates(
-    claims: Iterable[Claim], locate: SourceLocator
-) -> tuple[list[str], dict[str, str]]:
-    """`locations` and `access_dates` from one read of each claim (they may be on disk)."""
+@dataclass(frozen=True)
+class Survey:
+    """What the pass needs of every claim before its first batch, from one read of each
+    (the claims may be on disk)."""
+
+    locations: list[str]
+    """`locations`"""
+    accessed: dict[str, str]
+    """`access_dates`"""
+    first: list[str]
+    """Each claim's first source location ("" without one): `claim_batches`' order."""
+
+
+def survey(claims: Iterable[Claim], locate: SourceLocator) -> Survey:
     seen: dict[str, None] = {}
     dates: dict[str, str] = {}
+    first: list[str] = []
     for claim in claims:
         for url in claim.urls:
             seen[locate(url)] = None
         for citation in claim.citations:
             if citation.url and citation.accessed:
                 dates.setdefault(locate(citation.url), citation.accessed)
-    return list(seen), dates
+        first.append(_first_location(claim, locate))
+    return Survey(list(seen), dates, first)
 
 
 def locations(claims: Iterable[Claim], locate: SourceLocator) -> list[str]:
@@ -233,10 +245,12 @@ def verify_into(
     locate: SourceLocator,
     progress: Callable[[], None] | None = None,
     batch_size: int = BATCH_CLAIMS,
+    first: Sequence[str] | None = None,
 ) -> None:
     """`verify`, handing each finding to `put` with its claim's index as its batch is done
-    (to a spill on disk: the findings are then never all in memory)."""
-    for batch in claim_batches(claims, locate, batch_size):
+    (to a spill on disk: the findings are then never all in memory). `first`: as for
+    `claim_batches`."""
+    for batch in claim_batches(claims, locate, batch_size, first):
         checked = check_batch(
             [claims[i] for i in batch], fetch=fetch, assess=assess, locate=locate, progress=progress
         )
@@ -245,15 +259,23 @@ def verify_into(
 
 
 def claim_batches(
-    claims: Sequence[Claim], locate: SourceLocator, batch_size: int = BATCH_CLAIMS
+    claims: Sequence[Claim],
+    locate: SourceLocator,
+    batch_size: int = BATCH_CLAIMS,
+    first: Sequence[str] | None = None,
 ) -> list[list[int]]:
     """Claim indexes in batches of at most `batch_size`, claims citing the same first
-    source side by side (the sort is stable: otherwise in ledger order)."""
+    source side by side (the sort is stable: otherwise in ledger order). `first`: each
+    claim's first source location, when a `survey` already has them."""
     # One read of each claim (they may be on disk), not one per comparison key.
-    keys = [locate(claim.urls[0]) if claim.urls else "" for claim in claims]
+    keys = first if first is not None else [_first_location(c, locate) for c in claims]
     order = sorted(range(len(keys)), key=keys.__getitem__)
     size = max(1, batch_size)
     return [order[start : start + size] for start in range(0, len(order), size)]
+
+
+def _first_location(claim: Claim, locate: SourceLocator) -> str:
+    return locate(claim.urls[0]) if claim.urls else ""
 
 
 def check_batch(
