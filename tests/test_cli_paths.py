@@ -174,8 +174,7 @@ def test_an_article_warning_under_github_actions_is_an_annotation_on_its_line(
     assert completed.returncode == 0, completed.stderr
     obeyed = [line for line in runner_lines(completed.stderr) if runner_would_obey(line)]
     assert obeyed == [
-        "::warning file=docs/articles/pier%2C%251.md,line=2,title=verifier"
-        "::marker [^z] has no note"
+        "::warning file=docs/articles/pier%2C%251.md,line=2,title=verifier::marker [^z] has no note"
     ]
     plain = verifier("extract", cwd=repository / "docs", env={"GITHUB_ACTIONS": ""})
     assert "articles/pier,%1.md:2: warning: marker [^z] has no note" in plain.stderr

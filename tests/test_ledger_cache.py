@@ -3,11 +3,13 @@ catching whatever reading it raises (which would hide a bug as a silent miss).""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
+from verifier import __version__
 from verifier.ledger import Ledger, cache
 
 LEDGER = """\
@@ -63,3 +65,9 @@ def test_the_cache_is_written_in_pieces_as_one_json_document(
     assert cached.read_text(encoding="utf-8") == json.dumps(
         document, ensure_ascii=False, separators=(",", ":")
     )
+
+
+def test_content_key_hashed_in_slices_is_the_hash_of_the_whole_text() -> None:
+    for text in ("", "claims: []\n", "é" * 3_000_000 + "x\r\n" * 10):
+        whole = f"{cache.CACHE_FORMAT}\n{__version__}\n{text}".encode()
+        assert cache.content_key(text) == hashlib.sha256(whole).hexdigest()

@@ -14,6 +14,7 @@ from verifier.model import (
     Claim,
     ExtractedClaim,
     Extraction,
+    ExtractionWarning,
     FetchFailure,
     SourceCheck,
     UnavailableReason,
@@ -129,7 +130,56 @@ def test_footnote_links_are_rebased_from_the_article_onto_the_ledger(tmp_path: P
         )
         return Extraction(article=shown, claims=(cited,))
 
-    outcome = pipeline.extract_articles([article], tmp_path, extract)
-    [claim] = outcome.extractions[0].claims
+    [extraction] = pipeline.extract_each([article], tmp_path, extract)
+    [claim] = extraction.claims
     assert claim.article == "docs/a.md"
     assert claim.urls == ("docs/sources/x.html", "https://example.org/y")
+
+
+def test_each_article_is_merged_before_the_next_is_read(tmp_path: Path) -> None:
+    """Only one article's claims are held at a time: the merge of one comes before the
+    extraction of the next, and the outcome keeps names, counts and warnings only."""
+    paths = []
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+        paths.append(tmp_path / name)
+    events: list[str] = []
+
+    def extract(path: Path, shown: str) -> Extraction:
+        events.append(f"extract {shown}")
+        cited = ExtractedClaim(shown, 1, "1", f"Claim of {shown}.", (Citation("x.html"),))
+        warning = ExtractionWarning(shown, 2, "note [2] has no URL")
+        return Extraction(article=shown, claims=(cited, cited), warnings=(warning,))
+
+    def merge(extraction: Extraction) -> None:
+        events.append(f"merge {extraction.article}")
+
+    outcome = pipeline.extract_articles(paths, tmp_path, extract, merge)
+    assert events == ["extract a.md", "merge a.md", "extract b.md", "merge b.md"]
+    assert outcome.articles == ("a.md", "b.md")
+    assert outcome.claim_count == 4
+    assert [w.article for w in outcome.warnings] == ["a.md", "b.md"]
+
+
+def test_a_survey_in_one_read_matches_locations_dates_and_batches(tmp_path: Path) -> None:
+    claims = [
+        Claim(
+            id=f"c{n}",
+            text="t",
+            urls=(f"s/{n % 3}.html", "https://a.example/x"),
+            citations=(
+                Citation(f"s/{n % 3}.html", accessed=f"{n} May 2024"),
+                Citation("https://a.example/x", accessed=None),
+            ),
+        )
+        for n in range(7)
+    ]
+    claims.append(Claim(id="bare", text="t", urls=()))
+    locate = pipeline.SourceLocator(tmp_path)
+    survey = pipeline.survey(claims, locate)
+    assert survey.locations == pipeline.locations(claims, locate)
+    assert survey.accessed == pipeline.access_dates(claims, locate)
+    assert survey.accessed[locate("s/1.html")] == "1 May 2024"
+    batches = pipeline.claim_batches(claims, locate, 3)
+    assert pipeline.claim_batches(claims, locate, 3, survey.first) == batches
+    assert batches[0][0] == 7  # no source sorts first

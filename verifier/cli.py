@@ -44,12 +44,15 @@ from verifier.ledger.config import layered_settings, unknown_environment_variabl
 from verifier.model import (
     Capture,
     Claim,
+    Extraction,
     ExtractionWarning,
     FetchFailure,
     Finding,
     SourceResult,
+    Status,
 )
 from verifier.progress import ProgressLine
+from verifier.report.facts import Findings, SpilledFindings
 from verifier.report.formats import OutputFormat, render
 from verifier.report.github import github_outputs, running_in_github_actions, warning_annotation
 from verifier.report.inert import inert, json_reference, one_line
@@ -63,6 +66,7 @@ from verifier.repository import (
     repository_root,
 )
 from verifier.settings import Settings
+from verifier.spill import Spill, spill_folder
 from verifier.stages import StageConfig, Stages
 
 EXIT_OK = 0
@@ -157,11 +161,13 @@ class Context:
         file = path_in_repository(self.base_dir / warning.article)
         self.console.warn(warning, file=file)
 
-    def locations(self, ledger: Ledger) -> Locations:
-        """Where findings are, as the forge names paths: relative to the repository root."""
+    def locations(self, ledger: Ledger, hand_written: set[str] | None = None) -> Locations:
+        """Where findings are, as the forge names paths: relative to the repository root.
+        `hand_written`: the ids of the claims without an article, when already known."""
         root = repository_root(self.base_dir)
         # Only a hand-written claim is located by its line in claims.yaml.
-        hand_written = {claim.id for claim in ledger.claims if claim.article is None}
+        if hand_written is None:
+            hand_written = {c.id for c in ledger.each_claim() if c.article is None}
         return Locations(
             ledger=path_in_repository(self.ledger_path),
             ledger_lines=ledger.field_lines("text", hand_written) if hand_written else {},
@@ -363,7 +369,7 @@ def extract(ctx: Context, articles: tuple[str, ...], dump: Path | None, output_f
     if output_format == "json":
         ledger = ctx.load_ledger(create=True)
         outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
-        names = {e.article for e in outcome.extractions}
+        names = set(outcome.articles)
         _print_json([_claim_json(c) for c in ledger.claims if c.article in names])
         return EXIT_OK
     with ctx.run_lock():
@@ -371,7 +377,7 @@ def extract(ctx: Context, articles: tuple[str, ...], dump: Path | None, output_f
         outcome = _extract(ctx, ledger, ctx.settings(ledger), articles)
         ledger.save()
     ctx.console.info(
-        f"{outcome.claim_count} claims in {len(outcome.extractions)} article(s); "
+        f"{outcome.claim_count} claims in {len(outcome.articles)} article(s); "
         f"ledger: {ctx.ledger_path}"
     )
     return EXIT_OK
@@ -669,14 +675,21 @@ def _extract(
     paths = selection.paths
     if scope is not None:
         paths = [p for p in paths if pipeline.display_path(p, ctx.base_dir) in scope]
-    outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article)
-    for extraction in outcome.extractions:
-        for warning in ledger.merge(extraction).warnings:
-            ctx.warn(warning)
+    merge_warnings: list[ExtractionWarning] = []
+
+    def merge(extraction: Extraction) -> None:
+        merge_warnings.extend(ledger.merge(extraction).warnings)
+
+    # Each article is merged as soon as it is extracted; the warnings are printed after the
+    # last one, as when every article was extracted first (an unreadable article stops the
+    # run before any of them is printed, and nothing is saved).
+    outcome = pipeline.extract_articles(paths, ctx.base_dir, extract_article, merge)
+    for warning in merge_warnings:
+        ctx.warn(warning)
     for warning in outcome.warnings:
         ctx.warn(warning)
     source = "the command line" if articles else f"{ctx.ledger_path.name} `articles:`"
-    from_articles = sum(1 for claim in ledger.claims if claim.article is not None)
+    from_articles = sum(1 for claim in ledger.each_claim() if claim.article is not None)
     problems = empty_run_problems(selection, from_articles, source=source)
     for problem in problems:
         ctx.console.info(f"warning: {problem}")
@@ -687,19 +700,35 @@ def _extract(
 @dataclass(frozen=True)
 class LedgerReading:
     """What a check reads of the ledger: taken before the pass, so the ledger (every entry's
-    text and values) need not stay in memory beside the findings."""
+    text and values) need not stay in memory beside the findings. The claims are spilled
+    to disk (`Spill`): the pass reads them a batch at a time."""
 
-    claims: list[Claim]
+    claims: Spill[Claim]
     unpinned: list[ExtractionWarning]
     locations: Locations
 
     @classmethod
     def of(cls, ctx: Context, ledger: Ledger, scope: set[str | None] | None) -> LedgerReading:
-        return cls(
-            claims=pipeline.in_scope(ledger.claims, scope),
-            unpinned=unpinned_warnings(ledger, ctx.ledger_path.name),
-            locations=ctx.locations(ledger),
-        )
+        # One read of the ledger's claims (each is made from its entry's values) for all three.
+        claims: Spill[Claim] = Spill(spill_folder(ctx.ledger_path))
+        accepted: list[Claim] = []
+        hand_written: set[str] = set()
+        try:
+            for claim in ledger.each_claim():
+                if claim.status is Status.ACCEPTED:
+                    accepted.append(claim)
+                if claim.article is None:
+                    hand_written.add(claim.id)
+                if scope is None or claim.article in scope:
+                    claims.append(claim)
+            return cls(
+                claims=claims,
+                unpinned=unpinned_warnings(ledger, ctx.ledger_path.name, accepted),
+                locations=ctx.locations(ledger, hand_written),
+            )
+        except BaseException:
+            claims.close()
+            raise
 
 
 def _check(
@@ -716,7 +745,23 @@ def _check(
         ctx.warn(warning)
     warnings = [*warnings, *unpinned]
     config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
-    findings = _verify(ctx, config, claims)
+    with claims, _verify(ctx, config, claims) as findings:
+        return _report(ctx, config, findings, scope, output_format, warnings, locations)
+
+
+def _report(
+    ctx: Context,
+    config: StageConfig,
+    findings: Findings,
+    scope: set[str | None] | None,
+    output_format: OutputFormat,
+    warnings: Sequence[ExtractionWarning],
+    locations: Locations,
+) -> int:
+    """Reports, the printed document and annotations, and the gate, from `findings` (on
+    disk after a pass in this process: their facts are at hand, each finding is read back
+    where it is needed)."""
+    settings = config.settings
     reports_dir = ctx.base_dir / settings.reports_dir
     with Stages(config) as stages:
         report.write_reports(
@@ -746,16 +791,22 @@ def _check(
     return EXIT_OK
 
 
-def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> list[Finding]:
-    """The single-process pass, or the same stages on a Dask cluster (settings.cluster)."""
+def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> Findings:
+    """The single-process pass, its findings spilled to disk as they are made; or the same
+    stages on a Dask cluster (settings.cluster), its findings in memory."""
     if config.offline:
         with Archive(config.archive_dir) as store:
             _refuse_a_damaged_index(store)
     if config.settings.cluster:
         with _cluster_client(ctx, config) as client:
-            return _verify_on_cluster(ctx, client, config, claims)
-    with Stages(config) as stages:
-        findings = _verify_here(ctx, stages, claims)
+            return Findings.of(_verify_on_cluster(ctx, client, config, claims))
+    findings = SpilledFindings(Spill(spill_folder(ctx.ledger_path), len(claims)))
+    try:
+        with Stages(config) as stages:
+            _archive_and_verify(ctx, stages, claims, findings.__setitem__)
+    except BaseException:
+        findings.close()
+        raise
     ctx.console.detail(f"matcher: {stages.results.misses} scored, {stages.results.hits} reused")
     return findings
 
@@ -780,18 +831,32 @@ def _verify_on_cluster(
 
 
 def _verify_here(ctx: Context, stages: Stages, claims: Sequence[Claim]) -> list[Finding]:
+    findings: list[Finding | None] = [None] * len(claims)
+    _archive_and_verify(ctx, stages, claims, findings.__setitem__)
+    return [finding for finding in findings if finding is not None]
+
+
+def _archive_and_verify(
+    ctx: Context, stages: Stages, claims: Sequence[Claim], put: Callable[[int, Finding], None]
+) -> None:
+    """Archive the claims' network sources, then check them a batch at a time, each finding
+    handed to `put` with its claim's index."""
     locate = stages.locate
-    urls = pipeline.locations(claims, locate)
+    survey = pipeline.survey(claims, locate)
     stages.progress = ctx.console.progress(
-        len(urls), "reading" if stages.config.offline else "fetching"
+        len(survey.locations), "reading" if stages.config.offline else "fetching"
     )
-    stages.archive_sources(urls, pipeline.access_dates(claims, locate), stages.progress)
-    return pipeline.verify(
+    stages.archive_sources(survey.locations, survey.accessed, stages.progress)
+    first = survey.first
+    del survey  # only the batch order is wanted of it now
+    pipeline.verify_into(
         claims,
+        put,
         fetch=stages.read,
         assess=stages.assess,
         locate=locate,
         progress=ctx.console.counter(len(claims), "checking"),
+        first=first,
     )
 
 
@@ -843,8 +908,8 @@ def _dump_extract_line(summary: passes.ExtractSummary, folder: Path) -> str:
     )
 
 
-def _summary(findings: Sequence[Finding], reports_dir: Path) -> str:
-    counts = verdict_tally(findings)
+def _summary(findings: Findings, reports_dir: Path) -> str:
+    counts = verdict_tally(findings.facts)
     parts = ", ".join(f"{n} {v.value}" for v, n in counts.items() if n)
     return f"{len(findings)} claims: {parts or 'none'}; report: {reports_dir / 'index.md'}"
 

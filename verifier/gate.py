@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from verifier.ledger.acceptance import is_accepted
 from verifier.model import Finding, Verdict
+from verifier.report.facts import Findings
 from verifier.settings import Policy
 
 _SCORED = (Verdict.SUPPORTED, Verdict.PARTIAL)
@@ -28,19 +29,31 @@ class GateResult:
 
 def fails(finding: Finding, policy: Policy) -> bool:
     """Whether this one finding fails the policy (its article's policy, with overrides)."""
-    if is_accepted(finding):
-        return False
-    policy = policy.for_article(finding.claim.article)
-    if finding.verdict in policy.fail_on:
-        return True
-    return (
-        policy.min_score is not None
-        and finding.verdict in _SCORED
-        and finding.score < policy.min_score
+    return _fails(
+        finding.claim.article, finding.verdict, finding.score, is_accepted(finding), policy
     )
 
 
+def _fails(
+    article: str | None, verdict: Verdict, score: float, accepted: bool, policy: Policy
+) -> bool:
+    if accepted:
+        return False
+    policy = policy.for_article(article)
+    if verdict in policy.fail_on:
+        return True
+    return policy.min_score is not None and verdict in _SCORED and score < policy.min_score
+
+
 def evaluate(findings: Sequence[Finding], policy: Policy) -> GateResult:
-    failing = [finding for finding in findings if fails(finding, policy)]
+    """The gate over every finding, decided from their facts: only the failing findings are
+    read (the findings may be on disk)."""
+    findings = Findings.of(findings)
+    failing_at = [
+        index
+        for index, facts in enumerate(findings.facts)
+        if _fails(facts.article, facts.verdict, facts.score, facts.accepted, policy)
+    ]
+    failing = [findings[index] for index in failing_at]
     failing.sort(key=lambda finding: (-finding.verdict.severity, finding.score))
     return GateResult(passed=not failing, failing=tuple(failing))

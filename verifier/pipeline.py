@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
@@ -37,15 +44,13 @@ FetchFn = Callable[[Sequence[str], Mapping[str, str]], dict[str, SourceResult]]
 
 @dataclass(frozen=True)
 class ExtractOutcome:
-    extractions: tuple[Extraction, ...]
+    """What is kept of an extraction once each article's claims went to the ledger: the
+    articles, how many claims they had, and the warnings (the claims are not held: at
+    30,000 claims they were a large share of a run's memory)."""
 
-    @property
-    def warnings(self) -> tuple[ExtractionWarning, ...]:
-        return tuple(w for e in self.extractions for w in e.warnings)
-
-    @property
-    def claim_count(self) -> int:
-        return sum(len(e.claims) for e in self.extractions)
+    articles: tuple[str, ...]
+    claim_count: int
+    warnings: tuple[ExtractionWarning, ...]
 
 
 def display_path(path: Path, base_dir: Path) -> str:
@@ -69,11 +74,10 @@ def _rebase_citation(citation: Citation, article_dir: Path, base_dir: Path) -> C
     return replace(citation, url=display_path(article_dir / url, base_dir))
 
 
-def extract_articles(
+def extract_each(
     articles: Sequence[Path], base_dir: Path, extract: ExtractFn
-) -> ExtractOutcome:
-    """Extract every article's claims, local links rebased onto the ledger's folder."""
-    extractions = []
+) -> Iterator[Extraction]:
+    """Each article's claims in turn, local links rebased onto the ledger's folder."""
     for article in articles:
         extraction = extract(article, display_path(article, base_dir))
         claims = tuple(
@@ -85,8 +89,26 @@ def extract_articles(
             )
             for claim in extraction.claims
         )
-        extractions.append(replace(extraction, claims=claims))
-    return ExtractOutcome(tuple(extractions))
+        yield replace(extraction, claims=claims)
+
+
+def extract_articles(
+    articles: Sequence[Path],
+    base_dir: Path,
+    extract: ExtractFn,
+    merge: Callable[[Extraction], object],
+) -> ExtractOutcome:
+    """Extract every article and hand each extraction to `merge` before the next article is
+    read, so only one article's claims are held at a time."""
+    names: list[str] = []
+    count = 0
+    warnings: list[ExtractionWarning] = []
+    for extraction in extract_each(articles, base_dir, extract):
+        merge(extraction)
+        names.append(extraction.article)
+        count += len(extraction.claims)
+        warnings.extend(extraction.warnings)
+    return ExtractOutcome(tuple(names), count, tuple(warnings))
 
 
 class SourceLocator:
@@ -104,6 +126,8 @@ class SourceLocator:
     def __call__(self, url: str) -> str:
         location = self._known.get(url)
         if location is None:
+            if len(self._known) >= _KNOWN_LIMIT:
+                self._known.clear()
             location = self._known[url] = self._locate(url)
         return location
 
@@ -116,6 +140,11 @@ class SourceLocator:
             return "file://" + quote(absolute)  # what Path.as_uri gives, a third of the cost
         return Path(absolute).as_uri()
 
+
+_KNOWN_LIMIT = 8_192
+"""URLs a locator remembers: the pass maps each URL a few times in a row (a batch's sources,
+then its claims), and 30,000 claims each citing their own page made the map itself
+megabytes; mapping one again costs microseconds."""
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
@@ -136,6 +165,33 @@ def access_dates(claims: Iterable[Claim], locate: SourceLocator) -> dict[str, st
             if citation.url and citation.accessed:
                 dates.setdefault(locate(citation.url), citation.accessed)
     return dates
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What the pass needs of every claim before its first batch, from one read of each
+    (the claims may be on disk)."""
+
+    locations: list[str]
+    """`locations`"""
+    accessed: dict[str, str]
+    """`access_dates`"""
+    first: list[str]
+    """Each claim's first source location ("" without one): `claim_batches`' order."""
+
+
+def survey(claims: Iterable[Claim], locate: SourceLocator) -> Survey:
+    seen: dict[str, None] = {}
+    dates: dict[str, str] = {}
+    first: list[str] = []
+    for claim in claims:
+        for url in claim.urls:
+            seen[locate(url)] = None
+        for citation in claim.citations:
+            if citation.url and citation.accessed:
+                dates.setdefault(locate(citation.url), citation.accessed)
+        first.append(_first_location(claim, locate))
+    return Survey(list(seen), dates, first)
 
 
 def locations(claims: Iterable[Claim], locate: SourceLocator) -> list[str]:
@@ -167,27 +223,59 @@ def verify(
     citing the same source go to the same batch where they fit (`claim_batches`), so a
     page is read and prepared once per pass, not once per claim.
     """
-    findings: list[Finding | None] = [None] * len(claims)
-    for batch in claim_batches(claims, locate, batch_size):
+    slots: list[Finding | None] = [None] * len(claims)
+    verify_into(
+        claims,
+        slots.__setitem__,
+        fetch=fetch,
+        assess=assess,
+        locate=locate,
+        progress=progress,
+        batch_size=batch_size,
+    )
+    return [finding for finding in slots if finding is not None]
+
+
+def verify_into(
+    claims: Sequence[Claim],
+    put: Callable[[int, Finding], None],
+    *,
+    fetch: FetchFn,
+    assess: AssessFn,
+    locate: SourceLocator,
+    progress: Callable[[], None] | None = None,
+    batch_size: int = BATCH_CLAIMS,
+    first: Sequence[str] | None = None,
+) -> None:
+    """`verify`, handing each finding to `put` with its claim's index as its batch is done
+    (to a spill on disk: the findings are then never all in memory). `first`: as for
+    `claim_batches`."""
+    for batch in claim_batches(claims, locate, batch_size, first):
         checked = check_batch(
             [claims[i] for i in batch], fetch=fetch, assess=assess, locate=locate, progress=progress
         )
         for index, finding in zip(batch, checked, strict=True):
-            findings[index] = finding
-    return [finding for finding in findings if finding is not None]
+            put(index, finding)
 
 
 def claim_batches(
-    claims: Sequence[Claim], locate: SourceLocator, batch_size: int = BATCH_CLAIMS
+    claims: Sequence[Claim],
+    locate: SourceLocator,
+    batch_size: int = BATCH_CLAIMS,
+    first: Sequence[str] | None = None,
 ) -> list[list[int]]:
     """Claim indexes in batches of at most `batch_size`, claims citing the same first
-    source side by side (the sort is stable: otherwise in ledger order)."""
-    order = sorted(
-        range(len(claims)),
-        key=lambda i: locate(claims[i].urls[0]) if claims[i].urls else "",
-    )
+    source side by side (the sort is stable: otherwise in ledger order). `first`: each
+    claim's first source location, when a `survey` already has them."""
+    # One read of each claim (they may be on disk), not one per comparison key.
+    keys = first if first is not None else [_first_location(c, locate) for c in claims]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
     size = max(1, batch_size)
     return [order[start : start + size] for start in range(0, len(order), size)]
+
+
+def _first_location(claim: Claim, locate: SourceLocator) -> str:
+    return locate(claim.urls[0]) if claim.urls else ""
 
 
 def check_batch(

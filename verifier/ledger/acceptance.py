@@ -136,11 +136,14 @@ def accept_with_pin(ledger: Ledger, claim_id: str, note: str, results_path: Path
     return ledger.accept(claim_id, note, accepted_for=pin)
 
 
-def unpinned_warnings(ledger: Ledger, display_path: str) -> list[ExtractionWarning]:
-    """A warning naming the `status:` line of every acceptance without its pin."""
+def unpinned_warnings(
+    ledger: Ledger, display_path: str, claims: Iterable[Claim] | None = None
+) -> list[ExtractionWarning]:
+    """A warning naming the `status:` line of every acceptance without its pin; of `claims`
+    (the ledger's, or those of them a caller already picked out) when given."""
     unpinned = [
         claim.id
-        for claim in ledger.claims
+        for claim in (ledger.each_claim() if claims is None else claims)
         if claim.status is Status.ACCEPTED and not claim.accepted_for
     ]
     lines = ledger.field_lines("status", set(unpinned)) if unpinned else {}

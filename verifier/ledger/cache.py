@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,16 @@ def ensure_cache_dir(directory: Path) -> None:
 
 
 def content_key(text: str) -> str:
-    return hashlib.sha256(f"{CACHE_FORMAT}\n{__version__}\n{text}".encode()).hexdigest()
+    """sha256 of the format, version and text, hashed a slice of the text at a time: the
+    text with its prefix, and its bytes, would be two copies of a ledger that is tens of
+    megabytes at 30,000 claims."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\n{__version__}\n".encode())
+    for start in range(0, len(text), _SLICE):
+        digest.update(text[start : start + _SLICE].encode())
+    return digest.hexdigest()
+
+
+_SLICE = 1 << 20
 
 
 def _file_for(directory: Path, ledger_path: Path) -> Path:
@@ -132,11 +141,11 @@ def _json_pieces(document: Mapping[str, Any]) -> Iterator[str]:
     parse of 30,000 claims as one string, and its bytes, were the peak of a run's memory."""
     for index, (name, value) in enumerate(document.items()):
         yield ("{" if index == 0 else ",") + _compact(name) + ":"
-        if isinstance(value, list):
-            yield "[" + ",".join(_compact(member) for member in value[:1])
-            for member in value[1:]:
-                yield "," + _compact(member)
-            yield "]"
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            # A list, or the ledger's entries' values, unpacked one at a time as read.
+            for position, member in enumerate(value):
+                yield ("[" if position == 0 else ",") + _compact(member)
+            yield "]" if value else "[]"
         else:
             yield _compact(value)
     yield "}" if document else "{}"

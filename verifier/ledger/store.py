@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import marshal
 import os
 import re
 from collections import defaultdict, deque
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from verifier.batch import paused_garbage_collection
 from verifier.errors import LedgerError
@@ -88,9 +89,14 @@ class _Entry:
     The text stays a span of the file's text until something reads or edits its lines: a
     ledger of 30,000 claims held as a list of lines per claim cost several times the file's
     size, and a check only reads the values.
+
+    The values of an entry the ledger made or edited (every entry, after a first run over
+    30,000 claims) are kept packed (`marshal`: a fifth of the size of the dict) and
+    unpacked on each read of `plain`; a merge reads only its own article's entries. Values
+    loaded from the file stay a dict, so reading an unchanged ledger costs nothing more.
     """
 
-    __slots__ = ("_lines", "_span", "_text", "plain")
+    __slots__ = ("_lines", "_plain", "_span", "_text")
 
     def __init__(
         self,
@@ -100,11 +106,24 @@ class _Entry:
         text: str = "",
         span: tuple[int, int, int] = (0, 0, 0),
     ) -> None:
-        self.plain = plain
+        self._plain: dict[str, Any] | bytes = plain
         self._lines = lines
         self._text = text
         self._span = span
         """(first character, end character, number of lines) in `_text`."""
+
+    @property
+    def plain(self) -> dict[str, Any]:
+        """The entry's values (a new dict on each read when they are packed: edit an entry
+        by assigning `plain`, never by changing the dict read)."""
+        if isinstance(self._plain, bytes):
+            values: dict[str, Any] = marshal.loads(self._plain)
+            return values
+        return self._plain
+
+    @plain.setter
+    def plain(self, values: dict[str, Any]) -> None:
+        self._plain = _packed(values)
 
     @property
     def lines(self) -> list[str]:
@@ -126,8 +145,11 @@ class _Entry:
         lines split back into the same lines."""
         text = "".join(lines)
         if len(split_lines(text)) != len(lines):
-            return cls(plain, lines)
-        return cls(plain, text=text, span=(0, len(text), len(lines)))
+            entry = cls(plain, lines)
+        else:
+            entry = cls(plain, text=text, span=(0, len(text), len(lines)))
+        entry.plain = plain  # packed
+        return entry
 
     def hold(self, text: str, span: tuple[int, int, int]) -> None:
         """Let the lines go: the entry is `span` of `text` (which holds them unchanged)."""
@@ -151,6 +173,39 @@ class _Entry:
             return self._lines
         start, end, _ = self._span
         return split_lines(self._text[start:end])
+
+
+class _Values(Sequence[dict[str, Any]]):
+    """The entries' values, each unpacked when it is read."""
+
+    def __init__(self, entries: Sequence[_Entry]) -> None:
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [entry.plain for entry in self._entries[index]]
+        return self._entries[index].plain
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (entry.plain for entry in self._entries)
+
+
+def _packed(values: dict[str, Any]) -> dict[str, Any] | bytes:
+    """`values` packed, when they pack back into equal values of the same types (values
+    from ruamel can be subclasses of str or int that marshal refuses): else as they are."""
+    try:
+        return marshal.dumps(values)
+    except ValueError:
+        return values
 
 
 class Ledger:
@@ -302,6 +357,15 @@ class Ledger:
             with paused_garbage_collection():
                 self._claims_cache = [claim_from_plain(entry.plain) for entry in self._entries]
         return list(self._claims_cache)
+
+    def each_claim(self) -> Iterator[Claim]:
+        """The claims one at a time, made as they are read and not kept (`claims` keeps them
+        all, which at 30,000 claims is tens of megabytes)."""
+        if self._claims_cache is not None:
+            yield from self._claims_cache
+            return
+        for entry in self._entries:
+            yield claim_from_plain(entry.plain)
 
     def claim(self, claim_id: str) -> Claim | None:
         return next((c for c in self.claims if c.id == claim_id), None)
@@ -594,7 +658,7 @@ class Ledger:
             self._check_unchanged_on_disk()
             # A claims.yaml that is a symbolic link (to a shared ledger, say) stays one: the
             # file it points to is replaced atomically, never the link.
-            write_atomically(Path(os.path.realpath(self.path)), text)
+            write_atomically(Path(os.path.realpath(self.path)), _pieces(text))
             payload = self._payload()
             cache.write(self.path, cache.content_key(text), payload)
             self._hold_as_text(text, payload["layout"])
@@ -640,7 +704,9 @@ class Ledger:
             "articles": list(self._articles),
             "settings": self._sections.get("settings"),
             "fetch": self._sections.get("fetch"),
-            "claims": [entry.plain for entry in self._entries],
+            # Read an entry at a time as the cache is written: every entry's values unpacked
+            # at once would be the largest thing in memory.
+            "claims": _Values(self._entries),
             "layout": {
                 "head_end": head_end,
                 "starts": starts,
@@ -656,3 +722,13 @@ class Ledger:
                 hashlib.sha1(entry.text().encode("utf-8")).hexdigest() for entry in self._entries
             ],
         }
+
+
+_PIECE = 1 << 20
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """The text a megabyte at a time: written whole, its UTF-8 bytes (as large as the text:
+    tens of megabytes at 30,000 claims) would be made at once beside it."""
+    for start in range(0, len(text), _PIECE):
+        yield text[start : start + _PIECE]

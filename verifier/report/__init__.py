@@ -22,7 +22,7 @@ history.compare(previous, findings) -> RunChanges | None  new / fixed since last
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -32,17 +32,17 @@ from verifier.files import read_regular, write_atomically
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, ExtractionWarning, Finding
 from verifier.report import history, pagekeys
+from verifier.report.facts import Facts, Findings, has_page
 from verifier.report.markdown import render_article, render_index
 from verifier.report.ownership import check_writable
 from verifier.report.pages import article_slug, plan_pages
 from verifier.report.results import (
+    VERDICTS_WORST_FIRST,
     carried_findings,
     claim_document,
-    document_tail,
-    ordered,
     results_document,
 )
-from verifier.report.sources import has_page, render_source, source_page
+from verifier.report.sources import render_source, source_page
 from verifier.report.streamed import StreamedFile
 
 __all__ = ["article_slug", "results_document", "results_json", "write_reports"]
@@ -92,19 +92,25 @@ def _write_reports(
     checked_articles: Collection[str | None] | None,
     page_text: Callable[[Capture], str],
 ) -> None:
+    # `findings` may be a Spill (on disk): every step below reads them in a pass, or an
+    # article's at a time, and keeps only small facts of each, never all of them at once.
     out_dir.mkdir(parents=True, exist_ok=True)
     results_path = out_dir / RESULTS
     previous = history.read_previous(results_path, checked_articles)
     carried = (
         carried_findings(previous, set(checked_articles)) if checked_articles is not None else []
     )
-    every_finding = [*findings, *carried]
+    current = Findings.of(findings)
+    every_finding = current.joined(Findings.of(carried))
     changes = history.compare(previous, every_finding)
     del previous  # only the comparison was wanted of it
-    pages = plan_pages(f.claim.article for f in every_finding)
-    by_article: dict[str | None, list[Finding]] = {}
-    for finding in findings:
-        by_article.setdefault(finding.claim.article, []).append(finding)
+    pages = plan_pages(facts.article for facts in every_finding.facts)
+    # The articles checked this run, in the order their first finding comes.
+    checked = dict.fromkeys(facts.article for facts in current.facts)
+    captures: dict[str, Capture] = {}
+    for position, facts in enumerate(current.facts):
+        for capture in _captures(current[position]) if facts.pages else ():
+            captures[source_page(capture)] = capture  # the last capture of a page, as before
     previous_keys = pagekeys.read_manifest(out_dir)
     keys: dict[str, str] = {INDEX: "", RESULTS: ""}
     for finding in carried:
@@ -112,12 +118,9 @@ def _write_reports(
         for name in (pages[finding.claim.article].file_name, *_source_pages(finding)):
             if name in previous_keys:
                 keys[name] = previous_keys[name]
-    captures = {
-        source_page(capture): capture for finding in findings for capture in _captures(finding)
-    }
     check_writable(
         out_dir,
-        [INDEX, RESULTS, *(pages[a].file_name for a in by_article), *captures],
+        [INDEX, RESULTS, *(pages[a].file_name for a in checked), *captures],
         previous_keys,
     )
 
@@ -127,27 +130,32 @@ def _write_reports(
         if previous_keys.get(name) != key or not (out_dir / name).exists():
             (out_dir / name).parent.mkdir(exist_ok=True)
             _write_if_changed(out_dir / name, render_source(capture, page_text(capture)))
+    del captures
     # results.json and the article pages an article at a time (in reading order each
     # article's claims are consecutive), so no run holds every claim's JSON at once.
     with StreamedFile(results_path) as results:
         results.write('{"claims": ')
         written = 0
-        for article, in_order in groupby(ordered(every_finding), key=_article_of):
-            article_findings = list(in_order)
+        for article, indexes in _article_groups(every_finding.facts):
+            # An article's findings in reading order, and in the order they were checked
+            # (its page's order), as the same objects.
+            read = {index: every_finding[index] for index in indexes}
+            article_findings = list(read.values())
             claim_lines = [_claim_line(claim_document(f)) for f in article_findings]
             results.write(("[\n" if not written else ",\n") + ",\n".join(claim_lines))
             written += len(claim_lines)
-            if article not in by_article:
+            if article not in checked:
                 continue  # carried from the last run: its page stays as it is
             page = pages[article]
+            page_findings = [read[index] for index in sorted(read)]
             claim_json = {
                 id(f): line for f, line in zip(article_findings, claim_lines, strict=True)
             }
-            key = pagekeys.page_key(by_article[article], claim_json)
+            key = pagekeys.page_key(page_findings, claim_json)
             keys[page.file_name] = key
             if previous_keys.get(page.file_name) == key and (out_dir / page.file_name).exists():
                 continue
-            text = render_article(page, by_article[article], source_link=_source_link)
+            text = render_article(page, page_findings, source_link=_source_link)
             _write_if_changed(out_dir / page.file_name, text)
         results.write(("\n]" if written else "[]") + _tail(every_finding, generated_at))
     for stale in previous_keys.keys() - keys.keys():
@@ -159,6 +167,14 @@ def _write_reports(
         every_finding, pages, generated_at=generated_at, warnings=warnings, changes=changes
     )
     _write_if_changed(out_dir / INDEX, index)
+
+
+def _article_groups(facts: Sequence[Facts]) -> Iterator[tuple[str | None, list[int]]]:
+    """Each article with the indexes of its findings in reading order (as `ordered` sorts
+    them), articles in reading order."""
+    order = sorted(range(len(facts)), key=lambda index: facts[index].reading_key())  # stable
+    for article, indexes in groupby(order, key=lambda index: facts[index].article):
+        yield article, list(indexes)
 
 
 def _captures(finding: Finding) -> list[Capture]:
@@ -197,8 +213,20 @@ def results_json(document: Mapping[str, Any], claim_lines: Sequence[str] | None 
     return '{"claims": ' + body + _tail_text(rest)
 
 
-def _tail(findings: Sequence[Finding], generated_at: str) -> str:
-    return _tail_text(document_tail(findings, generated_at=generated_at))
+def _tail(findings: Findings, generated_at: str) -> str:
+    """`document_tail` of the findings, counted from their facts."""
+    verdicts = {verdict.value: 0 for verdict in VERDICTS_WORST_FIRST}
+    for facts in findings.facts:
+        verdicts[facts.verdict.value] += 1
+    tail: dict[str, Any] = {
+        "summary": {
+            "claims": len(findings),
+            "verdicts": verdicts,
+            "accepted": sum(1 for facts in findings.facts if facts.accepted),
+        },
+        "generated_at": generated_at,
+    }
+    return _tail_text(tail)
 
 
 def _tail_text(rest: Mapping[str, Any]) -> str:
@@ -207,10 +235,6 @@ def _tail_text(rest: Mapping[str, Any]) -> str:
         f',\n"{key}": {json.dumps(value, ensure_ascii=False)}' for key, value in rest.items()
     )
     return fields + "\n}\n"
-
-
-def _article_of(finding: Finding) -> str | None:
-    return finding.claim.article
 
 
 def _write_if_changed(path: Path, text: str) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from verifier.files import open_regular
-from verifier.ledger.acceptance import is_accepted
 from verifier.model import Finding, Verdict
+from verifier.report.facts import Facts, Findings
 
 
 @dataclass(frozen=True)
@@ -128,48 +128,57 @@ def _was_problem(entry: Mapping[str, Any]) -> bool:
     return entry.get("verdict") != Verdict.SUPPORTED.value and not entry.get("accepted", False)
 
 
-def _is_problem(finding: Finding) -> bool:
-    return finding.verdict is not Verdict.SUPPORTED and not is_accepted(finding)
+def _is_problem(facts: Facts) -> bool:
+    return facts.verdict is not Verdict.SUPPORTED and not facts.accepted
 
 
 def compare(previous: Mapping[str, Any] | None, findings: Sequence[Finding]) -> RunChanges | None:
+    """New and fixed problems, from the findings' facts (`Findings`): a finding itself is
+    read only for the text of a new problem (the findings may be on disk)."""
     if previous is None:
         return None
     before: dict[str, Mapping[str, Any]] = {}
     for entry in previous.get("claims", []):
         if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
             before[entry["id"]] = entry
-    current = {finding.claim.id: finding for finding in findings}
+    were_problems = {claim_id for claim_id, old in before.items() if _was_problem(old)}
+    # For each of last run's problems still in the ledger: what it is now (None: still a
+    # problem). The last finding of an id counts, as in a dict built from them all.
+    now_of: dict[str, str | None] = {}
 
     new: list[Change] = []
-    for finding in findings:
-        if not _is_problem(finding):
+    findings = Findings.of(findings)
+    for index, facts in enumerate(findings.facts):
+        problem = _is_problem(facts)
+        if facts.id in were_problems:
+            now_of[facts.id] = (
+                None if problem else "accepted" if facts.accepted else facts.verdict.value
+            )
+        if not problem:
             continue
-        old = before.get(finding.claim.id)
-        if old is not None and _was_problem(old) and old.get("verdict") == finding.verdict.value:
+        old = before.get(facts.id)
+        if old is not None and _was_problem(old) and old.get("verdict") == facts.verdict.value:
             continue
-        claim = finding.claim
         new.append(
             Change(
-                claim.id,
-                claim.article,
-                claim.line,
-                claim.text,
-                finding.verdict.value,
+                facts.id,
+                facts.article,
+                facts.line,
+                findings[index].claim.text,
+                facts.verdict.value,
                 str(old["verdict"]) if old is not None else None,
             )
         )
     fixed: list[Change] = []
     for claim_id, old in before.items():
-        if not _was_problem(old):
+        if claim_id not in were_problems:
             continue
-        found = current.get(claim_id)
-        if found is not None and _is_problem(found):
-            continue
-        if found is None:
-            now = "removed"
+        if claim_id in now_of:
+            now = now_of[claim_id]
+            if now is None:
+                continue
         else:
-            now = "accepted" if is_accepted(found) else found.verdict.value
+            now = "removed"
         fixed.append(
             Change(
                 claim_id,

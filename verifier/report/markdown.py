@@ -14,11 +14,12 @@ Every page opens with GENERATED_MARKER, an HTML comment saying the file is verif
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from verifier.ledger.acceptance import Acceptance, acceptance, is_accepted
 from verifier.model import Capture, Citation, Evidence, ExtractionWarning, Finding, Verdict
+from verifier.report.facts import Facts, Findings
 from verifier.report.history import RunChanges
 from verifier.report.results import VERDICTS_WORST_FIRST, ordered, verdict_tally
 
@@ -215,19 +216,77 @@ def _count_line(findings: Sequence[Finding]) -> str:
     return " · ".join([f"{len(findings)} {noun}", *parts])
 
 
-def _scope_line(findings: Sequence[Finding]) -> str:
-    articles = {f.claim.article for f in findings if f.claim.article is not None}
-    hand_written = sum(1 for f in findings if f.claim.article is None)
-    accepted = sum(1 for f in findings if is_accepted(f))
-    parts = [
-        f"{len(findings)} {'claim' if len(findings) == 1 else 'claims'} in {len(articles)} "
-        + ("article" if len(articles) == 1 else "articles")
-    ]
-    if hand_written:
-        parts.append(f"{hand_written} hand-written")
-    if accepted:
-        parts.append(f"{accepted} accepted")
-    return " · ".join(parts)
+@dataclass
+class _ArticleTally:
+    claims: int = 0
+    verdicts: dict[Verdict, int] = field(default_factory=lambda: verdict_tally(()))
+    worst_open: int = -1
+    """The worst severity among the findings not accepted (-1: none)."""
+
+
+_Rank = tuple[int, float, bool, str, int, str, int]
+"""A finding's place in `severity_order`, its index last (the sorts there are stable)."""
+
+
+@dataclass
+class _IndexFacts:
+    """What the index shows of the findings, from their facts: a few numbers per article
+    and a sort key per finding listed (open problems, accepted findings), so the findings
+    need not all be in memory (they may be on disk, read back by index)."""
+
+    claims: int = 0
+    verdicts: dict[Verdict, int] = field(default_factory=lambda: verdict_tally(()))
+    hand_written: int = 0
+    accepted_count: int = 0
+    articles: dict[str | None, _ArticleTally] = field(default_factory=dict)
+    """In the order each article's first finding comes."""
+    attention: list[_Rank] = field(default_factory=list)
+    accepted: list[_Rank] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
+    """Of the ids `wanted`, those with a finding."""
+
+    @classmethod
+    def of(cls, findings: Iterable[Facts], wanted: Collection[str]) -> _IndexFacts:
+        facts = cls()
+        for index, finding in enumerate(findings):
+            facts._add(index, finding, wanted)
+        facts.attention.sort()
+        facts.accepted.sort()
+        return facts
+
+    def _add(self, index: int, finding: Facts, wanted: Collection[str]) -> None:
+        verdict, quiet = finding.verdict, finding.accepted
+        self.claims += 1
+        self.verdicts[verdict] += 1
+        if finding.article is None:
+            self.hand_written += 1
+        if quiet:
+            self.accepted_count += 1
+        tally = self.articles.get(finding.article)
+        if tally is None:
+            tally = self.articles[finding.article] = _ArticleTally()
+        tally.claims += 1
+        tally.verdicts[verdict] += 1
+        if not quiet:
+            tally.worst_open = max(tally.worst_open, verdict.severity)
+        if finding.id in wanted:
+            self.present.add(finding.id)
+        if quiet or verdict is not Verdict.SUPPORTED:
+            score = finding.score if verdict is not Verdict.UNAVAILABLE else 0
+            rank = (-verdict.severity, score, *finding.reading_key(), index)
+            (self.accepted if quiet else self.attention).append(rank)
+
+    def scope_line(self) -> str:
+        articles = sum(1 for article in self.articles if article is not None)
+        parts = [
+            f"{self.claims} {'claim' if self.claims == 1 else 'claims'} in {articles} "
+            + ("article" if articles == 1 else "articles")
+        ]
+        if self.hand_written:
+            parts.append(f"{self.hand_written} hand-written")
+        if self.accepted_count:
+            parts.append(f"{self.accepted_count} accepted")
+        return " · ".join(parts)
 
 
 def render_index(
@@ -238,14 +297,19 @@ def render_index(
     warnings: Sequence[ExtractionWarning] = (),
     changes: RunChanges | None = None,
 ) -> str:
+    """The index page, from one pass over `findings` and a read of the few it lists (the
+    first INDEX_ROWS open problems and every accepted finding) by their index."""
+    wanted = {c.id for c in (*changes.new, *changes.fixed)} if changes is not None else set()
+    findings = Findings.of(findings)
+    facts = _IndexFacts.of(findings.facts, wanted)
     lines = [
         GENERATED_MARKER,
         "# Citation report",
         "",
-        f"Generated {generated_at} · {_scope_line(findings)}",
+        f"Generated {generated_at} · {facts.scope_line()}",
         "",
     ]
-    counts = verdict_tally(findings)
+    counts = facts.verdicts
     lines += table(
         ["Verdict", "Claims"],
         ["---", "--:"],
@@ -253,30 +317,24 @@ def render_index(
     )
 
     if changes is not None:
-        lines += _changes_section(changes, pages, {f.claim.id for f in findings})
+        lines += _changes_section(changes, pages, facts.present)
 
-    worst = severity_order(findings)
-    silenced = [is_accepted(f) for f in worst]
-    attention = [
-        f
-        for f, quiet in zip(worst, silenced, strict=True)
-        if not quiet and f.verdict is not Verdict.SUPPORTED
-    ]
     lines += ["", "## Needs attention", ""]
-    if attention:
+    if facts.attention:
         lines += table(
             ["Verdict", "Score", "Claim", "Where"],
             ["---", "--:", "---", "---"],
-            [_index_row(f, pages) for f in attention[:INDEX_ROWS]],
+            [_index_row(findings[rank[-1]], pages) for rank in facts.attention[:INDEX_ROWS]],
         )
-        if len(attention) > INDEX_ROWS:
-            lines += ["", f"… and {len(attention) - INDEX_ROWS} more on the article pages."]
+        if len(facts.attention) > INDEX_ROWS:
+            more = len(facts.attention) - INDEX_ROWS
+            lines += ["", f"… and {more} more on the article pages."]
     else:
         lines.append("Nothing: every claim is supported or accepted.")
 
     # Every accepted finding, never cut short: a reviewer must see each one that is silenced.
-    accepted = [f for f, quiet in zip(worst, silenced, strict=True) if quiet]
-    if accepted:
+    if facts.accepted:
+        accepted = [findings[rank[-1]] for rank in facts.accepted]
         lines += ["", "## Accepted", ""]
         lines += table(
             ["Verdict", "Claim", "Note"],
@@ -291,7 +349,7 @@ def render_index(
     lines += table(
         ["Article", "Claims", *(verdict_badge(v) for v in VERDICTS_WORST_FIRST)],
         ["---", "--:", *("--:" for _ in VERDICTS_WORST_FIRST)],
-        _article_rows(findings, pages),
+        _article_rows(facts.articles, pages),
     )
     if warnings:
         lines += ["", "## Warnings", ""]
@@ -361,25 +419,21 @@ def _index_row(finding: Finding, pages: Mapping[str | None, Page]) -> list[str]:
     ]
 
 
-def _article_rows(findings: Sequence[Finding], pages: Mapping[str | None, Page]) -> list[list[str]]:
-    by_article: dict[str | None, list[Finding]] = {}
-    for finding in findings:
-        by_article.setdefault(finding.claim.article, []).append(finding)
-
+def _article_rows(
+    articles: Mapping[str | None, _ArticleTally], pages: Mapping[str | None, Page]
+) -> list[list[str]]:
     def worst_first(article: str | None) -> tuple[int, bool, str]:
-        open_findings = [f for f in by_article[article] if not is_accepted(f)]
-        worst = max((f.verdict.severity for f in open_findings), default=-1)
-        return (-worst, article is None, article or "")
+        return (-articles[article].worst_open, article is None, article or "")
 
     rows: list[list[str]] = []
-    for article in sorted(by_article, key=worst_first):
+    for article in sorted(articles, key=worst_first):
         page = pages[article]
-        counts = verdict_tally(by_article[article])
+        tally = articles[article]
         rows.append(
             [
                 f"[{escape(page.title)}]({page.file_name})",
-                str(len(by_article[article])),
-                *(str(counts[v]) for v in VERDICTS_WORST_FIRST),
+                str(tally.claims),
+                *(str(tally.verdicts[v]) for v in VERDICTS_WORST_FIRST),
             ]
         )
     return rows

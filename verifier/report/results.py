@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import (
@@ -25,17 +25,15 @@ SCORE_DIGITS = 4
 VERDICTS_WORST_FIRST: tuple[Verdict, ...] = tuple(sorted(Verdict, key=lambda v: -v.severity))
 
 
-def ordered(findings: Sequence[Finding]) -> list[Finding]:
+def ordered(findings: Iterable[Finding]) -> list[Finding]:
     """Reading order: by article (hand-written claims last), then line, then id."""
-    return sorted(
-        findings,
-        key=lambda f: (
-            f.claim.article is None,
-            f.claim.article or "",
-            f.claim.line or 0,
-            f.claim.id,
-        ),
-    )
+    return sorted(findings, key=reading_key)
+
+
+def reading_key(finding: Finding) -> tuple[bool, str, int, str]:
+    """What `ordered` sorts by (the sort is stable: equal keys keep their order)."""
+    claim = finding.claim
+    return (claim.article is None, claim.article or "", claim.line or 0, claim.id)
 
 
 def flag_document(flag: Flag) -> dict[str, Any]:
@@ -88,8 +86,14 @@ def claim_document(finding: Finding) -> dict[str, Any]:
     }
 
 
-def verdict_tally(findings: Iterable[Finding]) -> dict[Verdict, int]:
-    """Findings per verdict, every verdict present (worst first), so callers need no defaults."""
+class _Judged(Protocol):
+    @property
+    def verdict(self) -> Verdict: ...
+
+
+def verdict_tally(findings: Iterable[_Judged]) -> dict[Verdict, int]:
+    """Findings (or their facts) per verdict, every verdict present (worst first), so
+    callers need no defaults."""
     counts = dict.fromkeys(VERDICTS_WORST_FIRST, 0)
     for finding in findings:
         counts[finding.verdict] += 1

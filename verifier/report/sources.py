@@ -30,12 +30,6 @@ def source_page(capture: Capture) -> str:
     return f"{SOURCES_DIR}/{key}.md"
 
 
-def has_page(capture: Capture) -> bool:
-    """Only archived web captures get a page: a local source is a file in the repository.
-    (Not whether the capture still holds its text: the pass drops it after scoring.)"""
-    return capture.warc_file is not None
-
-
 def render_source(capture: Capture, text: str) -> str:
     """The page of `capture`, showing `text`: what the matcher read of it."""
     title = capture.title or capture.url
