@@ -10,9 +10,11 @@ from verifier.match import passages, tokens
 
 def test_number_patterns_are_bounded_and_still_find_numbers() -> None:
     search = passages.searchable("In 1991 the museum recorded 16,613 visitors and 26th place.")
-    for number in range(100_000, 100_000 + passages._DIGIT_PATTERNS_LIMIT + 10):
+    patterns = passages._digits_pattern
+    limit = patterns.cache_parameters()["maxsize"]
+    for number in range(100_000, 100_000 + limit + 10):
         passages._candidate_positions(search, str(number))
-    assert len(passages._DIGIT_PATTERNS) <= passages._DIGIT_PATTERNS_LIMIT
+    assert patterns.cache_info().currsize <= limit
     assert search[passages._candidate_positions(search, "16613")[0] :].startswith("16,613")
     assert passages._candidate_positions(search, "1991") == [search.index("1991")]
 
