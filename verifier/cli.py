@@ -17,13 +17,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from verifier import __version__, cluster, gate, interrupts, pipeline, report, runlock
-from verifier.archive import Archive
-from verifier.archive.store import INDEX_FILE
 from verifier.articles import (
     empty_run_problems,
     not_article_warnings,
@@ -68,6 +66,9 @@ from verifier.repository import (
 from verifier.settings import Settings
 from verifier.spill import Spill, spill_folder
 from verifier.stages import StageConfig, Stages
+
+if TYPE_CHECKING:
+    from verifier.archive import Archive
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -590,6 +591,8 @@ def archive_verify(ctx: Context) -> int:
 def archive_reindex(ctx: Context) -> int:
     """Rebuild archive/index.jsonl from the WARC files (after `archive verify` finds it
     damaged, missing or incomplete)."""
+    from verifier.archive.store import INDEX_FILE
+
     with _open_archive(ctx) as store:
         result = store.reindex()
     for damage in result.damaged:
@@ -625,6 +628,8 @@ def archive_export(ctx: Context, destination: Path, force: bool) -> int:
 
 
 def _open_archive(ctx: Context) -> Archive:
+    from verifier.archive import Archive  # the WARC code loads only for archive commands
+
     settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else Settings()
     root = ctx.base_dir / settings.archive_dir
     if not root.is_dir():
@@ -637,6 +642,8 @@ def _open_archive(ctx: Context) -> Archive:
 def _refuse_a_damaged_index(store: Archive) -> None:
     """Offline, sources are found only through the index: a damaged one would turn every
     claim `unavailable` and let the gate pass. Say so instead."""
+    from verifier.archive.store import INDEX_FILE
+
     damage = store.index_damage()
     if damage:
         more = f" (and {len(damage) - 1} more problems)" if len(damage) > 1 else ""
@@ -795,6 +802,8 @@ def _verify(ctx: Context, config: StageConfig, claims: Sequence[Claim]) -> Findi
     """The single-process pass, its findings spilled to disk as they are made; or the same
     stages on a Dask cluster (settings.cluster), its findings in memory."""
     if config.offline:
+        from verifier.archive import Archive
+
         with Archive(config.archive_dir) as store:
             _refuse_a_damaged_index(store)
     if config.settings.cluster:

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from verifier import pipeline, stages
 from verifier.errors import InputError
-from verifier.fetch.local import is_local
+from verifier.fetch.fileurls import is_local
 from verifier.model import Claim, FetchFailure, Finding
 
 if TYPE_CHECKING:

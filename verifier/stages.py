@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verifier import pipeline
-from verifier.archive import Archive
-from verifier.fetch import Fetcher
-from verifier.fetch.client import Progress
-from verifier.fetch.local import LocalAccess, is_local
+from verifier.fetch.fileurls import is_local
 from verifier.ledger import cache as ledger_cache
 from verifier.ledger.reuse import RESULTS_FILE, ResultCache
 from verifier.model import Assessment, Capture, Claim, FetchFailure, Finding, SourceResult
 from verifier.settings import Settings
 
 if TYPE_CHECKING:
+    from verifier.archive import Archive
+    from verifier.fetch import Fetcher
+    from verifier.fetch.client import Progress
     from verifier.match import SourcePool
 
 
@@ -64,10 +64,15 @@ class Stages:
     def __init__(
         self, config: StageConfig, failures: Mapping[str, FetchFailure] | None = None
     ) -> None:
+        # Imported here, not with the module: the CLI imports this module for every command,
+        # and the HTTP client and WARC writer take a third of a second to load.
+        from verifier.archive import Archive
+        from verifier.fetch import Fetcher, LocalAccess
+
         self.config = config
-        self.archive = Archive(config.archive_dir)
+        self.archive: Archive = Archive(config.archive_dir)
         local = LocalAccess.for_project(config.base_dir, config.settings.fetch)
-        self.fetcher = Fetcher(config.settings.fetch, self.archive, local=local)
+        self.fetcher: Fetcher = Fetcher(config.settings.fetch, self.archive, local=local)
         self.results = ResultCache(config.results_path)
         self.locate = pipeline.SourceLocator(config.base_dir)
         self.failures: dict[str, FetchFailure] = dict(failures or {})

@@ -60,12 +60,30 @@ index.jsonl (shared, locked appends; entries name the final file from the start)
 Reading a damaged or missing record raises ArchiveError.
 """
 
-from verifier.archive.index import IndexEntry
-from verifier.archive.integrity import VerifyReport
-from verifier.archive.records import HttpExchange
-from verifier.archive.reindex import ReindexReport
-from verifier.archive.store import Archive, ArchiveError
-from verifier.archive.wacz import WaczSummary
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from verifier.archive.index import IndexEntry
+    from verifier.archive.integrity import VerifyReport
+    from verifier.archive.records import HttpExchange
+    from verifier.archive.reindex import ReindexReport
+    from verifier.archive.store import Archive, ArchiveError
+    from verifier.archive.wacz import WaczSummary
+
+# Each name is imported from its module on first use (PEP 562): a command that only asks
+# for a constant of one module (or nothing) does not load warcio and fsspec.
+_HOMES = {
+    "Archive": "store",
+    "ArchiveError": "store",
+    "HttpExchange": "records",
+    "IndexEntry": "index",
+    "ReindexReport": "reindex",
+    "VerifyReport": "integrity",
+    "WaczSummary": "wacz",
+}
 
 __all__ = [
     "Archive",
@@ -76,3 +94,10 @@ __all__ = [
     "VerifyReport",
     "WaczSummary",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -70,10 +70,28 @@ politeness (per-host slots), walls (soft 404/paywall), wayback (availability API
 (file: sources), source (`text` command).
 """
 
-from verifier.fetch.client import Fetcher, Progress
-from verifier.fetch.guard import AddressPolicy, BlockedDestination
-from verifier.fetch.local import LocalAccess
-from verifier.fetch.source import read_source, read_text
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from verifier.fetch.client import Fetcher, Progress
+    from verifier.fetch.guard import AddressPolicy, BlockedDestination
+    from verifier.fetch.local import LocalAccess
+    from verifier.fetch.source import read_source, read_text
+
+# Each name is imported from its module on first use (PEP 562): a re-check that reads only
+# local files (verifier.fetch.local) then never loads httpx and the WARC writer with it.
+_HOMES = {
+    "AddressPolicy": "guard",
+    "BlockedDestination": "guard",
+    "Fetcher": "client",
+    "LocalAccess": "local",
+    "Progress": "client",
+    "read_source": "source",
+    "read_text": "source",
+}
 
 __all__ = [
     "AddressPolicy",
@@ -84,3 +102,10 @@ __all__ = [
     "read_source",
     "read_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -25,6 +25,7 @@ from verifier.fetch.content import (
     decode_content,
 )
 from verifier.fetch.derive import DERIVED_TEXT_FILE, DerivedTexts, classify
+from verifier.fetch.fileurls import is_local
 from verifier.fetch.guard import AddressPolicy, BlockedDestination
 from verifier.fetch.handoff import Handoff
 from verifier.fetch.local import (
@@ -32,7 +33,6 @@ from verifier.fetch.local import (
     LocalAccess,
     LocalReader,
     LocalTextCache,
-    is_local,
 )
 from verifier.fetch.policy import (
     REDIRECT_STATUSES,

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from verifier.errors import InvalidURL
+from verifier.fetch.fileurls import path_of
 from verifier.kvstore import KeyValueStore
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.repository import Boundary
@@ -120,23 +120,6 @@ def _json_list(value: str | None) -> list[Any] | None:
     except ValueError:
         return None  # a damaged row is a miss
     return decoded if isinstance(decoded, list) else None
-
-
-def is_local(url: str) -> bool:
-    return url[:5].lower() == "file:"
-
-
-def path_of(url: str) -> Path:
-    """The filesystem path a file: URL names (file:///abs, file://localhost/abs, file:rel)."""
-    if url.startswith("file:///") and "?" not in url and "#" not in url:  # without urlsplit
-        return Path(unquote(url[7:]))
-    parts = urlsplit(url)
-    if parts.netloc not in {"", "localhost"}:
-        raise ValueError(f"file URL with a remote host: {url}")
-    path = unquote(parts.path)
-    if "\x00" in path:  # no file has one; the OS would refuse the name with ValueError
-        raise InvalidURL("NUL character in the path")
-    return Path(path)
 
 
 def payload_digest(body: bytes) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from verifier.archive import Archive
 from verifier.fetch.client import Fetcher
-from verifier.fetch.local import LocalAccess, is_local
+from verifier.fetch.fileurls import is_local
+from verifier.fetch.local import LocalAccess
 from verifier.model import Capture, FetchFailure, SourceResult
 from verifier.settings import FetchSettings, Settings
 from verifier.text import PageText
