@@ -58,21 +58,38 @@ def test_a_damaged_cache_file_is_only_a_miss(tmp_path: Path) -> None:
     assert "14 March 2025" in read(tmp_path, source).text
 
 
-def test_a_settled_file_with_unchanged_size_and_mtime_is_not_read_again(tmp_path: Path) -> None:
+def test_a_settled_file_is_not_read_again_until_its_stat_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = tmp_path / "page.html"
     source.write_text(PAGE.format(day=14), encoding="utf-8")
     an_hour_ago = source.stat().st_mtime_ns - 3600 * 10**9
     os.utime(source, ns=(an_hour_ago, an_hour_ago))
-    assert "14 March" in read(tmp_path, source).text
+    # The status-change time cannot be set back: count it as settled at once.
+    monkeypatch.setattr(local, "_RACY_NS", -(10**12))
+    reads: list[Path] = []
+    real_read_bytes = local.LocalReader._read_bytes
 
-    # Same size, same mtime: the recorded digest stands, as make and git would assume.
+    def counting(self: local.LocalReader, path: Path) -> bytes | None:
+        reads.append(path)
+        return real_read_bytes(self, path)
+
+    monkeypatch.setattr(local.LocalReader, "_read_bytes", counting)
+    assert "14 March" in read(tmp_path, source).text
+    assert "14 March" in read(tmp_path, source).text
+    assert len(reads) == 1  # same stat: the recorded digest and text stand
+
+    # Same size, mtime put back: the status-change time still tells (as git's ctime check).
     source.write_text(PAGE.format(day=15), encoding="utf-8")
     os.utime(source, ns=(an_hour_ago, an_hour_ago))
-    assert "14 March" in read(tmp_path, source).text
-
-    # Any change the file system records (here the mtime) makes it read again.
-    os.utime(source, ns=(an_hour_ago + 1, an_hour_ago + 1))
     assert "15 March" in read(tmp_path, source).text
+
+    # A file replaced by another of the same size and times: the inode tells.
+    replacement = tmp_path / "other.html"
+    replacement.write_text(PAGE.format(day=16), encoding="utf-8")
+    os.utime(replacement, ns=(an_hour_ago, an_hour_ago))
+    os.replace(replacement, source)
+    assert "16 March" in read(tmp_path, source).text
 
 
 def test_a_freshly_written_file_is_read_again_even_with_the_same_stat(tmp_path: Path) -> None:

@@ -42,8 +42,9 @@ class LocalTextCache:
     Local sources are read afresh every run (the file is its own record), but extracting
     the text of thousands of unchanged HTML files would dominate a re-check. Texts are
     keyed by the digest of the bytes and the extractor version, so one can never describe
-    another file's text. A file whose size and modification time (in nanoseconds) are
-    unchanged is not even read again: its last digest stands, as make and git assume.
+    another file's text. A file whose size, modification and status-change times (in
+    nanoseconds) and inode are unchanged is not even read again: its last digest stands,
+    as git assumes.
     Rows live in SQLite (`KeyValueStore`), read one at a time as sources are read, so a
     run holds only the texts it is using. A missing or damaged cache file only costs time.
     """
@@ -56,15 +57,10 @@ class LocalTextCache:
         self._store = KeyValueStore(path, ("pages", "files"), f"local-text/1/{EXTRACTOR_VERSION}")
 
     def known_digest(self, path: Path, stat: os.stat_result) -> str | None:
-        """The digest recorded for this file when its size and mtime are as recorded."""
+        """The digest recorded for this file when its stat is as recorded."""
         entry = _json_list(self._store.get("files", str(path)))
-        if (
-            entry is not None
-            and len(entry) == 3
-            and entry[:2] == [stat.st_mtime_ns, stat.st_size]
-            and isinstance(entry[2], str)
-        ):
-            return entry[2]
+        if entry is not None and entry[:-1] == _stat_key(stat) and isinstance(entry[-1], str):
+            return entry[-1]
         return None
 
     def get(self, digest: str) -> PageText | None:
@@ -82,8 +78,8 @@ class LocalTextCache:
         digests = []
         for name in names:
             entry = _json_list(self._store.get("files", name))
-            if entry is not None and len(entry) == 3 and isinstance(entry[2], str):
-                digests.append(entry[2])
+            if entry is not None and entry and isinstance(entry[-1], str):
+                digests.append(entry[-1])
         self._store.load("pages", digests)
 
     def release(self) -> None:
@@ -92,12 +88,10 @@ class LocalTextCache:
     def put(self, digest: str, page: PageText, path: Path, stat: os.stat_result) -> None:
         # A file modified in the last seconds may change again within the same timestamp
         # tick without changing size ("racy git"): its stat is not trusted until it settles.
-        settled = time.time_ns() - stat.st_mtime_ns > _RACY_NS
+        settled = time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > _RACY_NS
         self._store.put("pages", digest, json.dumps([page.text, page.title], ensure_ascii=False))
         if settled:
-            self._store.put(
-                "files", str(path), json.dumps([stat.st_mtime_ns, stat.st_size, digest])
-            )
+            self._store.put("files", str(path), json.dumps([*_stat_key(stat), digest]))
         else:
             self._store.delete("files", [str(path)])
 
@@ -110,6 +104,13 @@ class LocalTextCache:
     def close(self) -> None:
         self.save()
         self._store.close()
+
+
+def _stat_key(stat: os.stat_result) -> list[int]:
+    """What says a file is unchanged, as git reads it: the mtime and size, and the status
+    change time and inode, which a rewrite that keeps the size and puts the mtime back (or a
+    file replaced by another) cannot keep."""
+    return [stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino]
 
 
 def _json_list(value: str | None) -> list[Any] | None:
