@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from verifier.errors import InputError, OutputError
 from verifier.interrupts import uninterrupted
@@ -175,30 +175,54 @@ def write_atomically(path: Path, text: str | Iterable[str], *, durable: bool = T
     new file; files that are regenerated every run can skip that cost. A Ctrl-C waits until
     the file is in place (the write is short), so no temporary file is left behind.
     """
-    with uninterrupted():
-        _write_atomically(path, text, durable=durable)
+    with uninterrupted(), replacing(path, durable=durable) as handle:
+        if isinstance(text, str):
+            handle.write(text)
+        else:
+            for piece in text:
+                handle.write(piece)
 
 
-def _write_atomically(path: Path, text: str | Iterable[str], *, durable: bool) -> None:
+@contextmanager
+def replacing(
+    path: Path, *, durable: bool = True, only_if_changed: bool = False
+) -> Iterator[TextIO]:
+    """A text file to write `path`'s new content to: a temporary file beside it that takes
+    its place (keeping its mode) when the block ends without an error, and is removed
+    otherwise. `only_if_changed`: an unchanged file is left as it is (its modification
+    time too), compared a chunk at a time. Use `write_atomically` for text in hand; this,
+    for a file written while other work goes on (it does not hold Ctrl-C back itself)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            if isinstance(text, str):
-                handle.write(text)
-            else:
-                for piece in text:
-                    handle.write(piece)
+            yield handle
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        if not (only_if_changed and _same_bytes(temporary, path)):
+            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+_CHUNK = 1 << 20
+
+
+def _same_bytes(new: Path, old: Path) -> bool:
+    """True when `old` is a regular file holding exactly the bytes of `new`."""
+    try:
+        if new.stat().st_size != old.stat().st_size:
+            return False
+        with open_regular(old) as before, open(new, "rb") as after:
+            while True:
+                chunk = after.read(_CHUNK)
+                if chunk != before.read(_CHUNK):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False  # missing, or not a file we wrote (a device in its place): replaced

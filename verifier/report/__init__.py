@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.batch import paused_garbage_collection
-from verifier.files import read_regular, write_atomically
+from verifier.files import read_regular, replacing, write_atomically
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, ExtractionWarning, Finding
 from verifier.report import history, pagekeys
@@ -43,7 +43,6 @@ from verifier.report.results import (
     results_document,
 )
 from verifier.report.sources import render_source, source_page
-from verifier.report.streamed import StreamedFile
 
 __all__ = ["article_slug", "results_document", "results_json", "write_reports"]
 
@@ -133,7 +132,9 @@ def _write_reports(
     del captures
     # results.json and the article pages an article at a time (in reading order each
     # article's claims are consecutive), so no run holds every claim's JSON at once.
-    with StreamedFile(results_path) as results:
+    # An unchanged results.json keeps its modification time, as `_write_if_changed` does
+    # for the pages held whole.
+    with replacing(results_path, durable=False, only_if_changed=True) as results:
         results.write('{"claims": ')
         written = 0
         for article, indexes in _article_groups(every_finding.facts):
