@@ -14,7 +14,14 @@ import pytest
 from conftest import LoopbackServer, ServerFactory
 from fixtures.entry_point import verifier
 from test_fetch_wayback import FakeWayback
-from test_interrupts import CLAIMS, COMMENT, assert_whole, start_run, wait_for, warcio_check
+from test_interrupts import (
+    CLAIMS,
+    assert_whole,
+    start_run,
+    wait_for,
+    warcio_check,
+    write_harbour_project,
+)
 
 from verifier.archive import Archive
 from verifier.fetch import Fetcher
@@ -189,20 +196,16 @@ def test_stopped_while_the_pages_are_read_the_run_resumes_without_fetching_again
     """Every page archived unread, the run stopped while reading them: the next run reads
     them from the archive (no page fetched twice) and finishes with every claim."""
     filler = "<p>Harbour traffic notes from the port office, kept for the record.</p>" * 3000
-    sentences, notes = [], []
-    for n in range(CLAIMS):
-        page = (
+    urls = [
+        http_server.route(
+            f"/page{n}",
             f"<html><body><article><p>The harbour office recorded page{n} ships in port on "
-            f"Monday.</p>{filler}</article></body></html>"
+            f"Monday.</p>{filler}</article></body></html>",
+            headers={"Content-Type": "text/html"},
         )
-        url = http_server.route(f"/page{n}", page, headers={"Content-Type": "text/html"})
-        sentences.append(f"The harbour office recorded page{n} ships in port on Monday.[^{n}]")
-        notes.append(f"[^{n}]: <{url}>")
-    (tmp_path / "article.md").write_text(" ".join(sentences) + "\n\n" + "\n".join(notes) + "\n")
-    (tmp_path / "claims.yaml").write_text(
-        f"{COMMENT}\narticles: [article.md]\n"
-        "fetch:\n  allow_hosts: [127.0.0.1]\n  wayback: null\n  retries: 0\n"
-    )
+        for n in range(CLAIMS)
+    ]
+    write_harbour_project(tmp_path, urls)
     child = start_run(tmp_path)
     # The fetch pass is over once its file is complete and indexed: the pages are being read.
     wait_for(lambda: len(Archive(tmp_path / "archive").entries()) == CLAIMS)

@@ -53,21 +53,29 @@ def make_project(root: Path, server: LoopbackServer, release: threading.Event) -
         handler.wfile.write(body)
 
     paths = [f"/page{n}" for n in range(CLAIMS)]
-    sentences, notes = [], []
-    for n, path in enumerate(paths):
-        if n >= CLAIMS - 2:
-            url = server.route_handler(path, held)
-        else:
-            url = server.route(path, PAGE.format(n=f"page{n}"), delay=0.05)
-        sentences.append(f"The harbour office recorded page{n} ships in port on Monday.[^{n}]")
-        notes.append(f"[^{n}]: <{url}>")
+    urls = [
+        server.route_handler(path, held)
+        if n >= CLAIMS - 2
+        else server.route(path, PAGE.format(n=f"page{n}"), delay=0.05)
+        for n, path in enumerate(paths)
+    ]
+    write_harbour_project(root, urls, "  concurrency: 4\n  per_host: 4\n")
+    return paths
+
+
+def write_harbour_project(root: Path, urls: list[str], more_fetch_settings: str = "") -> None:
+    """An article whose sentence n ("... recorded page<n> ships ...") cites urls[n], and a
+    claims.yaml (with a comment) that may fetch from 127.0.0.1."""
+    sentences = [
+        f"The harbour office recorded page{n} ships in port on Monday.[^{n}]"
+        for n in range(len(urls))
+    ]
+    notes = [f"[^{n}]: <{url}>" for n, url in enumerate(urls)]
     (root / "article.md").write_text(" ".join(sentences) + "\n\n" + "\n".join(notes) + "\n")
     (root / "claims.yaml").write_text(
         f"{COMMENT}\narticles: [article.md]\n"
-        "fetch:\n  allow_hosts: [127.0.0.1]\n  wayback: null\n  retries: 0\n"
-        "  concurrency: 4\n  per_host: 4\n"
+        "fetch:\n  allow_hosts: [127.0.0.1]\n  wayback: null\n  retries: 0\n" + more_fetch_settings
     )
-    return paths
 
 
 def start_run(root: Path) -> subprocess.Popen[str]:
