@@ -17,8 +17,10 @@ from markdown_it import MarkdownIt
 from verifier.errors import InputError
 from verifier.model import Claim, ExtractionWarning, Finding, Flag, Status, Verdict
 from verifier.report import article_slug, history, results_document, results_json, write_reports
+from verifier.report.facts import Facts
 from verifier.report.markdown import escape, highlight, snippet
 from verifier.report.pages import plan_pages
+from verifier.report.results import CarriedFindings, finding_from_entry
 from verifier.report.results import ordered as ordered_findings
 
 GOLDEN = Path(__file__).parent / "fixtures" / "report" / "golden"
@@ -460,25 +462,38 @@ def test_the_previous_results_keep_only_what_the_comparison_reads() -> None:
     document = _previous_document()
     findings = samples.all_findings()
     slim = history.previous_document(io.BytesIO(results_json(document).encode("utf-8")))
-    assert slim["generated_at"] == document["generated_at"]
-    assert [entry["id"] for entry in slim["claims"]] == [e["id"] for e in document["claims"]]
+    assert slim.document["generated_at"] == document["generated_at"]
+    assert [e["id"] for e in slim.document["claims"]] == [e["id"] for e in document["claims"]]
     assert all(
         set(entry) <= {"id", "verdict", "accepted", "article", "line", "text"}
-        for entry in slim["claims"]
+        for entry in slim.document["claims"]
     )
-    assert history.compare(slim, findings) == history.compare(document, findings)
-    # A --changed-since run carries the other articles' claims whole.
+    assert slim.carried == []
+    assert history.compare(slim.document, findings) == history.compare(document, findings)
+
+
+@pytest.mark.parametrize("layout", ["a claim a line", "indented"])
+def test_a_changed_since_run_carries_the_other_articles_lines_as_written(layout: str) -> None:
+    document = _previous_document()
     checked = {"examples/iwaya.md"}
-    kept = history.previous_document(io.BytesIO(results_json(document).encode()), checked)
-    for before, after in zip(document["claims"], kept["claims"], strict=True):
-        if before.get("article") not in checked:
-            assert after == before
+    text = results_json(document) if layout == "a claim a line" else json.dumps(document, indent=1)
+    kept = history.previous_document(io.BytesIO(text.encode("utf-8")), checked)
+    others = [e for e in document["claims"] if e.get("article") not in checked]
+    assert others and len(others) < len(document["claims"])
+    assert [json.loads(line) for line in kept.carried] == others
+    # Each is the line results.json has for it (read back byte for byte from that layout).
+    written = {line.removesuffix(",") for line in results_json(document).splitlines()}
+    assert set(kept.carried) <= written
+    carried = CarriedFindings(kept.carried)
+    assert carried.lines == kept.carried
+    assert list(carried.facts) == [Facts.of(finding_from_entry(e)) for e in others]
+    assert [f.claim.id for f in carried] == [e["id"] for e in others]
 
 
 def test_previous_results_of_an_unexpected_shape_are_read_as_a_whole_parse_reads_them() -> None:
     text = results_json(_previous_document())
     twice = text[: -len("\n}\n")] + ',\n"claims": []\n}\n'  # the last "claims" wins
-    assert history.previous_document(io.BytesIO(twice.encode()))["claims"] == []
+    assert history.previous_document(io.BytesIO(twice.encode())).document["claims"] == []
     with pytest.raises(json.JSONDecodeError):
         history.previous_document(io.BytesIO(text[:-40].encode()))
 

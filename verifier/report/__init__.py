@@ -38,8 +38,9 @@ from verifier.report.ownership import check_writable
 from verifier.report.pages import article_slug, plan_pages
 from verifier.report.results import (
     VERDICTS_WORST_FIRST,
-    carried_findings,
+    CarriedFindings,
     claim_document,
+    claim_line,
     results_document,
 )
 from verifier.report.sources import render_source, source_page
@@ -96,13 +97,11 @@ def _write_reports(
     out_dir.mkdir(parents=True, exist_ok=True)
     results_path = out_dir / RESULTS
     previous = history.read_previous(results_path, checked_articles)
-    carried = (
-        carried_findings(previous, set(checked_articles)) if checked_articles is not None else []
-    )
+    carried = CarriedFindings(previous.carried if previous is not None else [])
     current = Findings.of(findings)
-    every_finding = current.joined(Findings.of(carried))
-    changes = history.compare(previous, every_finding)
-    del previous  # only the comparison was wanted of it
+    every_finding = current.joined(carried)
+    changes = history.compare(previous.document if previous is not None else None, every_finding)
+    del previous  # the comparison is made, and the carried lines are in `carried`
     pages = plan_pages(facts.article for facts in every_finding.facts)
     # The articles checked this run, in the order their first finding comes.
     checked = dict.fromkeys(facts.article for facts in current.facts)
@@ -112,9 +111,12 @@ def _write_reports(
             captures[source_page(capture)] = capture  # the last capture of a page, as before
     previous_keys = pagekeys.read_manifest(out_dir)
     keys: dict[str, str] = {INDEX: "", RESULTS: ""}
-    for finding in carried:
+    for position, facts in enumerate(carried.facts):
         # A page of an article not checked this run stays, and so do its sources' pages.
-        for name in (pages[finding.claim.article].file_name, *_source_pages(finding)):
+        names = [pages[facts.article].file_name]
+        if facts.pages:
+            names += _source_pages(carried[position])
+        for name in names:
             if name in previous_keys:
                 keys[name] = previous_keys[name]
     check_writable(
@@ -137,16 +139,21 @@ def _write_reports(
     with replacing(results_path, durable=False, only_if_changed=True) as results:
         results.write('{"claims": ')
         written = 0
+        split = len(current)
         for article, indexes in _article_groups(every_finding.facts):
+            if article not in checked:
+                # Carried from the last run: its lines as they were, its page as it is.
+                claim_lines = [carried.lines[index - split] for index in indexes]
+                results.write(("[\n" if not written else ",\n") + ",\n".join(claim_lines))
+                written += len(claim_lines)
+                continue
             # An article's findings in reading order, and in the order they were checked
             # (its page's order), as the same objects.
             read = {index: every_finding[index] for index in indexes}
             article_findings = list(read.values())
-            claim_lines = [_claim_line(claim_document(f)) for f in article_findings]
+            claim_lines = [claim_line(claim_document(f)) for f in article_findings]
             results.write(("[\n" if not written else ",\n") + ",\n".join(claim_lines))
             written += len(claim_lines)
-            if article not in checked:
-                continue  # carried from the last run: its page stays as it is
             page = pages[article]
             page_findings = [read[index] for index in sorted(read)]
             claim_json = {
@@ -195,20 +202,16 @@ def _source_link(capture: Capture) -> str | None:
     return source_page(capture) if has_page(capture) else None
 
 
-def _claim_line(entry: Mapping[str, Any]) -> str:
-    return json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
-
-
 def results_json(document: Mapping[str, Any], claim_lines: Sequence[str] | None = None) -> str:
     """results.json text: one claim per line, so diffs show which claims changed.
 
     Indented JSON would take Python's pure-Python encoder (seconds for 10,000 claims); each
     claim on its own compact line keeps the C encoder and stays readable line by line.
-    `claim_lines` are the claims already serialised with `_claim_line`, if at hand.
+    `claim_lines` are the claims already serialised with `results.claim_line`, if at hand.
     (`write_reports` writes the same text a piece at a time.)
     """
     if claim_lines is None:
-        claim_lines = [_claim_line(entry) for entry in document["claims"]]
+        claim_lines = [claim_line(entry) for entry in document["claims"]]
     rest = {key: value for key, value in document.items() if key != "claims"}
     body = "[\n" + ",\n".join(claim_lines) + "\n]" if claim_lines else "[]"
     return '{"claims": ' + body + _tail_text(rest)

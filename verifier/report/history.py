@@ -11,11 +11,12 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from verifier.files import open_regular
 from verifier.model import Finding, Verdict
 from verifier.report.facts import Facts, Findings
+from verifier.report.results import claim_line
 
 
 @dataclass(frozen=True)
@@ -38,59 +39,84 @@ class RunChanges:
     fixed: tuple[Change, ...]
 
 
+class PreviousRun(NamedTuple):
+    """What this run reads of the previous results.json."""
+
+    document: dict[str, Any]
+    """The document, each claim slimmed to what `compare` reads of it."""
+    carried: list[str]
+    """The results.json lines (without their commas) of the claims of articles outside
+    `checked_articles`: a `--changed-since` run, or a re-check of unchanged inputs, carries
+    them into this run's results as they were written."""
+
+
 def read_previous(
     path: Path, checked_articles: Collection[str | None] | None = None
-) -> dict[str, Any] | None:
+) -> PreviousRun | None:
     """The previous results.json, or None when there is none or it is not ours to read.
 
-    Only what `compare` reads is kept of each claim (`slim`), except for the claims of
-    articles outside `checked_articles` (a `--changed-since` run), which are carried whole
-    into this run's results. The file is read a claim (a line) at a time where it has the
-    layout `results_json` writes, so the previous run is never held whole: at 30,000 claims
-    that document alone would be the largest thing in memory.
+    Only what `compare` reads is kept of each claim, and the lines of the claims carried
+    into this run (`PreviousRun`). The file is read a claim (a line) at a time where it has
+    the layout `results_json` writes, so the previous run is never held parsed whole: at
+    30,000 claims that document alone would be the largest thing in memory.
     """
     try:
         with open_regular(path) as handle:
-            document = previous_document(handle, checked_articles)
+            previous = previous_document(handle, checked_articles)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         # A missing or damaged previous report only loses the comparison; this run rewrites it.
         return None
-    if not isinstance(document, dict) or not isinstance(document.get("claims"), list):
+    if not isinstance(previous.document, dict) or not isinstance(
+        previous.document.get("claims"), list
+    ):
         return None
-    return document
+    return previous
 
 
 def previous_document(
     handle: BinaryIO, checked_articles: Collection[str | None] | None = None
-) -> Any:
-    """The results document in `handle` (seekable), its claims slimmed (`read_previous`).
+) -> PreviousRun:
+    """The results document in `handle` (seekable), as `read_previous` keeps it.
 
     results.json has a claim a line between `{"claims": [` and `]`; any other layout (a file
-    formatted by hand, say) is parsed whole, so the outcome is the same either way.
+    formatted by hand, say) is parsed whole, so the outcome is the same either way (its
+    carried claims are then serialised as `results_json` writes them).
     """
     try:
-        document = _claim_by_claim(handle, checked_articles)
+        previous = _claim_by_claim(handle, checked_articles)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        document = None
-    if document is None:
+        previous = None
+    if previous is None:
         handle.seek(0)
-        document = _slimmed(json.loads(handle.read()), checked_articles)
-    return document
+        document = json.loads(handle.read())
+        carried: list[str] = []
+        if isinstance(document, dict) and isinstance(document.get("claims"), list):
+            entries = document["claims"]
+            carried = [claim_line(e) for e in entries if _carried(e, checked_articles)]
+            document["claims"] = [_slim(entry) for entry in entries]
+        previous = PreviousRun(document, carried)
+    return previous
 
 
 def _claim_by_claim(
     handle: BinaryIO, checked_articles: Collection[str | None] | None
-) -> dict[str, Any] | None:
+) -> PreviousRun | None:
     """The document read a line at a time; None when it is not laid out as `results_json`
     writes it (or a JSON error: the whole parse then decides)."""
     if handle.readline() != _CLAIMS_OPEN:
         return None
     claims: list[Any] = []
+    carried: list[str] = []
     line = handle.readline()
     while line and not line.startswith(b"]"):
         body = line.rstrip(b"\n")
         comma = body.endswith(b",")
-        claims.append(_slim(json.loads(body[:-1] if comma else body), checked_articles))
+        if comma:
+            body = body[:-1]
+        entry = json.loads(body)
+        if _carried(entry, checked_articles):
+            carried.append(body.decode("utf-8"))
+        claims.append(_slim(entry))
         line = handle.readline()
         if comma == line.startswith(b"]"):  # a comma between claims, none before the end
             return None
@@ -100,7 +126,7 @@ def _claim_by_claim(
     rest = json.loads(b'{"claims": []' + tail)
     if not isinstance(rest, dict) or "claims" in json.loads(b'{"": 0' + tail):
         return None  # "claims" given twice: the whole parse decides which counts
-    return {**rest, "claims": claims}
+    return PreviousRun({**rest, "claims": claims}, carried)
 
 
 _CLAIMS_OPEN = b'{"claims": [\n'
@@ -108,17 +134,17 @@ _COMPARED = ("id", "verdict", "accepted")
 _COMPARED_PROBLEM = (*_COMPARED, "article", "line", "text")
 
 
-def _slimmed(document: Any, checked_articles: Collection[str | None] | None) -> Any:
-    if isinstance(document, dict) and isinstance(document.get("claims"), list):
-        document["claims"] = [_slim(entry, checked_articles) for entry in document["claims"]]
-    return document
+def _carried(entry: Any, checked_articles: Collection[str | None] | None) -> bool:
+    return (
+        checked_articles is not None
+        and isinstance(entry, dict)
+        and entry.get("article") not in checked_articles
+    )
 
 
-def _slim(entry: Any, checked_articles: Collection[str | None] | None) -> Any:
-    """What `compare` reads of a claim entry (all of it when it is carried into this run)."""
+def _slim(entry: Any) -> Any:
+    """What `compare` reads of a claim entry."""
     if not isinstance(entry, dict):
-        return entry
-    if checked_articles is not None and entry.get("article") not in checked_articles:
         return entry
     keys = _COMPARED_PROBLEM if _was_problem(entry) else _COMPARED
     return {key: entry[key] for key in keys if key in entry}

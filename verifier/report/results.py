@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any, Protocol
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, overload
 
 from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import (
@@ -19,6 +20,7 @@ from verifier.model import (
     UnavailableReason,
     Verdict,
 )
+from verifier.report.facts import Facts, Findings
 
 SCORE_DIGITS = 4
 """Scores are rounded so that re-running on the same input gives the same bytes."""
@@ -195,18 +197,50 @@ def finding_from_entry(entry: Mapping[str, Any]) -> Finding:
     )
 
 
-def carried_findings(
-    previous: Mapping[str, Any] | None, checked_articles: Collection[str | None]
-) -> list[Finding]:
-    """Last run's findings for the articles this run did not check (`--changed-since`)."""
-    if previous is None:
-        return []
-    carried: list[Finding] = []
-    for entry in previous.get("claims", []):
-        if not isinstance(entry, Mapping) or entry.get("article") in checked_articles:
-            continue
-        try:
-            carried.append(finding_from_entry(entry))
-        except (KeyError, TypeError, ValueError):
-            continue  # an entry this version cannot read is re-checked next full run
-    return carried
+class CarriedFindings(Findings):
+    """Last run's findings for the articles this run did not check (`--changed-since`, or a
+    re-check of unchanged inputs), from their results.json lines.
+
+    Each line is read once for its facts, and kept as written: results.json gets it back
+    byte for byte. A finding itself is rebuilt from its line only where one is read (an
+    index row, a failing finding), so carrying 10,000 claims neither holds 10,000 findings
+    nor serialises them again."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        kept: list[str] = []
+        facts: list[Facts] = []
+        for line in lines:
+            try:
+                finding = finding_from_entry(json.loads(line))
+            except (KeyError, TypeError, ValueError):
+                continue  # an entry this version cannot read is re-checked next full run
+            kept.append(line)
+            facts.append(Facts.of(finding))
+        self.lines = kept
+        super().__init__(_FromLines(kept), facts)
+
+
+class _FromLines(Sequence[Finding]):
+    """Findings rebuilt from results.json lines each time one is read."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, slice):
+            return [finding_from_entry(json.loads(line)) for line in self._lines[index]]
+        return finding_from_entry(json.loads(self._lines[index]))
+
+
+def claim_line(entry: Mapping[str, Any]) -> str:
+    """A claim's line of results.json (see `report.results_json`)."""
+    return json.dumps(entry, ensure_ascii=False, separators=(", ", ": "))
