@@ -20,7 +20,7 @@ from verifier.report import article_slug, history, results_document, results_jso
 from verifier.report.facts import Facts
 from verifier.report.markdown import escape, highlight, snippet
 from verifier.report.pages import plan_pages
-from verifier.report.results import CarriedFindings, finding_from_entry
+from verifier.report.results import CarriedFindings, facts_of_entry, finding_from_entry
 from verifier.report.results import ordered as ordered_findings
 
 GOLDEN = Path(__file__).parent / "fixtures" / "report" / "golden"
@@ -468,7 +468,7 @@ def test_the_previous_results_keep_only_what_the_comparison_reads() -> None:
         set(entry) <= {"id", "verdict", "accepted", "article", "line", "text"}
         for entry in slim.document["claims"]
     )
-    assert slim.carried == []
+    assert len(slim.carried) == 0
     assert history.compare(slim.document, findings) == history.compare(document, findings)
 
 
@@ -480,14 +480,38 @@ def test_a_changed_since_run_carries_the_other_articles_lines_as_written(layout:
     kept = history.previous_document(io.BytesIO(text.encode("utf-8")), checked)
     others = [e for e in document["claims"] if e.get("article") not in checked]
     assert others and len(others) < len(document["claims"])
-    assert [json.loads(line) for line in kept.carried] == others
+    carried = kept.carried
+    assert [json.loads(line) for line in carried.lines] == others
     # Each is the line results.json has for it (read back byte for byte from that layout).
     written = {line.removesuffix(",") for line in results_json(document).splitlines()}
-    assert set(kept.carried) <= written
-    carried = CarriedFindings(kept.carried)
-    assert carried.lines == kept.carried
+    assert set(carried.lines) <= written
     assert list(carried.facts) == [Facts.of(finding_from_entry(e)) for e in others]
     assert [f.claim.id for f in carried] == [e["id"] for e in others]
+    assert carried[0] == finding_from_entry(others[0])
+
+
+def test_the_facts_of_a_results_entry_are_those_of_the_finding_it_describes() -> None:
+    # Every sample finding (accepted, stale, unavailable, web captures with pages) written
+    # as results.json writes it.
+    entries = results_document(samples.all_findings())["claims"]
+    assert any(entry["acceptance"] != "none" for entry in entries)
+    assert any(source.get("warc_file") for entry in entries for source in entry["sources"])
+    for entry in entries:
+        assert facts_of_entry(entry) == Facts.of(finding_from_entry(entry))
+
+
+def test_a_carried_claim_damaged_past_its_facts_is_a_clear_error_where_it_is_read() -> None:
+    entries = results_document(samples.all_findings())["claims"]
+    entry = next(entry for entry in entries if entry["acceptance"] == "none")
+    entry["flags"] = "not a list of flags"
+    carried = CarriedFindings()
+    carried.add(json.dumps(entry), entry)
+    assert len(carried) == 1  # its facts are whole: it is carried
+    with pytest.raises(InputError, match=r"results\.json") as raised:
+        carried[0]
+    assert raised.value.hint is not None and "remove reports/results.json" in raised.value.hint
+    carried.add("[]", [])  # an entry without its facts is left out (re-checked next run)
+    assert len(carried) == 1
 
 
 def test_previous_results_of_an_unexpected_shape_are_read_as_a_whole_parse_reads_them() -> None:

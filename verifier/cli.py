@@ -34,7 +34,6 @@ from verifier.cluster import ClusterSpec
 from verifier.dump import passes, shards
 from verifier.errors import InputError, LedgerError, RecordError, VerifierError
 from verifier.extract import extract_article
-from verifier.fetch import Fetcher
 from verifier.files import check_folder, open_input, read_lines, write_atomically
 from verifier.ledger import Ledger
 from verifier.ledger.acceptance import accept_with_pin, unpinned_warnings
@@ -50,6 +49,7 @@ from verifier.model import (
     Status,
 )
 from verifier.progress import ProgressLine
+from verifier.recheck import LastPass, PassMemo
 from verifier.report.facts import Findings, SpilledFindings
 from verifier.report.formats import OutputFormat, render
 from verifier.report.github import github_outputs, running_in_github_actions, warning_annotation
@@ -65,7 +65,7 @@ from verifier.repository import (
 )
 from verifier.settings import Settings
 from verifier.spill import Spill, spill_folder
-from verifier.stages import StageConfig, Stages
+from verifier.stages import CapturedTexts, StageConfig, Stages
 
 if TYPE_CHECKING:
     from verifier.archive import Archive
@@ -165,13 +165,17 @@ class Context:
     def locations(self, ledger: Ledger, hand_written: set[str] | None = None) -> Locations:
         """Where findings are, as the forge names paths: relative to the repository root.
         `hand_written`: the ids of the claims without an article, when already known."""
-        root = repository_root(self.base_dir)
         # Only a hand-written claim is located by its line in claims.yaml.
         if hand_written is None:
             hand_written = {c.id for c in ledger.each_claim() if c.article is None}
+        return self.located(ledger.field_lines("text", hand_written) if hand_written else {})
+
+    def located(self, ledger_lines: dict[str, int]) -> Locations:
+        """`locations`, given the claims.yaml line of each hand-written claim."""
+        root = repository_root(self.base_dir)
         return Locations(
             ledger=path_in_repository(self.ledger_path),
-            ledger_lines=ledger.field_lines("text", hand_written) if hand_written else {},
+            ledger_lines=ledger_lines,
             root=root.as_posix() if root is not None else None,
         )
 
@@ -433,7 +437,7 @@ def check(
     settings = ctx.settings(ledger, fail_on=fail_on, min_score=min_score, cluster=cluster)
     ctx.check_folders(settings, reports=True)
     scope = _scope(ctx, changed_since)
-    reading = LedgerReading.of(ctx, ledger, scope)
+    reading = _read_for_check(ctx, ledger, settings, scope, offline)
     del ledger  # a check only reads it
     return _check(ctx, reading, settings, scope, offline, OutputFormat(output_format), ())
 
@@ -466,7 +470,7 @@ def run(
     # Only the warnings are kept of the extraction: its claims are in the ledger now.
     warnings = _extract(ctx, ledger, settings, articles, scope).warnings
     ledger.save()
-    reading = LedgerReading.of(ctx, ledger, scope)
+    reading = _read_for_check(ctx, ledger, settings, scope, offline)
     del ledger  # saved: the check only reads it
     return _check(ctx, reading, settings, scope, offline, OutputFormat(output_format), warnings)
 
@@ -618,6 +622,8 @@ def archive_export(ctx: Context, destination: Path, force: bool) -> int:
         ledger = ctx.load_ledger()
         protected += [ctx.base_dir / c.article for c in ledger.claims if c.article is not None]
     settings = ctx.settings(ctx.load_ledger()) if ctx.ledger_path.exists() else Settings()
+    from verifier.fetch import Fetcher  # the HTTP client loads only for commands that use it
+
     # The Fetcher only derives the text of captures archived unread: no network.
     with _open_archive(ctx) as store, Fetcher(settings.fetch, store) as reader:
         summary = store.export_wacz(
@@ -713,9 +719,17 @@ class LedgerReading:
     claims: Spill[Claim]
     unpinned: list[ExtractionWarning]
     locations: Locations
+    memo: PassMemo | None
+    """Where the pass saves the key of its inputs, for the next (`recheck`)."""
 
     @classmethod
-    def of(cls, ctx: Context, ledger: Ledger, scope: set[str | None] | None) -> LedgerReading:
+    def of(
+        cls,
+        ctx: Context,
+        ledger: Ledger,
+        scope: set[str | None] | None,
+        memo: PassMemo | None = None,
+    ) -> LedgerReading:
         # One read of the ledger's claims (each is made from its entry's values) for all three.
         claims: Spill[Claim] = Spill(spill_folder(ctx.ledger_path))
         accepted: list[Claim] = []
@@ -732,28 +746,80 @@ class LedgerReading:
                 claims=claims,
                 unpinned=unpinned_warnings(ledger, ctx.ledger_path.name, accepted),
                 locations=ctx.locations(ledger, hand_written),
+                memo=memo,
             )
         except BaseException:
             claims.close()
             raise
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """A check whose inputs are all as the last pass found them, and reports/ as it left
+    them (`recheck`): that pass's findings are carried from reports/results.json."""
+
+    memo: PassMemo
+    last: LastPass
+
+
+def _read_for_check(
+    ctx: Context,
+    ledger: Ledger,
+    settings: Settings,
+    scope: set[str | None] | None,
+    offline: bool,
+) -> LedgerReading | Unchanged:
+    """What a check reads of the ledger; or, for a whole check of unchanged inputs, only
+    that (the claims are not even read)."""
+    memo = None
+    if scope is None:  # a --changed-since run is a pass over part of the ledger
+        memo = PassMemo.of(ctx.ledger_path, ledger.content_key, settings, offline=offline)
+    last = memo.unchanged() if memo is not None else None
+    if memo is not None and last is not None:
+        return Unchanged(memo, last)
+    return LedgerReading.of(ctx, ledger, scope, memo)
+
+
 def _check(
     ctx: Context,
-    reading: LedgerReading,
+    reading: LedgerReading | Unchanged,
     settings: Settings,
     scope: set[str | None] | None,
     offline: bool,
     output_format: OutputFormat,
     warnings: Sequence[ExtractionWarning],
 ) -> int:
+    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
+    if isinstance(reading, Unchanged):
+        last = reading.last
+        for warning in last.warnings:
+            ctx.warn(warning)
+        ctx.console.detail("nothing changed since the last pass: its findings are carried")
+        # No article is checked: every finding comes from the last pass's results.json.
+        code = _report(
+            ctx,
+            config,
+            Findings.of([]),
+            set(),
+            output_format,
+            [*warnings, *last.warnings],
+            ctx.located(last.ledger_lines),
+            judge_carried=True,
+        )
+        reading.memo.save(last)
+        return code
     claims, unpinned, locations = reading.claims, reading.unpinned, reading.locations
     for warning in unpinned:
         ctx.warn(warning)
-    warnings = [*warnings, *unpinned]
-    config = StageConfig.for_ledger(ctx.ledger_path, settings, offline=offline)
+    if reading.memo is not None:
+        reading.memo.observe(claims)  # before the pass reads any source
     with claims, _verify(ctx, config, claims) as findings:
-        return _report(ctx, config, findings, scope, output_format, warnings, locations)
+        code = _report(
+            ctx, config, findings, scope, output_format, [*warnings, *unpinned], locations
+        )
+    if reading.memo is not None:
+        reading.memo.save(LastPass(unpinned, dict(locations.ledger_lines)))
+    return code
 
 
 def _report(
@@ -764,21 +830,27 @@ def _report(
     output_format: OutputFormat,
     warnings: Sequence[ExtractionWarning],
     locations: Locations,
+    *,
+    judge_carried: bool = False,
 ) -> int:
     """Reports, the printed document and annotations, and the gate, from `findings` (on
     disk after a pass in this process: their facts are at hand, each finding is read back
-    where it is needed)."""
+    where it is needed). The findings carried from the last run (the articles outside
+    `scope`) are in the reports; they are judged too only with `judge_carried` (a re-check
+    of unchanged inputs carries every finding), not in a `--changed-since` run."""
     settings = config.settings
     reports_dir = ctx.base_dir / settings.reports_dir
-    with Stages(config) as stages:
-        report.write_reports(
+    with CapturedTexts(config) as page_text:
+        reported = report.write_reports(
             findings,
             reports_dir,
             warnings=warnings,
             generated_at=_now(),
             checked_articles=scope,
-            page_text=stages.captured_text,
+            page_text=page_text,
         )
+    if judge_carried:
+        findings = reported
     document = render(findings, output_format, settings.policy, locations=locations)
     if document:
         click.echo(document)

@@ -182,3 +182,34 @@ def check_partition(
     """Read and score one batch of claims; `failures` are the archive phase's."""
     with Stages(config, failures) as stages:
         return CheckedBatch(tuple(stages.check(claims)))
+
+
+class CapturedTexts:
+    """`Stages.captured_text`, the stages opened on the first text wanted: the reports of
+    a re-check that carries every finding read none, and need not load the HTTP client and
+    WARC code for it.
+
+    with CapturedTexts(config) as page_text:
+        report.write_reports(..., page_text=page_text)
+    """
+
+    def __init__(self, config: StageConfig) -> None:
+        self._config = config
+        self._stages: Stages | None = None
+
+    def __call__(self, capture: Capture) -> str:
+        if capture.text:
+            return capture.text
+        if self._stages is None:
+            self._stages = Stages(self._config)
+        return self._stages.captured_text(capture)
+
+    def close(self) -> None:
+        if self._stages is not None:
+            self._stages.close()
+
+    def __enter__(self) -> CapturedTexts:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -367,6 +367,13 @@ class Ledger:
         for entry in self._entries:
             yield claim_from_plain(entry.plain)
 
+    @property
+    def content_key(self) -> str:
+        """`cache.content_key` of the text the claims and settings come from: the file as
+        loaded or last saved, or what `save` would write when changed since."""
+        text = self._original if not self._dirty and self._original is not None else None
+        return cache.content_key(text if text is not None else self.dumps())
+
     def claim(self, claim_id: str) -> Claim | None:
         return next((c for c in self.claims if c.id == claim_id), None)
 

@@ -59,8 +59,9 @@ def write_reports(
     generated_at: str,
     checked_articles: Collection[str | None] | None = None,
     page_text: Callable[[Capture], str] | None = None,
-) -> None:
+) -> Findings:
     """Write every report file atomically; pages whose text is unchanged are not rewritten.
+    Returns the findings reported: `findings`, then those carried from the last run.
 
     The previous results.json, read before it is replaced, gives the index its "new since
     last run" and "fixed since last run". Each source read from the web gets a page of the
@@ -75,7 +76,7 @@ def write_reports(
     """
     # Held back from Ctrl-C as a whole, so reports/ is never half this run's, half the last's.
     with uninterrupted(), paused_garbage_collection():
-        _write_reports(
+        return _write_reports(
             findings, out_dir, warnings, generated_at, checked_articles, page_text or _own_text
         )
 
@@ -91,13 +92,13 @@ def _write_reports(
     generated_at: str,
     checked_articles: Collection[str | None] | None,
     page_text: Callable[[Capture], str],
-) -> None:
+) -> Findings:
     # `findings` may be a Spill (on disk): every step below reads them in a pass, or an
     # article's at a time, and keeps only small facts of each, never all of them at once.
     out_dir.mkdir(parents=True, exist_ok=True)
     results_path = out_dir / RESULTS
     previous = history.read_previous(results_path, checked_articles)
-    carried = CarriedFindings(previous.carried if previous is not None else [])
+    carried = previous.carried if previous is not None else CarriedFindings()
     current = Findings.of(findings)
     every_finding = current.joined(carried)
     changes = history.compare(previous.document if previous is not None else None, every_finding)
@@ -175,6 +176,7 @@ def _write_reports(
         every_finding, pages, generated_at=generated_at, warnings=warnings, changes=changes
     )
     _write_if_changed(out_dir / INDEX, index)
+    return every_finding
 
 
 def _article_groups(facts: Sequence[Facts]) -> Iterator[tuple[str | None, list[int]]]:

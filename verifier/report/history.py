@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, NamedTuple
 from verifier.files import open_regular
 from verifier.model import Finding, Verdict
 from verifier.report.facts import Facts, Findings
-from verifier.report.results import claim_line
+from verifier.report.results import CarriedFindings, claim_line
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,10 @@ class PreviousRun(NamedTuple):
 
     document: dict[str, Any]
     """The document, each claim slimmed to what `compare` reads of it."""
-    carried: list[str]
-    """The results.json lines (without their commas) of the claims of articles outside
-    `checked_articles`: a `--changed-since` run, or a re-check of unchanged inputs, carries
-    them into this run's results as they were written."""
+    carried: CarriedFindings
+    """The claims of articles outside `checked_articles`, with their results.json lines:
+    a `--changed-since` run, or a re-check of unchanged inputs, carries them into this
+    run's results as they were written."""
 
 
 def read_previous(
@@ -89,11 +89,12 @@ def previous_document(
     if previous is None:
         handle.seek(0)
         document = json.loads(handle.read())
-        carried: list[str] = []
+        carried = CarriedFindings()
         if isinstance(document, dict) and isinstance(document.get("claims"), list):
-            entries = document["claims"]
-            carried = [claim_line(e) for e in entries if _carried(e, checked_articles)]
-            document["claims"] = [_slim(entry) for entry in entries]
+            for entry in document["claims"]:
+                if _carried(entry, checked_articles):
+                    carried.add(claim_line(entry), entry)
+            document["claims"] = [_slim(entry) for entry in document["claims"]]
         previous = PreviousRun(document, carried)
     return previous
 
@@ -106,7 +107,7 @@ def _claim_by_claim(
     if handle.readline() != _CLAIMS_OPEN:
         return None
     claims: list[Any] = []
-    carried: list[str] = []
+    carried = CarriedFindings()
     line = handle.readline()
     while line and not line.startswith(b"]"):
         body = line.rstrip(b"\n")
@@ -115,7 +116,7 @@ def _claim_by_claim(
             body = body[:-1]
         entry = json.loads(body)
         if _carried(entry, checked_articles):
-            carried.append(body.decode("utf-8"))
+            carried.add(body.decode("utf-8"), entry)
         claims.append(_slim(entry))
         line = handle.readline()
         if comma == line.startswith(b"]"):  # a comma between claims, none before the end

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, overload
 
+from verifier.errors import InputError
 from verifier.ledger.acceptance import acceptance, is_accepted
 from verifier.model import (
     Assessment,
@@ -201,23 +202,42 @@ class CarriedFindings(Findings):
     """Last run's findings for the articles this run did not check (`--changed-since`, or a
     re-check of unchanged inputs), from their results.json lines.
 
-    Each line is read once for its facts, and kept as written: results.json gets it back
-    byte for byte. A finding itself is rebuilt from its line only where one is read (an
+    Each line is kept as written (results.json gets it back byte for byte) with the facts
+    of its finding. A finding itself is rebuilt from its line only where one is read (an
     index row, a failing finding), so carrying 10,000 claims neither holds 10,000 findings
     nor serialises them again."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
-        kept: list[str] = []
-        facts: list[Facts] = []
-        for line in lines:
-            try:
-                finding = finding_from_entry(json.loads(line))
-            except (KeyError, TypeError, ValueError):
-                continue  # an entry this version cannot read is re-checked next full run
-            kept.append(line)
-            facts.append(Facts.of(finding))
-        self.lines = kept
-        super().__init__(_FromLines(kept), facts)
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._facts: list[Facts] = []
+        super().__init__(_FromLines(self.lines), self._facts)
+
+    def add(self, line: str, entry: Any) -> None:
+        """Carry the claim of this line (`entry`: the line parsed); an entry this version
+        cannot read is left out, and re-checked by the next full run."""
+        try:
+            facts = facts_of_entry(entry)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return
+        self.lines.append(line)
+        self._facts.append(facts)
+
+
+def facts_of_entry(entry: Mapping[str, Any]) -> Facts:
+    """`Facts.of(finding_from_entry(entry))`, read off the entry without rebuilding the
+    finding (only an accepted claim's is rebuilt: whether its acceptance still holds is
+    decided from the whole finding)."""
+    if entry.get("acceptance", "none") != "none":
+        return Facts.of(finding_from_entry(entry))
+    return Facts(
+        entry.get("article"),
+        entry.get("line"),
+        str(entry["id"]),
+        Verdict(entry["verdict"]),
+        float(entry["score"]),
+        False,
+        any(s.get("read") and s.get("warc_file") is not None for s in entry.get("sources", [])),
+    )
 
 
 class _FromLines(Sequence[Finding]):
@@ -237,8 +257,21 @@ class _FromLines(Sequence[Finding]):
 
     def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
         if isinstance(index, slice):
-            return [finding_from_entry(json.loads(line)) for line in self._lines[index]]
-        return finding_from_entry(json.loads(self._lines[index]))
+            return [self._finding(line) for line in self._lines[index]]
+        return self._finding(self._lines[index])
+
+    @staticmethod
+    def _finding(line: str) -> Finding:
+        entry = json.loads(line)
+        try:
+            return finding_from_entry(entry)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            # Its facts were read (`facts_of_entry`), the rest of it is damaged.
+            raise InputError(
+                f"the last run's results.json has a claim this version cannot read "
+                f"({entry.get('id')!r}: {error!r})",
+                hint="remove reports/results.json, then check every claim again",
+            ) from None
 
 
 def claim_line(entry: Mapping[str, Any]) -> str:
