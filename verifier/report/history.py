@@ -110,13 +110,13 @@ def _claim_by_claim(
     carried = CarriedFindings()
     line = handle.readline()
     while line and not line.startswith(b"]"):
-        body = line.rstrip(b"\n")
-        comma = body.endswith(b",")
+        body = line.rstrip(b"\n").decode("utf-8")  # str parses faster than bytes
+        comma = body.endswith(",")
         if comma:
             body = body[:-1]
         entry = json.loads(body)
         if _carried(entry, checked_articles):
-            carried.add(body.decode("utf-8"), entry)
+            carried.add(body, entry)
         claims.append(_slim(entry))
         line = handle.readline()
         if comma == line.startswith(b"]"):  # a comma between claims, none before the end
