@@ -89,7 +89,8 @@ class PassMemo:
         self._sources: list[str] | None = None
         """The cited files, as the reader opens them; None until observed, or when a source
         is on the web."""
-        self._states: list[Any] | None = None
+        self._states: str | None = None
+        """A digest of the sources' states (a list of them is ten megabytes at 30,000)."""
 
     @classmethod
     def of(
@@ -128,13 +129,13 @@ class PassMemo:
             )
         except (OSError, KeyError, TypeError, ValueError, AttributeError):
             return None  # no memo yet, or a damaged one: the pass runs in full
-        self._sources, self._states = sources, _source_states(sources)
+        self._sources, self._states = sources, _sources_digest(sources)
         return last if self._key() == memo["key"] else None
 
     def observe(self, claims: Sequence[Claim]) -> None:
         """Note the claims' sources as they are now, before the pass reads them."""
         self._sources = _cited_files(claims, self._base_dir)
-        self._states = _source_states(self._sources) if self._sources is not None else None
+        self._states = _sources_digest(self._sources) if self._sources is not None else None
 
     def save(self, last: LastPass) -> None:
         """Keep the key of this pass's inputs with reports/ as it left them, for the next."""
@@ -209,12 +210,12 @@ def _cited_files(claims: Sequence[Claim], base_dir: Path) -> list[str] | None:
     return files
 
 
-def _source_states(files: Sequence[str]) -> list[Any] | None:
-    """Each file as it is now, and the real path of each folder holding one; None when a
-    file is too fresh to be trusted (see RACY_NS)."""
+def _sources_digest(files: Sequence[str]) -> str | None:
+    """A digest of each file as it is now and the real path of each folder holding one;
+    None when a file is too fresh to be trusted (see RACY_NS)."""
     now = time.time_ns()
     folders: dict[str, str] = {}
-    states: list[Any] = []
+    digest = hashlib.sha256()
     for path in files:
         folder = os.path.dirname(path)
         if folder not in folders:
@@ -222,36 +223,38 @@ def _source_states(files: Sequence[str]) -> list[Any] | None:
         state = _file_state(path, now)
         if state is None:
             return None
-        states.append(state)
-    return [states, sorted(folders.items())]
+        digest.update(path.encode("utf-8", "surrogateescape") + b"\0" + state + b"\0")
+    digest.update(json.dumps(sorted(folders.items())).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
-def _file_state(path: str, now: int) -> list[Any] | None:
+def _file_state(path: str, now: int) -> bytes | None:
     try:
         status = os.lstat(path)
         statuses = [status]
-        state: list[Any] = _stat_fields(status)
         if S_ISLNK(status.st_mode):
             # A symlink: where it leads decides whether it may be read, and what is read.
             statuses.append(os.stat(path))
-            state += [os.path.realpath(path), *_stat_fields(statuses[1])]
     except (OSError, ValueError) as error:
-        return ["error", getattr(error, "errno", None)]  # reported from the error
+        return f"error {getattr(error, 'errno', None)}".encode()  # reported from the error
+    state = b"".join(_stat_fields(entry) for entry in statuses)
+    if len(statuses) > 1:
+        state += os.path.realpath(path).encode("utf-8", "surrogateescape")
     for entry in statuses:
         if now - max(entry.st_mtime_ns, entry.st_ctime_ns) < RACY_NS:
             return None
     return state
 
 
-def _stat_fields(status: os.stat_result) -> list[int]:
-    return [
+def _stat_fields(status: os.stat_result) -> bytes:
+    return b"%d %d %d %d %d %d;" % (
         status.st_mode,
         status.st_dev,
         status.st_ino,
         status.st_size,
         status.st_mtime_ns,
         status.st_ctime_ns,
-    ]
+    )
 
 
 def _folder_state(folder: Path, skip: tuple[str, ...] = ()) -> list[Any]:
@@ -265,5 +268,5 @@ def _folder_state(folder: Path, skip: tuple[str, ...] = ()) -> list[Any]:
                 continue
             path = os.path.join(parent, name)
             with contextlib.suppress(OSError):
-                entries.append([path, *_stat_fields(os.lstat(path))])
+                entries.append([path, _stat_fields(os.lstat(path)).decode()])
     return entries
