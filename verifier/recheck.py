@@ -71,7 +71,8 @@ class LastPass:
 class PassMemo:
     """The key of a pass's inputs, and what the last pass with those inputs left.
 
-    memo = PassMemo.of(ledger, settings, offline=...)     # None: no cache folder, a cluster
+    memo = PassMemo.of(ledger_path, ledger.content_key, settings, offline=...)
+                                       # None: no cache folder, or a cluster
     last = memo.unchanged()            # before reading anything: the last pass, when
                                        # nothing changed since; else None
     memo.observe(claims)               # otherwise, before the pass reads its sources
@@ -151,7 +152,8 @@ class PassMemo:
         }
         with contextlib.suppress(OSError):
             ledger_cache.ensure_cache_dir(self.path.parent)
-            write_atomically(self.path, json.dumps(memo, ensure_ascii=False), durable=False)
+            # ASCII: a file name that is not UTF-8 (surrogate escapes) is written escaped.
+            write_atomically(self.path, json.dumps(memo), durable=False)
 
     def _key(self) -> str | None:
         if self._states is None:
