@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 from dataclasses import replace
@@ -74,11 +73,24 @@ def outputs(root: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    write_project(root)
+@pytest.fixture(scope="module")
+def settled_projects(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """A project for every test of this module that wants one, all written at once, so
+    they settle together (one wait, not one a test)."""
+    roots = [tmp_path_factory.mktemp("project") for _ in range(PROJECTS)]
+    for root in roots:
+        write_project(root)
     settle()
+    return roots
+
+
+PROJECTS = 10
+"""How many tests of this module take `project` (a test more fails in its setup)."""
+
+
+@pytest.fixture
+def project(settled_projects: list[Path]) -> Path:
+    root = settled_projects.pop()
     assert verifier("run", cwd=root).returncode == 2  # claim 3 is contradicted
     assert memo(root).is_file()
     return root
@@ -215,11 +227,10 @@ def test_a_changed_since_run_checks_its_articles_and_keeps_no_memo(project: Path
 
 
 def test_a_source_folder_swapped_for_a_symlink_is_noticed(project: Path) -> None:
-    moved = project.parent / "elsewhere"
-    shutil.copytree(project / "sources", moved, copy_function=shutil.copy2)
-    shutil.rmtree(project / "sources")
+    # Moved whole: every file keeps its inode and times, only the folder's real path differs.
+    moved = project.parent / f"{project.name}-elsewhere"
+    (project / "sources").rename(moved)
     (project / "sources").symlink_to(moved, target_is_directory=True)
-    settle()
     checked = verifier("check", "-v", cwd=project)
     assert CARRIED not in checked.stderr
     # Outside the project now: every source is unavailable, none carried from before.
