@@ -8,7 +8,8 @@ then measures, with the real CLI in subprocesses:
   2. `verifier check` again with nothing changed (issue 6 target: under 2 s), median of R;
   3. after editing one sentence of one article, `verifier run`, and how many matcher
      results were computed and how many reused (from .verifier-cache/last-run.json, which
-     `ResultCache.save` writes; "n/a" when the CLI does not use the cache).
+     `ResultCache.save` writes; "none" when the check scored nothing because it carried
+     the last pass's findings, verifier/recheck.py).
 
 and, in-process, the ledger and report stages on the same corpus: a cold ledger parse, a
 cached load, one article's merge + save, and writing the reports for every claim.
