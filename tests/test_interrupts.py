@@ -210,17 +210,25 @@ def test_two_runs_at_once_in_one_folder_take_turns(
     first = start_run(tmp_path)
     wait_for(lambda: all(http_server.hits(p) for p in paths))
     second = start_run(tmp_path)
-    time.sleep(1.0)  # the second run waits for the first: it fetches nothing meanwhile
+    # Its stderr read as it comes: the first is released only once the second says it waits
+    # (a fixed pause was too short for the second to start on a loaded machine).
+    said: list[str] = []
+    assert second.stderr is not None
+    reader = threading.Thread(target=lambda: said.extend(second.stderr), daemon=True)
+    reader.start()
+    wait_for(lambda: any("waiting for another verifier command" in line for line in said))
     if second.poll() is not None:
-        pytest.fail(f"the second run did not wait: {second.communicate()[1]}")
+        pytest.fail(f"the second run did not wait: {''.join(said)}")
     assert sum(http_server.hits(p) for p in paths) == CLAIMS, http_server.requests
     release.set()
     _, first_err = first.communicate(timeout=60)
-    _, second_err = second.communicate(timeout=60)
+    with second:  # closes its pipes once it has ended
+        second.wait(timeout=60)
+        reader.join(timeout=60)
+    second_err = "".join(said)
 
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second_err
-    assert "waiting for another verifier command" in second_err
     assert sum(http_server.hits(p) for p in paths) == CLAIMS  # the second found them archived
     assert_whole(tmp_path)
     assert len(json.loads((tmp_path / "reports" / "results.json").read_text())["claims"]) == CLAIMS
