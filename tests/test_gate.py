@@ -71,3 +71,19 @@ def test_unavailable_fails_only_when_the_policy_says_so() -> None:
     assert evaluate([dead], Policy()).passed
     strict = dataclasses.replace(Policy(), fail_on=(Verdict.UNAVAILABLE,))
     assert evaluate([dead], strict).failing == (dead,)
+
+
+def test_failing_findings_come_worst_first_and_equals_in_reading_order() -> None:
+    def at(article: str, line: int, verdict: Verdict, score: float) -> Finding:
+        claim = Claim(
+            id=f"c-{article}-{line}", text="A claim.", urls=(), article=article, line=line
+        )
+        return Finding(claim, verdict, score)
+
+    tied_late = at("zeta.md", 5, Verdict.UNAVAILABLE, 0.0)
+    tied_early = at("alpha.md", 3, Verdict.UNAVAILABLE, 0.0)
+    worse = at("zeta.md", 9, Verdict.CONTRADICTED, 0.4)
+    policy = Policy(fail_on=(Verdict.CONTRADICTED, Verdict.UNAVAILABLE))
+    # Whatever order the findings come in (a pass's, or the last results' reading order).
+    for findings in ([tied_late, tied_early, worse], [worse, tied_early, tied_late]):
+        assert evaluate(findings, policy).failing == (worse, tied_early, tied_late)

@@ -18,7 +18,7 @@ from fixtures.entry_point import verifier
 from verifier import recheck
 from verifier.ledger import Ledger
 from verifier.model import Claim
-from verifier.recheck import MEMO_FILE, PassMemo
+from verifier.recheck import MEMO_PREFIX, PassMemo
 
 SOURCE = (
     "<html><head><title>Report {n}</title></head><body><article><h1>Report {n}</h1>"
@@ -56,7 +56,10 @@ def settle() -> None:
 
 
 def memo(root: Path) -> Path:
-    return root / ".verifier-cache" / MEMO_FILE
+    ledger = Ledger.load(root / "claims.yaml")
+    found = PassMemo.of(root / "claims.yaml", ledger.content_key, ledger.settings, offline=False)
+    assert found is not None and found.path.name.startswith(MEMO_PREFIX)
+    return found.path
 
 
 def verdicts(root: Path) -> dict[str, str]:
@@ -84,7 +87,7 @@ def settled_projects(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return roots
 
 
-PROJECTS = 10
+PROJECTS = 12
 """How many tests of this module take `project` (a test more fails in its setup)."""
 
 
@@ -204,11 +207,57 @@ def test_reports_changed_by_hand_are_written_again_by_a_full_pass(project: Path)
 
 
 def test_a_damaged_memo_only_costs_a_full_pass(project: Path) -> None:
-    for damage in ("", "{", '{"format": 1, "key": 3}', "[]", '{"format": 99}'):
-        memo(project).write_text(damage, encoding="utf-8")
+    path = memo(project)
+    whole = json.loads(path.read_text(encoding="utf-8"))
+    damaged = [
+        "",
+        "{",
+        "[]",
+        "[" * 200_000,  # past the parser's nesting depth
+        json.dumps({**whole, "format": 99}),
+        json.dumps({key: value for key, value in whole.items() if key != "key"}),
+        json.dumps({**whole, "key": 3}),
+        json.dumps({**whole, "sources": ["\ud800"]}),
+        json.dumps({**whole, "warnings": [["a", float("inf"), "m"]]}),
+        json.dumps({**whole, "ledger_lines": []}),
+    ]
+    for damage in damaged:
+        path.write_text(damage, encoding="utf-8", errors="surrogatepass")
         checked = verifier("check", "-v", cwd=project)
         assert checked.returncode == 2, checked.stderr
         assert CARRIED not in checked.stderr
+        assert "3 claims" in checked.stderr
+    assert CARRIED in verifier("check", "-v", cwd=project).stderr
+
+
+def test_results_that_cannot_be_read_whole_are_checked_again_not_carried_short(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from verifier.cli import cli
+    from verifier.report import history
+
+    # results.json as the last pass left it (its stat unchanged), but a read that fails.
+    monkeypatch.setattr(history, "read_previous", lambda *args, **kwargs: None)
+    monkeypatch.chdir(project)
+    code = cli.main(args=["check", "-v"], prog_name="verifier", standalone_mode=False)
+    printed = capsys.readouterr().err
+    assert "could not be carried (0 of 3 claims carried)" in printed
+    assert code == 2
+    assert "3 claims: 1 contradicted, 2 supported" in printed
+    assert len(verdicts(project)) == 3
+
+
+def test_a_project_that_is_its_own_reports_folder_is_carried(project: Path) -> None:
+    # The articles in docs/, the reports beside claims.yaml (a layout the README allows).
+    (project / "docs").mkdir()
+    (project / "article.md").rename(project / "docs" / "article.md")
+    (project / "sources").rename(project / "docs" / "sources")
+    ledger = project / "claims.yaml"
+    text = ledger.read_text(encoding="utf-8").replace("[article.md]", "[docs/article.md]")
+    ledger.write_text(text.replace("settings:\n", "settings:\n  reports_dir: .\n"), "utf-8")
+    first = verifier("run", "-v", cwd=project)
+    assert first.returncode == 2 and CARRIED not in first.stderr, first.stderr
+    assert (project / "index.md").is_file()
     assert CARRIED in verifier("check", "-v", cwd=project).stderr
 
 

@@ -760,6 +760,8 @@ class Unchanged:
 
     memo: PassMemo
     last: LastPass
+    ledger: Ledger
+    """Kept for a full pass, should the last results not carry whole (`CarriedShort`)."""
 
 
 def _read_for_check(
@@ -776,7 +778,7 @@ def _read_for_check(
         memo = PassMemo.of(ctx.ledger_path, ledger.content_key, settings, offline=offline)
     last = memo.unchanged() if memo is not None else None
     if memo is not None and last is not None:
-        return Unchanged(memo, last)
+        return Unchanged(memo, last, ledger)
     return LedgerReading.of(ctx, ledger, scope, memo)
 
 
@@ -794,20 +796,27 @@ def _check(
         last = reading.last
         for warning in last.warnings:
             ctx.warn(warning)
-        ctx.console.detail("nothing changed since the last pass: its findings are carried")
-        # No article is checked: every finding comes from the last pass's results.json.
-        code = _report(
-            ctx,
-            config,
-            Findings.of([]),
-            set(),
-            output_format,
-            [*warnings, *last.warnings],
-            ctx.located(last.ledger_lines),
-            judge_carried=True,
-        )
-        reading.memo.save(last)
-        return code
+        try:
+            # No article is checked: every finding comes from the last pass's results.json.
+            code = _report(
+                ctx,
+                config,
+                Findings.of([]),
+                set(),
+                output_format,
+                [*warnings, *last.warnings],
+                ctx.located(last.ledger_lines),
+                carry=last.claims,
+            )
+        except report.CarriedShort as short:
+            # results.json as the last pass left it, yet not read whole (a read error):
+            # nothing was written, and the pass runs in full instead.
+            ctx.console.detail(f"the last pass could not be carried ({short}): checking")
+            reading = LedgerReading.of(ctx, reading.ledger, None, reading.memo)
+        else:
+            ctx.console.detail("nothing changed since the last pass: its findings were carried")
+            reading.memo.save(last)
+            return code
     claims, unpinned, locations = reading.claims, reading.unpinned, reading.locations
     for warning in unpinned:
         ctx.warn(warning)
@@ -818,7 +827,7 @@ def _check(
             ctx, config, findings, scope, output_format, [*warnings, *unpinned], locations
         )
     if reading.memo is not None:
-        reading.memo.save(LastPass(unpinned, dict(locations.ledger_lines)))
+        reading.memo.save(LastPass(unpinned, dict(locations.ledger_lines), len(claims)))
     return code
 
 
@@ -831,13 +840,14 @@ def _report(
     warnings: Sequence[ExtractionWarning],
     locations: Locations,
     *,
-    judge_carried: bool = False,
+    carry: int | None = None,
 ) -> int:
     """Reports, the printed document and annotations, and the gate, from `findings` (on
     disk after a pass in this process: their facts are at hand, each finding is read back
     where it is needed). The findings carried from the last run (the articles outside
-    `scope`) are in the reports; they are judged too only with `judge_carried` (a re-check
-    of unchanged inputs carries every finding), not in a `--changed-since` run."""
+    `scope`) are in the reports; with `carry` (a re-check of unchanged inputs carries that
+    many, every finding: report.CarriedShort if fewer) they are judged too, not in a
+    `--changed-since` run."""
     settings = config.settings
     reports_dir = ctx.base_dir / settings.reports_dir
     with CapturedTexts(config) as page_text:
@@ -848,8 +858,9 @@ def _report(
             generated_at=_now(),
             checked_articles=scope,
             page_text=page_text,
+            must_carry=carry,
         )
-    if judge_carried:
+    if carry is not None:
         findings = reported
     document = render(findings, output_format, settings.policy, locations=locations)
     if document:

@@ -50,10 +50,12 @@ def evaluate(findings: Sequence[Finding], policy: Policy) -> GateResult:
     read (the findings may be on disk)."""
     findings = Findings.of(findings)
     failing_at = [
-        index
+        (-facts.verdict.severity, facts.score, facts.reading_key(), index)
         for index, facts in enumerate(findings.facts)
         if _fails(facts.article, facts.verdict, facts.score, facts.accepted, policy)
     ]
-    failing = [findings[index] for index in failing_at]
-    failing.sort(key=lambda finding: (-finding.verdict.severity, finding.score))
-    return GateResult(passed=not failing, failing=tuple(failing))
+    # Worst first; equals in reading order, however the findings came (a pass, or carried
+    # from the last run's results).
+    failing_at.sort()
+    failing = tuple(findings[rank[-1]] for rank in failing_at)
+    return GateResult(passed=not failing, failing=failing)

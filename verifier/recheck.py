@@ -31,6 +31,7 @@ import contextlib
 import hashlib
 import json
 import os
+import site
 import sys
 import time
 from collections.abc import Sequence
@@ -45,10 +46,11 @@ from verifier.fetch.fileurls import is_local, path_of
 from verifier.files import read_regular, write_atomically
 from verifier.ledger import cache as ledger_cache
 from verifier.model import Claim, ExtractionWarning
+from verifier.report import pagekeys
 from verifier.repository import Boundary
 from verifier.settings import Policy, Settings
 
-MEMO_FILE = "last-pass.json"
+MEMO_PREFIX = "last-pass-"
 MEMO_FORMAT = 1
 RACY_NS = 2_000_000_000
 """A file modified this recently (nanoseconds) may change again unseen within the same
@@ -59,13 +61,15 @@ _CACHES = ("local-text.", "derived-text.")
 
 @dataclass(frozen=True)
 class LastPass:
-    """What a carried re-check needs of the ledger, saved by the pass it carries (both are
-    functions of claims.yaml's text, which is part of the key)."""
+    """What a carried re-check needs, saved by the pass it carries (functions of
+    claims.yaml's text, which is part of the key)."""
 
     warnings: list[ExtractionWarning]
     """The warnings about claims.yaml the pass gave (acceptances without their pin)."""
     ledger_lines: dict[str, int]
     """The claims.yaml line of each hand-written claim's text (`Locations.ledger_lines`)."""
+    claims: int
+    """How many findings the pass reported: a re-check must carry as many."""
 
 
 class PassMemo:
@@ -103,19 +107,25 @@ class PassMemo:
         if directory is None or settings.cluster:
             return None
         base_dir = ledger_path.parent
+        ledger_file = os.path.abspath(ledger_path)
         named = [
             MEMO_FORMAT,
             code_version(),
+            sys.version,  # the standard library reads pages too (html.parser, unicodedata)
             installed_distributions(),
             # The gate's policy only judges findings, so --fail-on keeps the key.
             repr(replace(settings, policy=Policy())),
             offline,
             os.path.abspath(base_dir),
             repr(Boundary.of(base_dir, settings.fetch.allow_paths)),
+            ledger_file,
             ledger_key,
         ]
         inputs = hashlib.sha256(json.dumps(named).encode("utf-8")).hexdigest()
-        return cls(directory / MEMO_FILE, inputs, base_dir, settings)
+        # One memo per ledger, as the ledger cache has: two ledgers in a folder, or one
+        # cache folder for several projects, do not take turns replacing it.
+        name = hashlib.sha1(ledger_file.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return cls(directory / f"{MEMO_PREFIX}{name}.json", inputs, base_dir, settings)
 
     def unchanged(self) -> LastPass | None:
         """What the last pass left, when its inputs and reports/ are as it left them."""
@@ -127,11 +137,15 @@ class PassMemo:
             last = LastPass(
                 [ExtractionWarning(str(a), int(n), str(m)) for a, n, m in memo["warnings"]],
                 {str(claim_id): int(line) for claim_id, line in memo["ledger_lines"].items()},
+                int(memo["claims"]),
             )
-        except (OSError, KeyError, TypeError, ValueError, AttributeError):
+            self._sources, self._states = sources, _sources_digest(sources)
+            key = memo["key"]
+        except (OSError, LookupError, TypeError, ValueError, AttributeError, ArithmeticError):
             return None  # no memo yet, or a damaged one: the pass runs in full
-        self._sources, self._states = sources, _sources_digest(sources)
-        return last if self._key() == memo["key"] else None
+        except RecursionError:
+            return None  # nested past the parser's depth: damaged too
+        return last if isinstance(key, str) and self._key() == key else None
 
     def observe(self, claims: Sequence[Claim]) -> None:
         """Note the claims' sources as they are now, before the pass reads them."""
@@ -148,6 +162,7 @@ class PassMemo:
             "key": key,
             "warnings": [[w.article, w.line, w.message] for w in last.warnings],
             "ledger_lines": last.ledger_lines,
+            "claims": last.claims,
             "sources": self._sources,
         }
         with contextlib.suppress(OSError):
@@ -161,8 +176,8 @@ class PassMemo:
         named = [
             self._inputs,
             self._states,
-            _folder_state(self._archive_dir, skip=_CACHES),
-            _folder_state(self._reports_dir),
+            _folder_state(self._archive_dir, skip=_CACHES, prune=self.path.parent),
+            _reports_state(self._reports_dir),
         ]
         return hashlib.sha256(json.dumps(named).encode("utf-8")).hexdigest()
 
@@ -182,19 +197,24 @@ def code_version() -> str:
             if name.endswith((".pyc", ".pyo")):
                 continue
             path = Path(folder, name)
-            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-            digest.update(path.read_bytes())
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue  # not code (an editor's dangling lock link, say)
+            relative = path.relative_to(root).as_posix()
+            digest.update(relative.encode("utf-8", "surrogatepass") + b"\0" + data)
     return digest.hexdigest()
 
 
 def installed_distributions() -> list[str]:
-    """The distributions installed where this interpreter imports from, by the names of
-    their metadata folders (which carry the versions): installing or upgrading a library
-    that reads pages (an extractor, PDF support) changes what a pass finds."""
+    """The distributions installed where this interpreter imports them from, by the names
+    of their metadata folders (which carry the versions): installing or upgrading a library
+    that reads pages (an extractor, PDF support) changes what a pass finds. Only the site
+    folders: the rest of sys.path depends on where the command was started."""
     names: list[str] = []
-    for entry in sys.path:
+    for folder in sorted({*site.getsitepackages(), site.getusersitepackages()}):
         with contextlib.suppress(OSError):
-            listed = os.listdir(entry or ".")
+            listed = os.listdir(folder)
             names += sorted(name for name in listed if name.endswith((".dist-info", ".egg-info")))
     return names
 
@@ -225,8 +245,8 @@ def _sources_digest(files: Sequence[str]) -> str | None:
         state = _file_state(path, now)
         if state is None:
             return None
-        digest.update(path.encode("utf-8", "surrogateescape") + b"\0" + state + b"\0")
-    digest.update(json.dumps(sorted(folders.items())).encode("utf-8", "surrogateescape"))
+        digest.update(path.encode("utf-8", "surrogatepass") + b"\0" + state + b"\0")
+    digest.update(json.dumps(sorted(folders.items())).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -241,7 +261,7 @@ def _file_state(path: str, now: int) -> bytes | None:
         return f"error {getattr(error, 'errno', None)}".encode()  # reported from the error
     state = b"".join(_stat_fields(entry) for entry in statuses)
     if len(statuses) > 1:
-        state += os.path.realpath(path).encode("utf-8", "surrogateescape")
+        state += os.path.realpath(path).encode("utf-8", "surrogatepass")
     for entry in statuses:
         if now - max(entry.st_mtime_ns, entry.st_ctime_ns) < RACY_NS:
             return None
@@ -259,12 +279,16 @@ def _stat_fields(status: os.stat_result) -> bytes:
     )
 
 
-def _folder_state(folder: Path, skip: tuple[str, ...] = ()) -> list[Any]:
-    """Whether the folder exists, and every file under it (but those named `skip*`) as stat
-    fields: any write there makes a new key."""
+def _folder_state(folder: Path, skip: tuple[str, ...], prune: Path) -> list[Any]:
+    """Whether the folder exists, and every file under it (but those named `skip*`, and the
+    folder `prune`, where the memo itself is written) as stat fields: any write there makes
+    a new key."""
     entries: list[Any] = [folder.is_dir()]
+    pruned = os.path.abspath(prune)
     for parent, subfolders, names in os.walk(folder):
-        subfolders.sort()
+        subfolders[:] = sorted(
+            name for name in subfolders if os.path.abspath(os.path.join(parent, name)) != pruned
+        )
         for name in sorted(names):
             if name.startswith(skip):
                 continue
@@ -272,3 +296,16 @@ def _folder_state(folder: Path, skip: tuple[str, ...] = ()) -> list[Any]:
             with contextlib.suppress(OSError):
                 entries.append([path, _stat_fields(os.lstat(path)).decode()])
     return entries
+
+
+def _reports_state(folder: Path) -> list[Any]:
+    """Every file the reports writer owns in `folder` (its manifest, and each file the
+    manifest names: index, results.json, pages) as stat fields, or the error reading it. Not
+    the whole folder: reports_dir may be the project itself."""
+    state: list[Any] = []
+    for name in [pagekeys.MANIFEST, *sorted(pagekeys.read_manifest(folder))]:
+        try:
+            state.append([name, _stat_fields(os.lstat(folder / name)).decode()])
+        except (OSError, ValueError) as error:
+            state.append([name, getattr(error, "errno", None)])
+    return state

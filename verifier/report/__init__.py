@@ -45,7 +45,7 @@ from verifier.report.results import (
 )
 from verifier.report.sources import render_source, source_page
 
-__all__ = ["article_slug", "results_document", "results_json", "write_reports"]
+__all__ = ["CarriedShort", "article_slug", "results_document", "results_json", "write_reports"]
 
 INDEX = "index.md"
 RESULTS = "results.json"
@@ -59,9 +59,12 @@ def write_reports(
     generated_at: str,
     checked_articles: Collection[str | None] | None = None,
     page_text: Callable[[Capture], str] | None = None,
+    must_carry: int | None = None,
 ) -> Findings:
     """Write every report file atomically; pages whose text is unchanged are not rewritten.
     Returns the findings reported: `findings`, then those carried from the last run.
+    `must_carry`: how many claims the last run's results must give (a re-check carrying a
+    whole pass); CarriedShort, before anything is written, when they give fewer.
 
     The previous results.json, read before it is replaced, gives the index its "new since
     last run" and "fixed since last run". Each source read from the web gets a page of the
@@ -77,8 +80,19 @@ def write_reports(
     # Held back from Ctrl-C as a whole, so reports/ is never half this run's, half the last's.
     with uninterrupted(), paused_garbage_collection():
         return _write_reports(
-            findings, out_dir, warnings, generated_at, checked_articles, page_text or _own_text
+            findings,
+            out_dir,
+            warnings,
+            generated_at,
+            checked_articles,
+            page_text or _own_text,
+            must_carry,
         )
+
+
+class CarriedShort(Exception):
+    """The last run's results.json did not give every claim a re-check was to carry (it
+    could not be read, or an entry could not): nothing was written."""
 
 
 def _own_text(capture: Capture) -> str:
@@ -92,6 +106,7 @@ def _write_reports(
     generated_at: str,
     checked_articles: Collection[str | None] | None,
     page_text: Callable[[Capture], str],
+    must_carry: int | None,
 ) -> Findings:
     # `findings` may be a Spill (on disk): every step below reads them in a pass, or an
     # article's at a time, and keeps only small facts of each, never all of them at once.
@@ -99,6 +114,8 @@ def _write_reports(
     results_path = out_dir / RESULTS
     previous = history.read_previous(results_path, checked_articles)
     carried = previous.carried if previous is not None else CarriedFindings()
+    if must_carry is not None and len(carried) != must_carry:
+        raise CarriedShort(f"{len(carried)} of {must_carry} claims carried")
     current = Findings.of(findings)
     every_finding = current.joined(carried)
     changes = history.compare(previous.document if previous is not None else None, every_finding)
