@@ -3,7 +3,7 @@
 A pass's findings are a function of its inputs: the verifier's code and the libraries it
 runs with, the settings, the claims (claims.yaml's text), and each cited source as read.
 When every source is a local file, all of them can be named cheaply, so after a pass the
-hash of its inputs is saved (`.verifier-cache/last-pass.json`) together with the state of
+hash of its inputs is saved (`.verifier-cache/last-pass-*.json`) together with the state of
 reports/ as the pass left it. A later pass whose inputs hash the same, and which finds
 reports/ untouched since, has nothing to read or score: its findings are those in
 reports/results.json, and it carries them all, exactly as a `--changed-since` run carries
