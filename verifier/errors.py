@@ -12,6 +12,8 @@
     │   ├── RecordError               one `verifier score` input line is malformed: an error
     │   │                             line for that record, and the batch goes on
     │   └── OutputError               reports/ or archive/ cannot be written where configured
+    ├── CarriedShort                  (report) the last results.json did not give every claim
+    │                                 a re-check carries: the CLI runs the pass in full
     └── SourceError                   one source cannot be read: `unavailable` with `reason`,
         │                             never an exception out of the fetcher
         ├── InvalidURL                (verifier.urls, fetch.urls) not a URL a fetch can be made of

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from verifier.batch import paused_garbage_collection
+from verifier.errors import VerifierError
 from verifier.files import read_regular, replacing, write_atomically
 from verifier.interrupts import uninterrupted
 from verifier.model import Capture, ExtractionWarning, Finding
@@ -90,7 +91,7 @@ def write_reports(
         )
 
 
-class CarriedShort(Exception):
+class CarriedShort(VerifierError):
     """The last run's results.json did not give every claim a re-check was to carry (it
     could not be read, or an entry could not): nothing was written."""
 
