@@ -66,7 +66,7 @@ def test_a_settled_file_is_not_read_again_until_its_stat_changes(
     an_hour_ago = source.stat().st_mtime_ns - 3600 * 10**9
     os.utime(source, ns=(an_hour_ago, an_hour_ago))
     # The status-change time cannot be set back: count it as settled at once.
-    monkeypatch.setattr(local, "_RACY_NS", -(10**12))
+    monkeypatch.setattr(local, "RACY_NS", -(10**12))
     reads: list[Path] = []
     real_read_bytes = local.LocalReader._read_bytes
 

@@ -17,6 +17,11 @@ from typing import BinaryIO, TextIO
 from verifier.errors import InputError, OutputError
 from verifier.interrupts import uninterrupted
 
+RACY_NS = 2_000_000_000
+"""A file modified this recently (nanoseconds) may change again unseen within the same
+timestamp tick without its size changing ("racy git"): a stat-based cache does not trust
+it to be unchanged until it settles."""
+
 
 def open_regular_file(
     path: Path,

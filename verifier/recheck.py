@@ -43,7 +43,7 @@ from typing import Any
 
 from verifier import __version__, pipeline
 from verifier.fetch.fileurls import is_local, path_of
-from verifier.files import read_regular, write_atomically
+from verifier.files import RACY_NS, read_regular, write_atomically
 from verifier.ledger import cache as ledger_cache
 from verifier.model import Claim, ExtractionWarning
 from verifier.report import pagekeys
@@ -52,9 +52,6 @@ from verifier.settings import Policy, Settings
 
 MEMO_PREFIX = "last-pass-"
 MEMO_FORMAT = 1
-RACY_NS = 2_000_000_000
-"""A file modified this recently (nanoseconds) may change again unseen within the same
-timestamp tick: it is not trusted until it settles."""
 _CACHES = ("local-text.", "derived-text.")
 """Files in the archive folder that are caches of the record, rewritten by passes."""
 

@@ -20,13 +20,12 @@ from typing import Any
 
 from verifier.errors import InvalidURL
 from verifier.fetch.fileurls import path_of
+from verifier.files import RACY_NS
 from verifier.kvstore import KeyValueStore
 from verifier.model import Capture, FetchFailure, SourceResult, UnavailableReason
 from verifier.repository import Boundary
 from verifier.settings import FetchSettings
 from verifier.text import EXTRACTOR_VERSION, PageText, UnreadableContent, main_text
-
-_RACY_NS = 2_000_000_000
 
 LOCAL_TEXT_FILE = "local-text.sqlite"
 """Beside the archive index: main text of local sources by content digest."""
@@ -88,7 +87,7 @@ class LocalTextCache:
     def put(self, digest: str, page: PageText, path: Path, stat: os.stat_result) -> None:
         # A file modified in the last seconds may change again within the same timestamp
         # tick without changing size ("racy git"): its stat is not trusted until it settles.
-        settled = time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > _RACY_NS
+        settled = time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > RACY_NS
         self._store.put("pages", digest, json.dumps([page.text, page.title], ensure_ascii=False))
         if settled:
             self._store.put("files", str(path), json.dumps([*_stat_key(stat), digest]))
